@@ -165,3 +165,41 @@ test('carbon: emissions by organisation, the top ones and the others as one grou
   assert.deepEqual(page.problems, []);
   await context.close();
 });
+
+// Freight of a township officer: the server takes only its own township's organisations (403
+// for the others), so the form offers only those — it offered the whole register.
+test('logistics: a township officer\'s freight form offers only its township\'s organisations', { timeout: 120000 }, async () => {
+  const { context, page } = await ownPage();
+  await login(page, 'jinhaihu', srv.demoPw);
+  const me = await apiGet(page, '/auth/me');
+  const town = me.user?.township_id ?? me.township_id;
+  assert.ok(town);
+  const other = (await apiGet(page, '/organisations?limit=500')).items.find((o) => o.township_id && o.township_id !== town);
+  assert.ok(other, 'an organisation of another township');
+  const own = [];
+  for (let cur = ''; ; ) {
+    const pg = await apiGet(page, `/organisations?township_id=${town}&limit=500${cur ? '&cursor=' + cur : ''}`);
+    own.push(...pg.items);
+    if (!pg.next_cursor) break;
+    cur = pg.next_cursor;
+  }
+  assert.ok(own.length > 0);
+  await page.goto('/logistics');
+  await page.getByRole('tab', { name: '月度货运' }).click();
+  await page.getByTestId('log-add-freight').click();
+  const dlg = page.getByTestId('log-form-freight');
+  const field = dlg.getByTestId('f-organisation_id');
+  await field.locator('.el-select').click();
+  const options = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+  await options.first().waitFor();
+  const offered = await options.allInnerTexts();
+  const mine = new Set(own.map((o) => o.name));
+  assert.ok(offered.length > 0);
+  for (const name of offered) assert.ok(mine.has(name.trim()), `${name} is not of the officer's township`);
+  // typed by name, another township's organisation is not found
+  await field.locator('input').fill(other.name);
+  await page.locator('.el-select-dropdown:visible').getByText(/无匹配数据|无数据/).waitFor();
+  await page.keyboard.press('Escape');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

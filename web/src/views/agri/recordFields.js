@@ -126,7 +126,9 @@ export const LOGISTICS_FIELDS = {
   ],
   freight: [
     f('park_id', 'ref', { ...FIX, options: parks }),
-    f('organisation_id', 'org', FIX),
+    // a township officer records the freight of its own township's organisations (the server's
+    // rule): the others are not offered
+    f('organisation_id', 'org', { ...FIX, ownTownship: true }),
     f('month', 'month', { ...REQ, ...FIX }),
     f('mode', 'enum', { ...FIX, values: FREIGHT_MODES, group: 'dev2.freightModes' }),
     f('tonnes', 'int', REQ),
