@@ -342,21 +342,45 @@ typedef struct ctx {
     double *rem;              /* [m] */
     int *osites;              /* [m] */
     kv *cust;                 /* [n] */
-    const pj_algo_opts *opts; /* the caller's (cancellation) */
-    int no_heur;              /* subgradient without the Lagrangian heuristic */
-    double move_cut;          /* > 0: ss_move's cut (see move_hopeful, SS_MOVE_CUT) */
-    double target;            /* subgradient: an estimate of the optimum below ub (0: none) */
-    pj_cflp defl;             /* large SS: the instance with less capacity that mc searches */
-    struct ctx *mc;           /* large SS: the multi-source search (on defl), for sites */
+    const pj_algo_opts *opts; /* the caller's (cancellation, progress) */
+    double *shown;            /* the progress last reported (shared by mc with its parent) */
+    double shown_own;
+    int no_heur;     /* subgradient without the Lagrangian heuristic */
+    double move_cut; /* > 0: ss_move's cut (see move_hopeful, SS_MOVE_CUT) */
+    double target;   /* subgradient: an estimate of the optimum below ub (0: none) */
+    pj_cflp defl;    /* large SS: the instance with less capacity that mc searches */
+    struct ctx *mc;  /* large SS: the multi-source search (on defl), for sites */
 } ctx;
 
 /* The searches end by the work they have done, counted in steps of their inner loops (a count
  * that depends only on the instance, the seed and the budget), so a seed gives the same result
  * on any machine and under any load; the wall clock (the caller's time limit) stops them only
  * when the machine is slower than the budget assumes. */
+/* Reports the fraction f of the solve done to the caller, never less than before (mc and its
+ * parent share what was shown). */
+static void progress(ctx *c, double f)
+{
+    if (!c->opts || !c->opts->progress || f <= *c->shown) return;
+    *c->shown = f;
+    c->opts->progress(c->opts->progress_ud, f);
+}
+
+/* Between the phases' own reports: the share of the budget's work done, or of the time limit
+ * when the clock runs ahead of it (a slow or busy machine), in steps of 1 % and below 1 (the
+ * end reports 1) — a long search shows it moves. */
+static void progress_between(ctx *c)
+{
+    if (!c->opts || !c->opts->progress || !(c->wtot > 0) || !isfinite(c->wtot)) return;
+    double f = *c->work / c->wtot, now = pj_algo_now();
+    if (c->deadline > c->t0) f = fmax(f, (now - c->t0) / (c->deadline - c->t0));
+    f = fmin(f, 0.99);
+    if (f >= *c->shown + 0.01) progress(c, f);
+}
+
 static int timeup(ctx *c)
 {
     if (c->timed_out) return 1;
+    progress_between(c);
     if (*c->work >= c->wend || pj_algo_cancelled(c->opts)) {
         c->timed_out = 1;
     } else if (pj_algo_now() >= c->deadline) {
@@ -2122,6 +2146,7 @@ static int ctx_init(ctx *c, const pj_cflp *in, pj_cflp_kind kind)
     c->n = n;
     c->work = &c->work_own;
     c->K.work = c->work;
+    c->shown = &c->shown_own;
     c->wend = INFINITY;
     c->allow = malloc((size_t)m);
     c->u = malloc((size_t)n * sizeof(double));
@@ -2315,6 +2340,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
             c.mc->t0 = t0;
             c.mc->deadline = c.deadline;
             c.mc->work = c.mc->K.work = c.work; /* one budget for both */
+            c.mc->shown = c.shown;
             c.mc->wtot = c.mc->wend = c.wend;
             c.mc->opts = opts;
             c.mc->rng = c.rng;
@@ -2363,7 +2389,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
         subgradient(&c, 3000, 0.45, 0.5);
         c.no_heur = 0;
         c.move_cut = SS_MOVE_CUT;
-        if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5); /* bound done */
+        progress(&c, 0.5); /* bound done */
         ss_from_multi(&c, 0.8);
         if (isfinite(c.ub) && !proven(&c)) {
             ss_local_search(&c, 50, 0, SS_NEARBY);
@@ -2372,7 +2398,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
     } else {
         subgradient(&c, 3000, 0.4, 2.0);
     }
-    if (opts && opts->progress) opts->progress(opts->progress_ud, 0.5);
+    progress(&c, 0.5);
     if (!isfinite(c.ub) && kind == PJ_CFLP_MULTI && !timeup(&c)) {
         /* no set of the relaxation was feasible (capacity enough in total but not where the
          * customers are, e.g. separate regions): every allowed site open, the transportation
@@ -2459,7 +2485,7 @@ static pj_cflp_status solve_one(const pj_cflp *inst, pj_cflp_kind kind, const pj
         pj_cflp_result_free(&start);
         pj_cflp_result_free(&mip);
     }
-    if (opts && opts->progress) opts->progress(opts->progress_ud, 1.0);
+    progress(&c, 1.0);
     int iters = c.iters, mip_used = res->mip_used;
     if (isfinite(c.ub)) {
         pj_cflp_result_set(res, inst, kind, c.bopen, c.bfrac, c.bassign);

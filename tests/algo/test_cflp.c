@@ -515,6 +515,42 @@ static int log_cancelled(void *ud)
     return l->cancel_at > 0 && l->last >= l->cancel_at;
 }
 
+/* Regression: a large single-source solve reported 0, 0.5 once its bound was done, then nothing
+ * until 1 — the plan's progress sat at one figure for most of its location phase. Now the
+ * searches report their share of the budget as they go, in 1 % steps, still rising. */
+typedef struct prog_steps {
+    int rising, mid; /* mid: reports strictly between the bound's 0.5 and the end's 1 */
+    double last;
+} prog_steps;
+
+static void count_progress(void *ud, double frac)
+{
+    prog_steps *l = ud;
+    if (frac < l->last || frac < 0 || frac > 1) l->rising = 0;
+    if (frac > 0.5 && frac < 1) l->mid++;
+    l->last = frac;
+}
+
+TEST(cflp_large_single_source_progress_moves)
+{
+    pj_cflp p;
+    geo_inst(&p, 400, 280, 17, 60, 40, 7, 2);
+    prog_steps ps = {1, 0, 0};
+    pj_algo_opts o = {0};
+    o.time_limit_s = 600;
+    o.seed = 5;
+    o.work_s = 0.3;
+    o.progress = count_progress;
+    o.progress_ud = &ps;
+    pj_cflp_result r;
+    CHECK_INT(pj_cflp_solve(&p, PJ_CFLP_SINGLE, &o, &r), PJ_CFLP_OK);
+    CHECK(ps.rising);
+    CHECK(ps.last == 1.0);
+    CHECK(ps.mid >= 10);
+    pj_cflp_result_free(&r);
+    pj_cflp_free(&p);
+}
+
 TEST(cflp_large_single_source_starts)
 {
     int m = 400, n = 280;
