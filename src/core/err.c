@@ -26,6 +26,8 @@ int pj_fail(pj_err *e, int status, const char *code, const char *field, const ch
     va_end(ap);
     /* a message cut at its size, or quoting a cell cut at a byte count (%.60s), stays UTF-8 */
     pj_utf8_scrub(e->message);
+    /* so does a field named by the client (an unknown parameter or key) cut at its size */
+    pj_utf8_scrub(e->field);
     return -1;
 }
 

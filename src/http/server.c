@@ -505,6 +505,8 @@ static const pj_route *find_route(const char *method, const char *path, const ch
         *path_known = 1;
         if (strcmp(rt->method, method) == 0) return rt;
     }
+    /* a fixed path with another method is that path's 405, never a sibling {id} route's */
+    if (*path_known) return NULL;
     for (int k = 0; k < ix->nparam; k++) {
         const pj_route *rt = &routes[ix->param[k]];
         if (!match(rt->path, path, id_seg, id_len)) continue;
@@ -522,22 +524,32 @@ static const char *route_method(const char *method)
 }
 
 /* The Allow header line of the methods a (decoded) path has, malloc'd ("Allow: GET, HEAD,
- * POST\r\n"; HEAD wherever GET is), or NULL. */
+ * POST\r\n"; HEAD wherever GET is), or NULL. A fixed path's are its own routes' (as
+ * find_route takes them), not those of a sibling {id} route its last segment would match;
+ * each method once. */
 static char *allow_line(const char *path)
 {
     int nroutes;
     const pj_route *routes = pj_routes(&nroutes);
     char allow[64] = "";
     size_t len = 0;
-    for (int i = 0; i < nroutes; i++) {
-        const char *seg;
-        size_t sl;
-        if (!match(routes[i].path, path, &seg, &sl)) continue;
-        int get = !strcmp(routes[i].method, "GET");
-        int k = snprintf(allow + len, sizeof allow - len, "%s%s%s", len ? ", " : "",
-                         routes[i].method, get ? ", HEAD" : "");
-        if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
-    }
+    const char *seen[16];
+    int nseen = 0;
+    for (int pass = 0; pass < 2 && !len; pass++) /* the fixed routes first */
+        for (int i = 0; i < nroutes; i++) {
+            const char *seg;
+            size_t sl;
+            if ((strchr(routes[i].path, '{') != NULL) != pass) continue;
+            if (!match(routes[i].path, path, &seg, &sl)) continue;
+            int dup = 0;
+            for (int k = 0; k < nseen; k++) dup |= !strcmp(seen[k], routes[i].method);
+            if (dup) continue;
+            if (nseen < (int)(sizeof seen / sizeof seen[0])) seen[nseen++] = routes[i].method;
+            int get = !strcmp(routes[i].method, "GET");
+            int k = snprintf(allow + len, sizeof allow - len, "%s%s%s", len ? ", " : "",
+                             routes[i].method, get ? ", HEAD" : "");
+            if (k > 0 && (size_t)k < sizeof allow - len) len += (size_t)k;
+        }
     char *extra = NULL;
     if (asprintf(&extra, "Allow: %s\r\n", allow) < 0) extra = NULL;
     return extra;

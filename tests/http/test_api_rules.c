@@ -236,6 +236,87 @@ TEST(rules_fixed_paths_win_over_id_routes)
     th_stop(&s);
 }
 
+/* Regression: a fixed path asked with a method it does not have was tried against the sibling
+ * {id} routes: POST /facilities/export answered 405 "Allow: GET, HEAD, GET, HEAD, PATCH,
+ * DELETE" (the methods of /facilities/{id} too, GET twice) and DELETE /facilities/export 400
+ * bad_id. Now it is that path's 405, its Allow the path's own methods, each once. */
+TEST(rules_fixed_path_other_method_is_its_own_405)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    int n;
+    const pj_route *r = pj_routes(&n);
+    static const char *const methods[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
+    int tried = 0;
+    for (int i = 0; i < n; i++) {
+        if (strchr(r[i].path, '{')) continue;
+        /* the path's own methods, as Allow should list them */
+        char want[64] = "";
+        int has[5] = {0};
+        for (size_t k = 0; k < 5; k++) {
+            for (int j = 0; j < n; j++)
+                if (!strcmp(r[j].path, r[i].path) && !strcmp(r[j].method, methods[k])) has[k] = 1;
+        }
+        int first = 1;
+        for (int j = 0; j < n; j++) {
+            if (strcmp(r[j].path, r[i].path)) continue;
+            int k = 0;
+            while (k < j && strcmp(r[k].path, r[i].path)) k++;
+            if (k < j && strcmp(r[k].method, r[j].method) == 0) continue;
+            size_t len = strlen(want);
+            snprintf(want + len, sizeof want - len, "%s%s%s", first ? "" : ", ", r[j].method,
+                     strcmp(r[j].method, "GET") ? "" : ", HEAD");
+            first = 0;
+        }
+        /* once per path: at its first route */
+        int j0 = 0;
+        while (strcmp(r[j0].path, r[i].path)) j0++;
+        if (j0 != i) continue;
+        for (size_t k = 0; k < 5; k++) {
+            if (has[k]) continue;
+            char head[4096], allow[128];
+            json_t *o = NULL;
+            int st =
+                th_call_raw(&s, methods[k], r[i].path, tok, strcmp(methods[k], "GET") ? "{}" : NULL,
+                            -1, NULL, &o, head, sizeof head);
+            if (st != 405)
+                t_fail(__FILE__, __LINE__, "%s %s: %d %s, not 405", methods[k], r[i].path, st,
+                       o && th_err_code(o) ? th_err_code(o) : "");
+            th_header(head, head + strlen(head), "Allow", allow, sizeof allow);
+            if (strcmp(allow, want))
+                t_fail(__FILE__, __LINE__, "%s %s: Allow \"%s\", expected \"%s\"", methods[k],
+                       r[i].path, allow, want);
+            json_decref(o);
+            tried++;
+        }
+    }
+    CHECK(tried > 50);
+    th_stop(&s);
+}
+
+/* Regression: an unknown parameter's name is the error's field, cut at 63 bytes — in the middle
+ * of a character, so the error answer was not UTF-8 and a JSON parser refused it. */
+TEST(rules_error_field_cut_stays_utf8)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    char path[512] = "/api/v1/auth/me?a";
+    for (int i = 0; i < 30; i++) strcat(path, "%E4%B8%AD"); /* 中 */
+    strcat(path, "=1");
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 400);
+    CHECK(o != NULL); /* parsed: valid UTF-8 */
+    CHECK_STR(th_err_code(o), "unknown_parameter");
+    const char *f = th_err_field(o);
+    CHECK(f && f[0] == 'a' && strlen(f) <= 63 && strlen(f) >= 61 && (strlen(f) - 1) % 3 == 0);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* An empty required text is "title is required" (missing), not "must have at least 1
  * characters"; a text too short says how many characters it needs. */
 TEST(rules_empty_text_is_required_short_text_names_its_minimum)
