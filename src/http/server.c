@@ -188,6 +188,7 @@ typedef struct conn {
     int busy;             /* a request is being answered */
     int closing;          /* close once the reply is written */
     int have_head;        /* head parsed, waiting for the rest of the body */
+    size_t head_scan;     /* how far the input was scanned for the head's end (pj_head_ready) */
     int in_process;       /* inside conn_process: freeing waits until it returns */
     int dead;             /* to be freed by conn_process */
     int peer_eof;         /* the client sent all it will send: answer what is buffered, close */
@@ -1031,6 +1032,7 @@ static void conn_reply_done(conn *c)
         c->in_len -= c->req_len;
         c->req_len = 0;
     }
+    c->head_scan = 0; /* the next request's head is scanned from its start */
     c->req_ms = c->in_len ? pj_now_ms() : 0;
     /* a large body's room is given back */
     if (c->in_cap > IN_KEEP && c->in_len <= IN_KEEP / 2) {
@@ -2551,6 +2553,7 @@ static int conn_process(conn *c)
         if (!c->have_head) {
             if (!c->in_len) break;
             if (!c->req_ms) c->req_ms = pj_now_ms();
+            if (!pj_head_ready(c->in, c->in_len, &c->head_scan)) break;
             int rc = pj_head_parse(c->in, c->in_len, &c->head, &err);
             if (rc == 1) break;
             if (rc < 0) {
@@ -2592,6 +2595,7 @@ static int conn_process(conn *c)
             }
             /* its room grows as it arrives (on_read), within BUFFERED_MAX */
             c->have_head = 1;
+            c->head_scan = 0;
             c->sent_continue = 0;
         }
         size_t cl = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;

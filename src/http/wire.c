@@ -42,6 +42,21 @@ static char *line_end(char *p, char *end, char **eol)
     return lf + 1;
 }
 
+int pj_head_ready(const char *buf, size_t len, size_t *from)
+{
+    size_t skip = 0;
+    while (skip < len && (buf[skip] == '\r' || buf[skip] == '\n') && skip < 16) skip++;
+    /* the empty line may have begun in the bytes already scanned: back up over "\n\r" */
+    size_t i = *from > skip + 2 ? *from - 2 : skip;
+    for (; i < len; i++) {
+        if (buf[i] != '\n') continue;
+        if (i + 1 < len && buf[i + 1] == '\n') return 1;
+        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') return 1;
+    }
+    *from = len;
+    return len - skip >= PJ_HEAD_MAX; /* too large: pj_head_parse says so */
+}
+
 int pj_head_parse(char *buf, size_t len, pj_head *h, pj_err *err)
 {
     memset(h, 0, sizeof *h);

@@ -34,6 +34,11 @@ typedef struct pj_head {
  * (400 bad_request, 431 headers_too_large, 501 not_implemented for a transfer coding, 505
  * http_version). Bare LF line ends are accepted; obsolete line folding is not. */
 int pj_head_parse(char *buf, size_t len, pj_head *h, pj_err *err);
+/* Whether pj_head_parse has something to say of buf[0..len): 1 once its empty line has come
+ * (or the head is too large), 0 while it is incomplete. *from (0 for a new request) is where
+ * the last call stopped scanning, advanced here: a head arriving a few bytes at a time is
+ * scanned once, not again from its start at every read. */
+int pj_head_ready(const char *buf, size_t len, size_t *from);
 
 /* The value of a request header (case-insensitive name), NULL when absent. */
 const char *pj_head_get(const pj_head *h, const char *name);
