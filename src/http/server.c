@@ -732,14 +732,28 @@ static int name_key(const char *k, size_t n)
     return 1;
 }
 
-/* A request target for the access log: the path as it is, the query's parameters as the rule
- * above says; a fragment as #*. */
+/* A request target for the access log: each segment of the path as it is when it is plain
+ * (plain_value: a route's word, an id, a console file's name) and as * when not (an ID or
+ * telephone number, a %-encoded name: GET /api/v1/elders/110101199001011234 put the number
+ * in the log); the query's parameters as the rule above says; a fragment as #*. */
 static char *put_target(char *p, const char *end, const char *target)
 {
     const char *q = strchr(target, '?'), *hash = strchr(target, '#');
     if (hash && (!q || hash < q)) q = NULL;
     const char *path_end = q ? q : hash ? hash : target + strlen(target);
-    while (target < path_end && p < end) *p++ = *target++;
+    while (target < path_end && p < end) {
+        if (*target == '/') {
+            *p++ = *target++;
+            continue;
+        }
+        size_t n = 0;
+        while (target + n < path_end && target[n] != '/') n++;
+        if (plain_value(target, n))
+            for (size_t i = 0; i < n && p < end; i++) *p++ = target[i];
+        else
+            *p++ = '*';
+        target += n;
+    }
     if (q) {
         const char *s = q + 1;
         if (p < end) *p++ = '?';

@@ -417,6 +417,34 @@ TEST(http_sec_access_log_writes_only_harmless_values)
     CHECK(strstr(text, "%E5%BC%A0") == NULL);
 }
 
+/* Regression: the access log wrote the path as sent, so a clumsy client that put an ID number or
+ * a name in the path (GET /api/v1/elders/110101199001011234, /elders/%E5%BC%A0%E4%B8%89) put
+ * it in the log. A segment that is not plain is written as *; routes' words, ids and the
+ * console's files stay as they were. */
+TEST(http_sec_access_log_masks_path_segments)
+{
+    th_server s;
+    char log[700];
+    start_logged(&s, log);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    th_call(&s, "GET", "/api/v1/elders/110101199001011234", tok, NULL, NULL);
+    th_call(&s, "GET", "/api/v1/elders/%E5%BC%A0%E4%B8%89/logs", tok, NULL, NULL);
+    th_call(&s, "GET", "/13800138000", NULL, NULL, NULL);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/users/1", tok, NULL, NULL), 200);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/service-logs?limit=2", tok, NULL, NULL), 200);
+    th_stop(&s);
+    const char *text = log_text(log);
+    CHECK(strstr(text, "GET /api/v1/elders/* 4") != NULL);
+    CHECK(strstr(text, "GET /api/v1/elders/*/logs ") != NULL);
+    CHECK(strstr(text, "GET /* ") != NULL);
+    CHECK(strstr(text, "GET /api/v1/users/1 200") != NULL);
+    CHECK(strstr(text, "GET /api/v1/service-logs?limit=2 200") != NULL);
+    CHECK(strstr(text, "110101199001") == NULL);
+    CHECK(strstr(text, "13800138000") == NULL);
+    CHECK(strstr(text, "%E5%BC%A0") == NULL);
+}
+
 /* Regression: a failed log-in's access line ended with the user name tried, so whatever was
  * typed in the name field (often the password, typed there by mistake) was written to the
  * server's log, which is kept and read more widely than the audit trail. The line names no
