@@ -77,6 +77,7 @@ export default {
       round: 'Round',
       roundN: 'Round {n}',
       ratedAt: 'Rated at',
+      roundNotRated: 'This round is not rated yet; earlier rounds’ ratings are listed below',
       ratedBy: 'Rated by',
       reopenedAt: 'Reopened at',
       chooseRating: 'Choose a rating',
