@@ -116,6 +116,36 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     pj_stmt *s;
     if (c->actor.role == PJ_ROLE_VIEWER)
         return pj_fail(err, 403, "forbidden", "", "viewers do not write");
+    /* the credit rating, the high-tech and the 专精特新 standings are certified by the
+     * authorities: the district's officials and the township's officer change them, not the
+     * firm (it qualified at once for the policies asking for them). The value it has, sent
+     * again, is no change. */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        static const struct {
+            const char *name;
+            int attr;
+        } certified[] = {{"credit", PJ_RA_CREDIT},
+                         {"high_tech", PJ_RA_HIGH_TECH},
+                         {"specialized", PJ_RA_SPECIALIZED}};
+        const char *texts[] = {credit, NULL, NULL};
+        int bools[] = {-1, ht, sp};
+        for (int k = 0; k < 3; k++) {
+            int a = certified[k].attr;
+            if (!json_object_get(body, certified[k].name)) continue;
+            int same;
+            if (pj_in_is_null(body, certified[k].name))
+                same = !r.known[a];
+            else if (k == 0)
+                same = r.known[a] && !strcmp(r.s[a], texts[k]);
+            else
+                same = r.known[a] && (r.n[a] != 0) == (bools[k] != 0);
+            if (!same)
+                return pj_fail(err, 403, "forbidden", certified[k].name,
+                               "%s is certified by the district or the firm's township: their"
+                               " officers change it, not the firm",
+                               certified[k].name);
+        }
+    }
     if (pj_db_begin(c->db, err)) return -1;
     s = pj_db_prepare(c->db, "SELECT version FROM ent_profiles WHERE org_id = ?", err);
     if (!s) goto fail;
