@@ -539,12 +539,12 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_in_object(body, err) || pj_in_only(body, policy_fields, err) ||
         (!create && (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
                      pj_in_no_null(body, until_nullable, err))) ||
-        pj_in_str(body, "title", create, 1, 200, &title, err) < 0 ||
-        pj_in_str(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
+        pj_in_text(body, "title", create, 1, 200, &title, err) < 0 ||
+        pj_in_text(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
         read_date(body, "issued_on", create, &issued, err) ||
         read_date(body, "valid_from", create, &vfrom, err) ||
         read_date(body, "valid_until", 0, &vuntil, err) ||
-        pj_in_str(body, "benefit", 0, 0, 2000, &benefit, err) < 0 ||
+        pj_in_text(body, "benefit", 0, 0, 2000, &benefit, err) < 0 ||
         pj_in_str(body, "conditions", create, 1, PJ_RULE_MAX_LEN, &cond, err) < 0)
         return -1;
     if (create && json_object_get(body, "version"))
@@ -643,9 +643,17 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
             goto fail;
     }
     char *after = pj_render_to_string(c, id, policy_render, err);
-    if (!after ||
-        pj_audit_add(c, create ? "create" : "update", "ent_policy", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (!after) goto fail;
+    /* a change that changes nothing (the version alone, the same values again) keeps the
+     * version and writes nothing: no audit row, no notice */
+    int same = !create && pj_render_same(before, after);
+    if (same) {
+        pj_db_rollback(c->db);
+        after = before;
+        newly = 0;
+    } else if (pj_audit_add(c, create ? "create" : "update", "ent_policy", id, before, after,
+                            err) ||
+               pj_db_commit(c->db, err))
         goto fail;
     pj_jw_obj(w);
     pj_jw_key(w, "policy");
