@@ -16,7 +16,8 @@
 
 #include "core/banned.h"
 
-static const char *const scales[] = {"micro", "small", "medium", "large", NULL};
+/* the values a rule may compare them with too (pj_rule_check_values) */
+static const char *const *const scales = pj_rule_scales;
 
 /* Binds today's Beijing date twice: p.valid_from <= ? AND (… valid_until >= ?) */
 #define IN_FORCE "(p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?))"
@@ -32,7 +33,7 @@ static int in_force(const char *from, const char *until)
     today(d);
     return strcmp(from, d) <= 0 && (!until || !*until || strcmp(until, d) >= 0);
 }
-static const char *const credits[] = {"A", "B", "C", "D", NULL};
+static const char *const *const credits = pj_rule_credits;
 
 /* ---- profiles ---- */
 
@@ -263,7 +264,7 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "conditions", 1, 1, PJ_RULE_MAX_LEN, &text, err) < 0 ||
         pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
-        pj_rule_compile(c->arena, text, "conditions", &r, err))
+        ent_rule_accept(c, text, "conditions", &r, err))
         return -1;
     pj_rule_rec rec;
     if (org && ent_load_visible(c, org, &rec, err)) return -1;
@@ -275,6 +276,8 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     for (int i = 0; i < PJ_RA_COUNT; i++)
         if (used & (1u << i)) pj_jw_str(w, pj_rule_attrs[i].name);
     pj_jw_arr_end(w);
+    pj_jw_key(w, "warnings");
+    if (ent_rule_warnings(c, r, w, err)) return -1;
     clauses_json(w, r, org ? &rec : NULL);
     pj_jw_obj_end(w);
     return 0;
@@ -551,7 +554,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         return pj_fail(err, 422, "read_only", "version", "version is set by the server");
     /* null valid_until: the policy stays in force with no end */
     int open_ended = !create && pj_in_is_null(body, "valid_until");
-    if (cond && pj_rule_compile(c->arena, cond, "conditions", &r, err)) return -1;
+    if (cond && ent_rule_accept(c, cond, "conditions", &r, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
     pj_stmt *s;
@@ -644,6 +647,9 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     }
     char *after = pj_render_to_string(c, id, policy_render, err);
     if (!after) goto fail;
+    /* the warnings of the rule as it now stands (the one sent, else the one stored) */
+    char *warnings = ent_rule_warnings_text(c, cond ? cond : stored_cond, err);
+    if (!warnings) goto fail;
     /* a change that changes nothing (the version alone, the same values again) keeps the
      * version and writes nothing: no audit row, no notice */
     int same = !create && pj_render_same(before, after);
@@ -659,6 +665,8 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     pj_jw_key(w, "policy");
     pj_jw_raw(w, after);
     pj_jw_kint(w, "newly_eligible", newly);
+    pj_jw_key(w, "warnings");
+    pj_jw_raw(w, warnings);
     pj_jw_obj_end(w);
     return 0;
 fail:
