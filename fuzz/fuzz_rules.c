@@ -27,6 +27,13 @@ static void record(pj_rule_rec *r, int k)
     r->n[PJ_RA_SPECIALIZED] = (k >> 1) & 1;
 }
 
+/* every text value a rule compares with sits inside the text */
+static void text_in_range(void *ud, int attr, const char *value, int col)
+{
+    size_t size = *(const size_t *)ud;
+    if (attr < 0 || attr >= PJ_RA_COUNT || !value || col < 1 || (size_t)col > size) abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pj_arena a;
@@ -39,6 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = pj_rule_nclauses(r);
         if (n < 1 || n > PJ_RULE_MAX_NODES) abort();
         pj_rule_clause *cl = pj_arena_calloc(&a, (size_t)n, sizeof *cl);
+        /* the values of scale and credit: ok, or refused naming a column */
+        pj_err e;
+        memset(&e, 0, sizeof e);
+        if (pj_rule_check_values(r, "conditions", &e) &&
+            (e.status != 422 || strncmp(e.message, "column ", 7)))
+            abort();
+        pj_rule_each_text(r, text_in_range, &size);
         for (int k = 0; k < 4; k++) {
             pj_rule_rec rec;
             record(&rec, k);

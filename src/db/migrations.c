@@ -1780,6 +1780,19 @@ const pj_migration pj_migrations[] = {
     {212, "enterprise service: appeals by the reception day they were raised at",
      "CREATE INDEX ent_appeals_day ON ent_appeals(reception_day_id, channel, org_id, township_id)"
      " WHERE reception_day_id IS NOT NULL;"},
+    /* a not_satisfied rating reopens the appeal and starts a new round, whose rating is none
+     * until its reply is rated: older builds left the earlier round's not_satisfied on the
+     * appeal while the new round was worked (the department it was sent to next read it as its
+     * own). Cleared on every appeal not closed (the ratings stay in ent_appeal_ratings and the
+     * events); each with its version bumped and an audit row by 'migration' */
+    {213, "enterprise service: a reopened appeal's new round is not rated yet",
+     "INSERT INTO audit (at, username, action, entity, entity_id, before_json, after_json)"
+     " SELECT (SELECT applied_at FROM schema_migrations WHERE version = 213), 'migration',"
+     " 'update', 'ent_appeal', id, json_object('id', id, 'rating', rating, 'version', version),"
+     " json_object('id', id, 'rating', NULL, 'version', version + 1) FROM ent_appeals"
+     " WHERE rating IS NOT NULL AND state <> 'closed' ORDER BY id;"
+     "UPDATE ent_appeals SET rating = NULL, version = version + 1"
+     " WHERE rating IS NOT NULL AND state <> 'closed';"},
     /* a departure raises helper_id_departed on each active helper record of the elder's ID
      * number it leaves active: unlinked outside the recording caller's scope, or linked to
      * another elder record. Departures recorded before the alert existed raised none, and the

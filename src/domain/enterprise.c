@@ -222,6 +222,90 @@ void ent_rule_tree(pj_ctx *c, pj_jw *w, const char *cond)
         pj_rule_tree_json(w, r);
 }
 
+int ent_rule_accept(pj_ctx *c, const char *text, const char *field, pj_rule **out, pj_err *err)
+{
+    return pj_rule_compile(c->arena, text, field, out, err) ||
+                   pj_rule_check_values(*out, field, err)
+               ? -1
+               : 0;
+}
+
+typedef struct rule_text {
+    int attr, col;
+    const char *value;
+} rule_text;
+
+typedef struct rule_texts {
+    pj_arena *a;
+    rule_text *v;
+    int n, cap;
+} rule_texts;
+
+static void collect_text(void *ud, int attr, const char *value, int col)
+{
+    rule_texts *t = ud;
+    if (attr != PJ_RA_INDUSTRY && attr != PJ_RA_TOWNSHIP) return;
+    t->v = pj_arena_room(t->a, t->v, t->n, &t->cap, sizeof *t->v, 8);
+    t->v[t->n++] = (rule_text){attr, col, value};
+}
+
+int ent_rule_warnings(pj_ctx *c, const pj_rule *r, pj_jw *w, pj_err *err)
+{
+    rule_texts t = {c->arena, NULL, 0, 0};
+    pj_rule_each_text(r, collect_text, &t);
+    pj_jw_arr(w);
+    for (int i = 0; i < t.n; i++) {
+        int town = t.v[i].attr == PJ_RA_TOWNSHIP;
+        /* what a firm's attribute reads (ent_firms_load): its organisation's industry, its
+         * township's name; and, for a value of another case, the one meant */
+        pj_stmt *s = pj_db_prepare(
+            c->db,
+            town ? "SELECT name, name = ?1 FROM regions WHERE type = 'township' AND lower(name) ="
+                   " lower(?1) ORDER BY name = ?1 DESC LIMIT 1"
+                 : "SELECT industry, industry = ?1 FROM organisations WHERE type = 'enterprise'"
+                   " AND lower(industry) = lower(?1) ORDER BY industry = ?1 DESC LIMIT 1",
+            err);
+        if (!s) return -1;
+        pj_stmt_text(s, 1, t.v[i].value);
+        int rc = pj_stmt_step(s, err);
+        int found = rc == 1 && pj_col_int(s, 1);
+        char *meant = rc == 1 && !found ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : NULL;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (found) continue;
+        const char *name = pj_rule_attrs[t.v[i].attr].name;
+        pj_jw_obj(w);
+        pj_jw_kstr(w, "field", name);
+        pj_jw_kstr(w, "value", t.v[i].value);
+        pj_jw_kint(w, "column", t.v[i].col);
+        char *msg = pj_arena_printf(
+            c->arena, "column %d: %s \"%s\": %s, so the clause holds for no firm now%s%s%s",
+            t.v[i].col, name, t.v[i].value,
+            town ? "no township has that name" : "no enterprise has that industry",
+            meant ? " (did you mean \"" : "", meant ? meant : "", meant ? "\"?)" : "");
+        pj_jw_kstr(w, "message", msg);
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+    return 0;
+}
+
+char *ent_rule_warnings_text(pj_ctx *c, const char *cond, pj_err *err)
+{
+    pj_rule *r;
+    pj_err e2 = {0};
+    /* a stored rule of an older build that no longer parses: no warnings */
+    if (!cond || pj_rule_compile(c->arena, cond, "conditions", &r, &e2)) return "[]";
+    pj_buf b;
+    pj_buf_init(&b, 256);
+    pj_jw bw;
+    pj_jw_init(&bw, &b);
+    int rc = ent_rule_warnings(c, r, &bw, err);
+    char *out = rc ? NULL : pj_arena_strdup(c->arena, b.data);
+    pj_buf_free(&b);
+    return out;
+}
+
 char *ent_json_text(pj_ctx *c, json_t *v)
 {
     char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);

@@ -1297,14 +1297,16 @@ int pj_ent_appeal_act(pj_ctx *c, int64_t id, const char *action, json_t *body, p
         to = bad_rating ? "reopened" : "closed";
         /* a reopened round gets a deadline of its own, computed as on receipt, and a return
          * visit of its own, due with it: an earlier round's call-back (kept in the events)
-         * does not answer for this one */
-        sql = bad_rating ? "UPDATE ent_appeals SET state = 'reopened', rating = ?,"
+         * does not answer for this one. Its rating is its own too: none until its reply is
+         * rated (the not_satisfied given stays in ent_appeal_ratings and the events; left on
+         * the appeal, the department the appeal is sent to next read it as its own) */
+        sql = bad_rating ? "UPDATE ent_appeals SET state = 'reopened', rating = NULL,"
                            " reopens = reopens + 1, reopened_at = ?, complete_due = ?,"
                            " visit_due = ?, visited_at = NULL, visit_note = '',"
                            " version = version + 1 WHERE id = ?"
                          : "UPDATE ent_appeals SET state = 'closed', rating = ?, closed_at = ?,"
                            " version = version + 1 WHERE id = ?";
-        binds = bad_rating ? "gncci" : "gni";
+        binds = bad_rating ? "ncci" : "gni";
     } else if (!strcmp(action, "close")) {
         to = "closed";
         sql = "UPDATE ent_appeals SET state = 'closed', closed_at = ?, version = version + 1"

@@ -156,7 +156,7 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     }
     if (maxw < minw)
         return pj_fail(err, 422, "invalid_value", "max_wan", "max_wan must be at least min_wan");
-    if (cond && pj_rule_compile(c->arena, cond, "conditions", &r, err)) return -1;
+    if (cond && ent_rule_accept(c, cond, "conditions", &r, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
     pj_stmt *s;

@@ -67,6 +67,18 @@ int ent_load_visible(pj_ctx *c, int64_t org_id, pj_rule_rec *rec, pj_err *err);
 /* Writes "conditions_tree": the rule `cond` as a tree of connectives and clauses (field, op,
  * values; pj_rule_tree_json), null when it does not parse. For readers only, not audit rows. */
 void ent_rule_tree(pj_ctx *c, pj_jw *w, const char *cond);
+/* A rule being saved or checked (a policy's, a financing product's, POST /rules/check):
+ * pj_rule_compile, then pj_rule_check_values (a `scale` or `credit` no firm can have is 422
+ * rule_syntax on field as well). */
+int ent_rule_accept(pj_ctx *c, const char *text, const char *field, pj_rule **out, pj_err *err);
+/* Writes the warnings of a rule, an array: the values it compares `industry` or `township`
+ * with that no enterprise has, or that are no township's name ([{field, value, column,
+ * message}], [] for none): allowed (a rule may come before its firms), but the clause holds
+ * for nobody now. */
+int ent_rule_warnings(pj_ctx *c, const pj_rule *r, pj_jw *w, pj_err *err);
+/* The same for the rule text cond, as JSON text in c's arena ("[]" for a rule that does not
+ * parse); NULL on an error. */
+char *ent_rule_warnings_text(pj_ctx *c, const char *cond, pj_err *err);
 /* A JSON array of strings/ints from the body, as compact text (arena). */
 char *ent_json_text(pj_ctx *c, json_t *v);
 /* Matches every policy to every enterprise (inside the caller's transaction). */

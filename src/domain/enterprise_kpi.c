@@ -7,7 +7,16 @@
  * and the next reply is rated again), so a dissatisfaction stays counted after a later
  * satisfied rating. On time is judged on the last round of handling: the reply that ended it
  * by that round's deadline (a reopened round has its own). An appeal returned and not yet
- * re-dispatched belongs to no department; each department's returns are counted apart. */
+ * re-dispatched belongs to no department; each department's returns are counted apart.
+ *
+ * Per department each figure is of the department it is about, not of whoever holds the appeal
+ * now (a reopened appeal returned and sent to a second department carried the first one's
+ * rating and response to the second): a rating counts for the department whose reply it rated
+ * (its ent_appeal_ratings row); the response, when given by its deadline, for the department
+ * that gave it (the first accept or reply), and when late or still missing past it, for the
+ * department that held the appeal when the deadline passed (none when it was then received
+ * and not dispatched, or returned). The appeal itself and what follows from its last round
+ * (closed, resolved, on time, overdue, hours to close) count for the department holding it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +76,39 @@ static void kput(pj_jw *w, const char *k, double v)
         pj_jw_knull(w, k);
     else
         pj_jw_knum(w, k, round_to(v, 10000));
+}
+
+static int cmp_dept(const void *a, const void *b)
+{
+    int64_t x = ((const agg *)a)->dept, y = ((const agg *)b)->dept;
+    return x < y ? -1 : x > y;
+}
+
+/* *out = the entry of department id in dep[*n], added (named from the organisations) when
+ * missing; it closes none: the closings are counted in the scan, for the departments holding
+ * appeals. *out = NULL when MAX_DEPTS are listed already. -1 on an error. */
+static int dept_slot(pj_ctx *c, agg *dep, int *n, int64_t id, double *pool, agg **out, pj_err *err)
+{
+    *out = NULL;
+    for (int k = 0; k < *n; k++)
+        if (dep[k].dept == id) {
+            *out = &dep[k];
+            return 0;
+        }
+    if (*n == MAX_DEPTS) return 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT name FROM organisations WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    const char *name = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 0)) : "";
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    agg *d = &dep[(*n)++];
+    d->dept = id;
+    d->name = name;
+    d->close_h = pool;
+    *out = d;
+    return 0;
 }
 
 typedef struct weights {
@@ -222,21 +264,35 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     int *mrecv = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
     int *mclosed = pj_arena_calloc(c->arena, (size_t)nmonths, sizeof(int));
     int64_t now = pj_now();
+    /* whose response it is, from the appeal's events: the department of the first accept or
+     * reply (the response given), and the one holding the appeal when the response fell due
+     * (the latest event at or before it that hands the appeal on: 0 after a receipt or a
+     * return, or an escalation without a department). NULL without such events (the demo's
+     * appeals have none): the department holding it now. */
     s = pj_db_prepare(c->db,
                       "SELECT a.department_id, d.name, a.category, a.state, a.received_at,"
                       " a.responded_at, a.response_due, a.replied_at, a.complete_due,"
                       " a.closed_at, a.resolved, a.rating, a.channel,"
-                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id),"
-                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id"
-                      " AND r.rating = 'satisfied'),"
-                      " (SELECT COUNT(*) FROM ent_appeal_ratings r WHERE r.appeal_id = a.id"
-                      " AND r.rating = 'basically') FROM ent_appeals a"
-                      " LEFT JOIN organisations d ON d.id = a.department_id"
+                      " (SELECT e.department_id FROM ent_appeal_events e WHERE e.appeal_id ="
+                      " a.id AND e.action IN ('accept', 'reply') ORDER BY e.id LIMIT 1),"
+                      " (SELECT CASE WHEN e.action IN ('receive', 'return') THEN 0 ELSE"
+                      " COALESCE(e.department_id, 0) END FROM ent_appeal_events e WHERE"
+                      " e.appeal_id = a.id AND e.at <= a.response_due AND e.action IN ('receive',"
+                      " 'dispatch', 'escalate', 'return') ORDER BY e.id DESC LIMIT 1)"
+                      " FROM ent_appeals a LEFT JOIN organisations d ON d.id = a.department_id"
                       " WHERE a.received_at >= ? AND a.received_at < ?"
                       " AND (? = 0 OR a.township_id = ?) ORDER BY a.department_id",
                       err);
     if (!s) return -1;
     bind_period(s, from, to, town);
+    /* each appeal's response, for the department it is of (added after the scan: that
+     * department need not hold any appeal of the period) */
+    typedef struct resp_of {
+        int64_t dept;
+        int ok;
+    } resp_of;
+    resp_of *resps = pj_arena_alloc(c->arena, sizeof(resp_of) * (size_t)(total + 1));
+    int nresp = 0;
     int seen = 0;
     while (seen < total && (rc = pj_stmt_step(s, err)) == 1) {
         seen++;
@@ -261,8 +317,15 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
         int resolved = (int)pj_col_int(s, 10);
         const char *rating = pj_col_text(s, 11);
         int from_rd = !strcmp(pj_col_text(s, 12), "reception_day");
-        int nrated = (int)pj_col_int(s, 13), nsat = (int)pj_col_int(s, 14),
-            nbasic = (int)pj_col_int(s, 15);
+        /* the response: due once given or past its deadline; on time for the department that
+         * gave it, late or missing for the one that held the appeal at the deadline */
+        if (resp || rdue < now) {
+            int ok = resp && resp <= rdue;
+            int64_t holder = d ? d->dept : 0;
+            int64_t of = ok ? (pj_col_is_null(s, 13) ? holder : pj_col_int(s, 13))
+                            : (pj_col_is_null(s, 14) ? holder : pj_col_int(s, 14));
+            if (of) resps[nresp++] = (resp_of){of, ok};
+        }
         /* the last round has been replied to only in these states: a reopened round's
          * replied_at is the earlier round's reply, which does not count */
         int repl_last = repl && (!strcmp(state, "closed") || !strcmp(state, "replied"));
@@ -278,7 +341,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
             agg *a = targets[k];
             if (!a) continue;
             a->total++;
-            if (resp || rdue < now) {
+            if (a == &all && (resp || rdue < now)) {
                 a->due_resp++;
                 if (resp && resp <= rdue) a->resp_ok++;
             }
@@ -297,10 +360,42 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
                 a->close_h[a->nclose++] = (double)(clos - recv) / 3600.0;
                 if (a == d) pool_used++;
             }
-            a->rated += nrated;
-            a->satisfied += nsat;
-            a->basically += nbasic;
         }
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    for (int i = 0; i < nresp; i++) {
+        agg *d;
+        if (dept_slot(c, dep, &ndep, resps[i].dept, pool, &d, err)) return -1;
+        if (!d) continue; /* more departments than MAX_DEPTS */
+        d->due_resp++;
+        d->resp_ok += resps[i].ok;
+    }
+    /* every rating given to the period's appeals, for the department whose reply it rated
+     * (none recorded: the total only) */
+    s = pj_db_prepare(c->db,
+                      "SELECT r.department_id, COUNT(*), SUM(r.rating = 'satisfied'),"
+                      " SUM(r.rating = 'basically') FROM ent_appeal_ratings r JOIN ent_appeals a"
+                      " ON a.id = r.appeal_id WHERE a.received_at >= ? AND a.received_at < ?"
+                      " AND (? = 0 OR a.township_id = ?) GROUP BY r.department_id",
+                      err);
+    if (!s) return -1;
+    bind_period(s, from, to, town);
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int n = (int)pj_col_int(s, 1), sat = (int)pj_col_int(s, 2), bas = (int)pj_col_int(s, 3);
+        all.rated += n;
+        all.satisfied += sat;
+        all.basically += bas;
+        if (pj_col_is_null(s, 0)) continue;
+        agg *d;
+        if (dept_slot(c, dep, &ndep, pj_col_int(s, 0), pool, &d, err)) {
+            rc = -1;
+            break;
+        }
+        if (!d) continue;
+        d->rated += n;
+        d->satisfied += sat;
+        d->basically += bas;
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -348,6 +443,8 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    /* by department id, whichever figure listed a department first */
+    qsort(dep, (size_t)ndep, sizeof *dep, cmp_dept);
     /* problems solved from reception days, since the mechanism started (not only the period) */
     int64_t solved_all;
     if (pj_ent_problems_solved(c, town, &solved_all, err)) return -1;

@@ -16,7 +16,8 @@
 
 #include "core/banned.h"
 
-static const char *const scales[] = {"micro", "small", "medium", "large", NULL};
+/* the values a rule may compare them with too (pj_rule_check_values) */
+static const char *const *const scales = pj_rule_scales;
 
 /* Binds today's Beijing date twice: p.valid_from <= ? AND (… valid_until >= ?) */
 #define IN_FORCE "(p.valid_from <= ? AND (p.valid_until IS NULL OR p.valid_until >= ?))"
@@ -32,7 +33,7 @@ static int in_force(const char *from, const char *until)
     today(d);
     return strcmp(from, d) <= 0 && (!until || !*until || strcmp(until, d) >= 0);
 }
-static const char *const credits[] = {"A", "B", "C", "D", NULL};
+static const char *const *const credits = pj_rule_credits;
 
 /* ---- profiles ---- */
 
@@ -116,6 +117,36 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     pj_stmt *s;
     if (c->actor.role == PJ_ROLE_VIEWER)
         return pj_fail(err, 403, "forbidden", "", "viewers do not write");
+    /* the credit rating, the high-tech and the 专精特新 standings are certified by the
+     * authorities: the district's officials and the township's officer change them, not the
+     * firm (it qualified at once for the policies asking for them). The value it has, sent
+     * again, is no change. */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        static const struct {
+            const char *name;
+            int attr;
+        } certified[] = {{"credit", PJ_RA_CREDIT},
+                         {"high_tech", PJ_RA_HIGH_TECH},
+                         {"specialized", PJ_RA_SPECIALIZED}};
+        const char *texts[] = {credit, NULL, NULL};
+        int bools[] = {-1, ht, sp};
+        for (int k = 0; k < 3; k++) {
+            int a = certified[k].attr;
+            if (!json_object_get(body, certified[k].name)) continue;
+            int same;
+            if (pj_in_is_null(body, certified[k].name))
+                same = !r.known[a];
+            else if (k == 0)
+                same = r.known[a] && !strcmp(r.s[a], texts[k]);
+            else
+                same = r.known[a] && (r.n[a] != 0) == (bools[k] != 0);
+            if (!same)
+                return pj_fail(err, 403, "forbidden", certified[k].name,
+                               "%s is certified by the district or the firm's township: their"
+                               " officers change it, not the firm",
+                               certified[k].name);
+        }
+    }
     if (pj_db_begin(c->db, err)) return -1;
     s = pj_db_prepare(c->db, "SELECT version FROM ent_profiles WHERE org_id = ?", err);
     if (!s) goto fail;
@@ -233,7 +264,7 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "conditions", 1, 1, PJ_RULE_MAX_LEN, &text, err) < 0 ||
         pj_in_ref(body, "organisation_id", 0, &org, err) < 0 ||
-        pj_rule_compile(c->arena, text, "conditions", &r, err))
+        ent_rule_accept(c, text, "conditions", &r, err))
         return -1;
     pj_rule_rec rec;
     if (org && ent_load_visible(c, org, &rec, err)) return -1;
@@ -245,6 +276,8 @@ int pj_ent_rule_check(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     for (int i = 0; i < PJ_RA_COUNT; i++)
         if (used & (1u << i)) pj_jw_str(w, pj_rule_attrs[i].name);
     pj_jw_arr_end(w);
+    pj_jw_key(w, "warnings");
+    if (ent_rule_warnings(c, r, w, err)) return -1;
     clauses_json(w, r, org ? &rec : NULL);
     pj_jw_obj_end(w);
     return 0;
@@ -509,19 +542,19 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
         pj_in_object(body, err) || pj_in_only(body, policy_fields, err) ||
         (!create && (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
                      pj_in_no_null(body, until_nullable, err))) ||
-        pj_in_str(body, "title", create, 1, 200, &title, err) < 0 ||
-        pj_in_str(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
+        pj_in_text(body, "title", create, 1, 200, &title, err) < 0 ||
+        pj_in_text(body, "issuer", create, 1, 100, &issuer, err) < 0 ||
         read_date(body, "issued_on", create, &issued, err) ||
         read_date(body, "valid_from", create, &vfrom, err) ||
         read_date(body, "valid_until", 0, &vuntil, err) ||
-        pj_in_str(body, "benefit", 0, 0, 2000, &benefit, err) < 0 ||
+        pj_in_text(body, "benefit", 0, 0, 2000, &benefit, err) < 0 ||
         pj_in_str(body, "conditions", create, 1, PJ_RULE_MAX_LEN, &cond, err) < 0)
         return -1;
     if (create && json_object_get(body, "version"))
         return pj_fail(err, 422, "read_only", "version", "version is set by the server");
     /* null valid_until: the policy stays in force with no end */
     int open_ended = !create && pj_in_is_null(body, "valid_until");
-    if (cond && pj_rule_compile(c->arena, cond, "conditions", &r, err)) return -1;
+    if (cond && ent_rule_accept(c, cond, "conditions", &r, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
     pj_stmt *s;
@@ -613,14 +646,27 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
             goto fail;
     }
     char *after = pj_render_to_string(c, id, policy_render, err);
-    if (!after ||
-        pj_audit_add(c, create ? "create" : "update", "ent_policy", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (!after) goto fail;
+    /* the warnings of the rule as it now stands (the one sent, else the one stored) */
+    char *warnings = ent_rule_warnings_text(c, cond ? cond : stored_cond, err);
+    if (!warnings) goto fail;
+    /* a change that changes nothing (the version alone, the same values again) keeps the
+     * version and writes nothing: no audit row, no notice */
+    int same = !create && pj_render_same(before, after);
+    if (same) {
+        pj_db_rollback(c->db);
+        after = before;
+        newly = 0;
+    } else if (pj_audit_add(c, create ? "create" : "update", "ent_policy", id, before, after,
+                            err) ||
+               pj_db_commit(c->db, err))
         goto fail;
     pj_jw_obj(w);
     pj_jw_key(w, "policy");
     pj_jw_raw(w, after);
     pj_jw_kint(w, "newly_eligible", newly);
+    pj_jw_key(w, "warnings");
+    pj_jw_raw(w, warnings);
     pj_jw_obj_end(w);
     return 0;
 fail:

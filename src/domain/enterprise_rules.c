@@ -83,7 +83,8 @@ typedef struct node {
     int kid, next;                     /* first child and next sibling, -1 = none */
     double num;                        /* N_CMP number, N_CONST 0/1 */
     const char *str;                   /* N_CMP string */
-    int list, nlist;                   /* N_IN: items in nums[] or strs[] */
+    int list, nlist;                   /* N_IN: items in nums[] or strs[] (columns in cols[]) */
+    int vcol;                          /* N_CMP: column of the value compared with */
     int col, off, len;                 /* source span of the node */
     int leaf;                          /* clause index for leaves, -1 otherwise */
     const char *txt;                   /* leaves: the clause text */
@@ -94,6 +95,7 @@ struct pj_rule {
     int nn, root, nleaf;
     double *nums;
     const char **strs;
+    int *cols;
     int nitems;
     const char *text;
 };
@@ -325,15 +327,18 @@ static int add_item(parser *p, int col)
         int cap = p->icap ? p->icap * 2 : 16;
         double *nums = pj_arena_alloc(p->a, sizeof(double) * (size_t)cap);
         const char **strs = pj_arena_alloc(p->a, sizeof(char *) * (size_t)cap);
+        int *cols = pj_arena_alloc(p->a, sizeof(int) * (size_t)cap);
         if (r->nitems) {
             memcpy(nums, r->nums, sizeof(double) * (size_t)r->nitems);
             memcpy(strs, r->strs, sizeof(char *) * (size_t)r->nitems);
+            memcpy(cols, r->cols, sizeof(int) * (size_t)r->nitems);
         }
         r->nums = nums;
         r->strs = strs;
+        r->cols = cols;
         p->icap = cap;
     }
-    (void)col;
+    r->cols[r->nitems] = col;
     return r->nitems++;
 }
 
@@ -365,6 +370,7 @@ static int parse_clause(parser *p)
         if ((i = new_node(p, N_CMP, col, off)) < 0) return -1;
         p->r->n[i].op = (unsigned char)op;
         p->r->n[i].attr = (unsigned char)attr;
+        p->r->n[i].vcol = p->t_col;
         if (ty == PJ_RT_NUM) {
             if (p->t != T_NUM)
                 return fail_at(p, p->t_col, "%s is a number: expected a number, found %s", an,
@@ -544,6 +550,59 @@ int pj_rule_compile(pj_arena *a, const char *text, const char *field, pj_rule **
     if (pj_rule_parse(a, text, strlen(text), out, &col, msg, sizeof msg))
         return pj_fail(err, 422, "rule_syntax", field, "column %d: %s", col, msg);
     return 0;
+}
+
+/* ---- the values a rule compares with ---- */
+
+const char *const pj_rule_scales[] = {"micro", "small", "medium", "large", NULL};
+const char *const pj_rule_credits[] = {"A", "B", "C", "D", NULL};
+
+void pj_rule_each_text(const pj_rule *r, pj_rule_text_fn fn, void *ud)
+{
+    /* leaves are made in the order of the text, and a list's items in theirs */
+    for (int i = 0; i < r->nn; i++) {
+        const node *n = &r->n[i];
+        if (n->leaf < 0 || n->kind == N_CONST || pj_rule_attrs[n->attr].type != PJ_RT_STR) continue;
+        if (n->kind == N_CMP)
+            fn(ud, n->attr, n->str, n->vcol);
+        else if (n->kind == N_IN)
+            for (int k = 0; k < n->nlist; k++)
+                fn(ud, n->attr, r->strs[n->list + k], r->cols[n->list + k]);
+    }
+}
+
+typedef struct value_fault {
+    int col, attr;
+    const char *value;
+} value_fault;
+
+static void value_check(void *ud, int attr, const char *v, int col)
+{
+    value_fault *f = ud;
+    const char *const *list = attr == PJ_RA_SCALE    ? pj_rule_scales
+                              : attr == PJ_RA_CREDIT ? pj_rule_credits
+                                                     : NULL;
+    if (!list || f->col) return;
+    for (int k = 0; list[k]; k++)
+        if (!strcmp(list[k], v)) return;
+    f->col = col;
+    f->attr = attr;
+    f->value = v;
+}
+
+int pj_rule_check_values(const pj_rule *r, const char *field, pj_err *err)
+{
+    value_fault f = {0, 0, NULL};
+    pj_rule_each_text(r, value_check, &f);
+    if (!f.col) return 0;
+    const char *const *list = f.attr == PJ_RA_SCALE ? pj_rule_scales : pj_rule_credits;
+    char allowed[64] = "";
+    for (int k = 0; list[k]; k++)
+        snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s", k ? ", " : "",
+                 list[k]);
+    return pj_fail(err, 422, "rule_syntax", field,
+                   "column %d: %s \"%.64s\" matches no firm: %s is one of %s (case matters)", f.col,
+                   pj_rule_attrs[f.attr].name, f.value, pj_rule_attrs[f.attr].name, allowed);
 }
 
 /* ---- evaluation ---- */

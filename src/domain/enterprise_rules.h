@@ -108,4 +108,18 @@ void pj_rule_tree_json(struct pj_jw *w, const pj_rule *r);
 /* Bit i set when the rule names attribute i. */
 unsigned pj_rule_attrs_used(const pj_rule *r);
 
+/* The values a firm's `scale` and `credit` take (NULL-terminated): what the profile accepts,
+ * and so the only values a rule may compare them with. */
+extern const char *const pj_rule_scales[];
+extern const char *const pj_rule_credits[];
+/* Calls fn for every text value the rule compares an attribute with (==, !=, in), in the
+ * order of the text: the attribute (PJ_RA_*), the value, its 1-based column. */
+typedef void (*pj_rule_text_fn)(void *ud, int attr, const char *value, int col);
+void pj_rule_each_text(const pj_rule *r, pj_rule_text_fn fn, void *ud);
+/* 0 when every value the rule compares `scale` or `credit` with is one a firm can have; else
+ * 422 "rule_syntax" on field, "column N: …" naming the first such value (in the text) and the
+ * values allowed. A rule that parses may still fail this: a rule being saved or checked is
+ * held to it, one stored by an older build still evaluates (it matches nobody on that clause). */
+int pj_rule_check_values(const pj_rule *r, const char *field, pj_err *err);
+
 #endif

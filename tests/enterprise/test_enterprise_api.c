@@ -290,12 +290,14 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 400);
     CHECK_STR(th_err_code(o), "unknown_parameter");
     json_decref(o);
-    /* the firm reports its profile: rematched at once, high_tech makes it eligible */
+    /* the firm reports its profile, the district certifies (or not) its high-tech standing:
+     * rematched at once, high_tech makes it eligible */
     snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
     CHECK_INT(th_call(&s, "PATCH", path, jd,
-                      "{\"version\":0,\"employees\":120,\"high_tech\":false,\"scale\":\"medium\"}",
-                      &o),
+                      "{\"version\":0,\"employees\":120,\"scale\":\"medium\"}", &o),
               200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"high_tech\":false}", &o), 200);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p2);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
@@ -306,7 +308,7 @@ TEST(enterprise_api_policies_matching_explain_and_reception_days)
     CHECK_STR(json_string_value(json_array_get(nm, 1)), "high_tech");
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
-    CHECK_INT(th_call(&s, "PATCH", path, jd, "{\"version\":1,\"high_tech\":true}", &o), 200);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":2,\"high_tech\":true}", &o), 200);
     json_decref(o);
     CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/policies", jd, NULL, &o), 200);
     CHECK_INT(json_array_size(json_object_get(o, "items")), 2);

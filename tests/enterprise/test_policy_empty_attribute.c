@@ -77,13 +77,14 @@ TEST(enterprise_policy_empty_credit_is_unknown_in_matches_and_explain)
     CHECK(json_is_null(json_object_get(o, "credit")));
     json_decref(o);
 
-    /* once reported, both agree again: a B rating matches */
+    /* once certified (by the district: a firm does not rate itself), both agree again: a B
+     * rating matches */
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 200);
     long long v = th_int(o, "version");
     json_decref(o);
     char body[80];
     snprintf(body, sizeof body, "{\"version\":%lld,\"credit\":\"B\"}", v);
-    CHECK_INT(th_call(&s, "PATCH", path, jd, body, &o), 200);
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, &o), 200);
     json_decref(o);
     CHECK(matched(&s, off, p, org));
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", p);

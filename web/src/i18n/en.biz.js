@@ -77,6 +77,7 @@ export default {
       round: 'Round',
       roundN: 'Round {n}',
       ratedAt: 'Rated at',
+      roundNotRated: 'This round is not rated yet; earlier rounds’ ratings are listed below',
       ratedBy: 'Rated by',
       reopenedAt: 'Reopened at',
       chooseRating: 'Choose a rating',
@@ -324,6 +325,7 @@ export default {
       intro: 'These figures decide which policies and financing products your company qualifies for; keep them accurate. A change is matched again at once.',
       introOfficer: 'These figures decide which policies and financing products the company qualifies for. A change is matched again at once.',
       readOnly: 'Read only: your role cannot change company profiles',
+      certifiedNote: 'Your credit rating and whether you are a certified high-tech enterprise or a specialised and innovative SME are certified by the district or your township: you cannot change them here. If they have changed, contact your township.',
       fromOrg: 'Industry and township come from the company registration, kept by the district or township office',
       fromOrgEdit: 'Industry and township come from the company registration; industry and contact can be corrected here:',
       org: {

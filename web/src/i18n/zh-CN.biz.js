@@ -76,6 +76,7 @@ export default {
       round: '轮次',
       roundN: '第 {n} 轮',
       ratedAt: '评价时间',
+      roundNotRated: '本轮尚未评价，往轮评价见下表',
       ratedBy: '评价人',
       reopenedAt: '重新办理时间',
       chooseRating: '请选择评价',
@@ -323,6 +324,7 @@ export default {
       intro: '以下信息决定贵企业符合哪些惠企政策和金融产品，请保持准确；修改后立即重新匹配。',
       introOfficer: '以下信息决定该企业符合哪些惠企政策和金融产品；修改后立即重新匹配。',
       readOnly: '只读：您的角色不能修改企业档案',
+      certifiedNote: '信用等级、高新技术企业、专精特新由区或街乡镇主管部门认定，企业不能自行修改；如有变化，请联系所在街乡镇。',
       fromOrg: '行业和所属街乡镇来自企业登记信息，由区或街乡镇管理部门维护',
       fromOrgEdit: '行业和所属街乡镇来自企业登记信息；行业和联系人可在此更正：',
       org: {
