@@ -146,8 +146,11 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     if (since >= until)
         return pj_fail(err, 400, "bad_query", "since", "since must be before until");
     double days = (double)(until - since) / 86400.0;
+    /* the figures of now (elders, meals, doctor, paired) are of today, whatever the period:
+     * a contract in force today, as GET /elders?no_doctor=1 and the elder's record judge it
+     * (the period's end date gave another count beside the same elders) */
     char today[11];
-    pj_el_date(pj_el_today(c, until), today);
+    pj_el_date(pj_el_today(c, pj_now()), today);
     rows R = {0};
     int started = pj_db_read_begin(c->db);
     int rc = -1;
