@@ -91,11 +91,12 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     int64_t *hacc = calloc((size_t)nh_total + 1, sizeof *hacc),
             *hbal = calloc((size_t)nh_total + 1, sizeof *hbal);
     char *etier = calloc((size_t)n_elders + 1, 1), *emeal = calloc((size_t)n_elders + 1, 1);
+    char(*hname)[32] = calloc((size_t)nh_total + 1, sizeof *hname); /* for the pairs' reasons */
     int64_t *egrid = calloc((size_t)n_elders + 1, sizeof *egrid);
     int rc = -1;
     pj_pair_result pr = {0};
     if (!gs || !g_elders || !ph || !pe || !hid || !eid || !hacc || !hbal || !etier || !emeal ||
-        !egrid) {
+        !egrid || !hname) {
         pj_fail(err, 500, "internal", "", "out of memory");
         goto out;
     }
@@ -251,6 +252,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             pj_stmt_int(s, 14, now - 60 * 86400);
             pj_stmt_int(s, 15, now - 60 * 86400);
             if (step(s, err, &hid[h])) goto out;
+            snprintf(hname[h], sizeof hname[h], "%s", name);
             s = pj_db_prepare(c->db,
                               "INSERT INTO credit_accounts (owner_kind, owner_id, name)"
                               " VALUES ('helper', ?, ?) RETURNING id",
@@ -302,8 +304,9 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
         pj_fail(err, 500, "internal", "", "pairing failed");
         goto out;
     }
-    char start[11];
+    char start[11], walk_km[32], reason[400];
     pj_el_date(today - 45, start);
+    snprintf(walk_km, sizeof walk_km, "%.1f", walk / 1000.0);
     for (int i = 0; i < n_elders; i++) {
         int hh = pr.helper_of[i];
         if (hh < 0 || pj_rng_below(&rng, 100) < 3) continue; /* a few proposals were rejected */
@@ -312,12 +315,18 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                           " reason, created_by, created_at) VALUES (?,?,?,?,?,'demo',?)",
                           err);
         if (!s) goto out;
+        /* the reason the solver's run gives a proposal (accepted here), in its words: the
+         * console says it in its language (a text of the demo's own was shown raw) */
+        int same = ph[hh].village_id == pe[i].village_id;
+        int64_t dist = pr.cost[i] - (same ? 0 : p.other_village_m);
+        pj_el_pair_reason(reason, sizeof reason, hname[hh], dist, same,
+                          pj_el_skills_text(c, pe[i].needs), pe[i].sex_pref, pr.rank[i],
+                          pr.n_candidates[i], walk_km);
         pj_stmt_int(s, 1, eid[i]);
         pj_stmt_int(s, 2, hid[hh]);
         pj_stmt_text(s, 3, start);
-        pj_stmt_int(s, 4,
-                    pr.cost[i] - (ph[hh].village_id != pe[i].village_id ? p.other_village_m : 0));
-        pj_stmt_text(s, 5, "demo: proposed by the solver, accepted");
+        pj_stmt_int(s, 4, dist);
+        pj_stmt_text(s, 5, reason);
         pj_stmt_int(s, 6, now - 45 * 86400);
         if (step(s, err, NULL)) goto out;
     }
@@ -444,6 +453,6 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
 out:
     pj_pair_result_free(&pr);
     free(gs), free(g_elders), free(ph), free(pe), free(hid), free(eid), free(hacc), free(hbal);
-    free(etier), free(emeal), free(egrid);
+    free(etier), free(emeal), free(egrid), free(hname);
     return rc;
 }

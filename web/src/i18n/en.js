@@ -1640,6 +1640,7 @@ export default {
       run: '{helper}: {d} m away, {village}; has {skills}{sex}; choice {rank} of {n} helper within {walk} km | {helper}: {d} m away, {village}; has {skills}{sex}; choice {rank} of {n} helpers within {walk} km',
       chosen: '{helper}: chosen by {user}; {d} m away, {village}',
       byHand: 'paired by {user}; {d} m away',
+      demo: 'Demo data: proposed by the solver, accepted',
       female: ', female as preferred',
       male: ', male as preferred',
     },

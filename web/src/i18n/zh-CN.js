@@ -1643,6 +1643,7 @@ export default {
       run: '{helper}：相距 {d} 米，{village}；具备{skills}{sex}；步行 {walk} 公里内 {n} 名互助员中第 {rank} 选',
       chosen: '{helper}：由 {user} 指定；相距 {d} 米，{village}',
       byHand: '由 {user} 结对；相距 {d} 米',
+      demo: '演示数据：由配对算法提出并已接受',
       female: '，按偏好为女性',
       male: '，按偏好为男性',
     },
