@@ -643,8 +643,10 @@ int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
             en[n].account = pj_col_int(s, 0), en[n].amount = -pj_col_int(s, 1), n++;
         pj_stmt_done(s);
         if (rc < 0) goto fail;
-        const char *note = pj_arena_printf(c->arena, "void of log %lld: %s", (long long)id, reason);
-        if (n && !post(c, "void", en, n, id, NULL, note, now, err)) {
+        /* the note is the reason as typed: the transaction's kind (void) and log_id say the
+         * rest, and a reader words it in its own language (it was "void of log N: …", shown
+         * raw in the zh-CN console) */
+        if (n && !post(c, "void", en, n, id, NULL, reason, now, err)) {
             if (err->status == 409 && !strcmp(err->code, "insufficient_credits")) {
                 pj_err_clear(err);
                 pj_fail(err, 409, "insufficient_credits", "id",

@@ -1688,6 +1688,7 @@ export default {
       grid: 'Grid',
       township: 'Township',
     },
+    voidNote: 'Void of service log #{id}: {reason}',
     txnKinds: {
       earn: 'Earned',
       redeem: 'Redeemed',

@@ -1691,6 +1691,7 @@ export default {
       grid: '网格',
       township: '乡镇',
     },
+    voidNote: '作废服务记录 #{id}：{reason}',
     txnKinds: {
       earn: '服务获得',
       redeem: '兑换服务',
