@@ -1330,6 +1330,7 @@ export default {
     removeContact: 'Remove contact',
     contactsMasked: 'The contacts\' phone numbers are masked. Show them in full before adding or changing a contact (the read is audited).',
     numbersRevealed: 'Full numbers shown (the read is audited)',
+    contactRelationN: 'Contact {n} relation',
     contactPhoneN: 'Contact {n} phone',
     retypePhones: 'The contacts\' phones are shown masked: press “Full numbers (audited)”, or retype the full numbers',
     idCheckHint: 'The check character should be {c}; please check the number',

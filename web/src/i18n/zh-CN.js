@@ -1333,6 +1333,7 @@ export default {
     retypePhones: '联系人电话当前显示为脱敏号码：请点击“显示完整号码”，或重新输入完整电话',
     contactsMasked: '联系人电话显示为脱敏号码。添加或修改联系人前请显示完整号码（查看记入审计日志）。',
     numbersRevealed: '已显示完整号码（已记入审计日志）',
+    contactRelationN: '联系人 {n} 关系',
     contactPhoneN: '联系人 {n} 电话',
     idCheckHint: '校验位应为 {c}，请核对身份证号',
     idSexMismatch: '身份证号与性别不符（第 17 位奇数为男、偶数为女），请核对性别或身份证号',
