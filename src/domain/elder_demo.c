@@ -50,6 +50,25 @@ static void person_id(char out[19], int64_t birth_day, int seq, int male)
     out[18] = 0;
 }
 
+/* An elder's age: 60–95, more of the younger, as a rural district's over-60s are (the share of
+ * each five years of age, the last band 90–95), drawn from its own stream of the demo's seed
+ * so that the other draws (names, needs, pairs, logs) stay as they were. Returns the days
+ * between birth and today: over 60 whole years (60 years hold at most 21,915 days) and under
+ * 96 (96 years hold at least 35,063). */
+#define AGE_DAYS_MIN 21916
+#define AGE_DAYS_MAX 35062
+static int64_t age_days(uint64_t *rng)
+{
+    static const int from[] = {60, 65, 70, 75, 80, 85, 90, 96};
+    static const uint32_t share[] = {28, 26, 17, 12, 8, 6, 3}; /* % */
+    uint32_t u = pj_rng_below(rng, 100);
+    int b = 0;
+    while (b < 6 && u >= share[b]) u -= share[b++];
+    int64_t lo = (int64_t)(from[b] * 365.2425) + 1, hi = (int64_t)(from[b + 1] * 365.2425) - 1;
+    int64_t d = lo + (int64_t)pj_rng_below(rng, (uint32_t)(hi - lo + 1));
+    return d < AGE_DAYS_MIN ? AGE_DAYS_MIN : d > AGE_DAYS_MAX ? AGE_DAYS_MAX : d;
+}
+
 static void name_of(uint64_t *rng, int male, char *out, size_t n)
 {
     /* the given name drawn first, the surname after (a fixed order: arguments are evaluated
@@ -92,11 +111,12 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             *hbal = calloc((size_t)nh_total + 1, sizeof *hbal);
     char *etier = calloc((size_t)n_elders + 1, 1), *emeal = calloc((size_t)n_elders + 1, 1);
     char(*hname)[32] = calloc((size_t)nh_total + 1, sizeof *hname); /* for the pairs' reasons */
+    int *born = calloc(AGE_DAYS_MAX + 1, sizeof *born); /* elders born each day before today */
     int64_t *egrid = calloc((size_t)n_elders + 1, sizeof *egrid);
     int rc = -1;
     pj_pair_result pr = {0};
     if (!gs || !g_elders || !ph || !pe || !hid || !eid || !hacc || !hbal || !etier || !emeal ||
-        !egrid || !hname) {
+        !egrid || !hname || !born) {
         pj_fail(err, 500, "internal", "", "out of memory");
         goto out;
     }
@@ -125,12 +145,26 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     for (int k = 0; placed < n_elders; k++, placed++) g_elders[k % ng]++;
     char day[11], name[32], idn[19], phone[16], ec[160];
     int e = 0;
-    int64_t span = 35 * 365; /* ages 60–95 */
+    /* ages 60–95 (age_days); an ID number is the birth date and a sequence of that day (the
+     * elders' 0–249, the helpers' from 250 on): distinct (birth date, sequence) pairs keep the
+     * numbers unique, a day whose sequences are all taken passes the elder to the next one */
+    uint64_t age_rng = seed ^ 0xa9e5b1a7d0c3ULL;
     for (int g = 0; g < ng; g++) {
         for (int k = 0; k < g_elders[g]; k++, e++) {
             int male = (int)pj_rng_below(&rng, 100) < 46;
-            int64_t birth = today - 60 * 366 - 30 - (int64_t)(e % span);
-            person_id(idn, birth, e / (int)span, male);
+            int64_t ago = age_days(&age_rng);
+            /* the nearest day with a sequence left, the younger first, within 60–95 (a day
+             * holds 250 elders: a million elders fill none) */
+            for (int64_t j = 1, at = ago; born[ago] >= 250 && j <= 2 * AGE_DAYS_MAX; j++) {
+                int64_t d = at + (j % 2 ? -(j + 1) / 2 : j / 2);
+                if (d >= AGE_DAYS_MIN && d <= AGE_DAYS_MAX && born[d] < 250) ago = d;
+            }
+            if (born[ago] >= 250) {
+                pj_fail(err, 500, "internal", "", "too many demo elders for their ID numbers");
+                goto out;
+            }
+            int64_t birth = today - ago;
+            person_id(idn, birth, born[ago]++, male);
             name_of(&rng, male, name, sizeof name);
             snprintf(phone, sizeof phone, "13%09u", (unsigned)pj_rng_below(&rng, 1000000000u));
             int alone = pj_rng_below(&rng, 100) < 12, nest = !alone && pj_rng_below(&rng, 100) < 35;
@@ -453,6 +487,6 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
 out:
     pj_pair_result_free(&pr);
     free(gs), free(g_elders), free(ph), free(pe), free(hid), free(eid), free(hacc), free(hbal);
-    free(etier), free(emeal), free(egrid), free(hname);
+    free(etier), free(emeal), free(egrid), free(hname), free(born);
     return rc;
 }
