@@ -1373,8 +1373,9 @@ TEST(db_migration_void_notes_hold_the_reason)
     pj_db_close(db);
     db = open_at("voidnotes.db", 0);
     char out[400];
-    CHECK_STR(text_of(db, "SELECT group_concat(id || '=' || note, '|') FROM (SELECT * FROM"
-                          " credit_txns ORDER BY id)",
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || '=' || note, '|') FROM (SELECT * FROM"
+                      " credit_txns ORDER BY id)",
                       out, sizeof out),
               "1=录错了老人|2=a: b|3=void of log 60: x|4=void of log 61: y|5=重复录入|6=");
     pj_db_close(db);
