@@ -1824,5 +1824,15 @@ const pj_migration pj_migrations[] = {
      * meal on Tuesday. NULL (every record before): the first meal_days days, as before. */
     {117, "eldercare: the weekdays of an elder's meals",
      "ALTER TABLE elders ADD COLUMN meal_weekdays INTEGER;"},
+    /* the ledger note of a void held "void of log N: " before the reason, English shown raw
+     * in the zh-CN console; a void writes the reason alone now (the transaction's kind and
+     * log_id say what it is, the console words it). Notes written before lose the prefix;
+     * a note naming another log, or of another kind, is left. Derived text of the ledger,
+     * which has no audit rows of its own (the void's row on the log holds its reason), as
+     * migration 209 rewrote the reception days' reasons */
+    {118, "eldercare: a void's ledger note is its reason",
+     "UPDATE credit_txns SET note = substr(note, length('void of log ' || log_id || ': ') + 1)"
+     " WHERE kind = 'void' AND log_id IS NOT NULL AND substr(note, 1, length('void of log ' ||"
+     " log_id || ': ')) = 'void of log ' || log_id || ': ';"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -50,6 +50,25 @@ static void person_id(char out[19], int64_t birth_day, int seq, int male)
     out[18] = 0;
 }
 
+/* An elder's age: 60–95, more of the younger, as a rural district's over-60s are (the share of
+ * each five years of age, the last band 90–95), drawn from its own stream of the demo's seed
+ * so that the other draws (names, needs, pairs, logs) stay as they were. Returns the days
+ * between birth and today: over 60 whole years (60 years hold at most 21,915 days) and under
+ * 96 (96 years hold at least 35,063). */
+#define AGE_DAYS_MIN 21916
+#define AGE_DAYS_MAX 35062
+static int64_t age_days(uint64_t *rng)
+{
+    static const int from[] = {60, 65, 70, 75, 80, 85, 90, 96};
+    static const uint32_t share[] = {28, 26, 17, 12, 8, 6, 3}; /* % */
+    uint32_t u = pj_rng_below(rng, 100);
+    int b = 0;
+    while (b < 6 && u >= share[b]) u -= share[b++];
+    int64_t lo = (int64_t)(from[b] * 365.2425) + 1, hi = (int64_t)(from[b + 1] * 365.2425) - 1;
+    int64_t d = lo + (int64_t)pj_rng_below(rng, (uint32_t)(hi - lo + 1));
+    return d < AGE_DAYS_MIN ? AGE_DAYS_MIN : d > AGE_DAYS_MAX ? AGE_DAYS_MAX : d;
+}
+
 static void name_of(uint64_t *rng, int male, char *out, size_t n)
 {
     /* the given name drawn first, the surname after (a fixed order: arguments are evaluated
@@ -91,11 +110,13 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     int64_t *hacc = calloc((size_t)nh_total + 1, sizeof *hacc),
             *hbal = calloc((size_t)nh_total + 1, sizeof *hbal);
     char *etier = calloc((size_t)n_elders + 1, 1), *emeal = calloc((size_t)n_elders + 1, 1);
+    char(*hname)[32] = calloc((size_t)nh_total + 1, sizeof *hname); /* for the pairs' reasons */
+    int *born = calloc(AGE_DAYS_MAX + 1, sizeof *born); /* elders born each day before today */
     int64_t *egrid = calloc((size_t)n_elders + 1, sizeof *egrid);
     int rc = -1;
     pj_pair_result pr = {0};
     if (!gs || !g_elders || !ph || !pe || !hid || !eid || !hacc || !hbal || !etier || !emeal ||
-        !egrid) {
+        !egrid || !hname || !born) {
         pj_fail(err, 500, "internal", "", "out of memory");
         goto out;
     }
@@ -124,12 +145,26 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     for (int k = 0; placed < n_elders; k++, placed++) g_elders[k % ng]++;
     char day[11], name[32], idn[19], phone[16], ec[160];
     int e = 0;
-    int64_t span = 35 * 365; /* ages 60–95 */
+    /* ages 60–95 (age_days); an ID number is the birth date and a sequence of that day (the
+     * elders' 0–249, the helpers' from 250 on): distinct (birth date, sequence) pairs keep the
+     * numbers unique, a day whose sequences are all taken passes the elder to the next one */
+    uint64_t age_rng = seed ^ 0xa9e5b1a7d0c3ULL;
     for (int g = 0; g < ng; g++) {
         for (int k = 0; k < g_elders[g]; k++, e++) {
             int male = (int)pj_rng_below(&rng, 100) < 46;
-            int64_t birth = today - 60 * 366 - 30 - (int64_t)(e % span);
-            person_id(idn, birth, e / (int)span, male);
+            int64_t ago = age_days(&age_rng);
+            /* the nearest day with a sequence left, the younger first, within 60–95 (a day
+             * holds 250 elders: a million elders fill none) */
+            for (int64_t j = 1, at = ago; born[ago] >= 250 && j <= 2 * AGE_DAYS_MAX; j++) {
+                int64_t d = at + (j % 2 ? -(j + 1) / 2 : j / 2);
+                if (d >= AGE_DAYS_MIN && d <= AGE_DAYS_MAX && born[d] < 250) ago = d;
+            }
+            if (born[ago] >= 250) {
+                pj_fail(err, 500, "internal", "", "too many demo elders for their ID numbers");
+                goto out;
+            }
+            int64_t birth = today - ago;
+            person_id(idn, birth, born[ago]++, male);
             name_of(&rng, male, name, sizeof name);
             snprintf(phone, sizeof phone, "13%09u", (unsigned)pj_rng_below(&rng, 1000000000u));
             int alone = pj_rng_below(&rng, 100) < 12, nest = !alone && pj_rng_below(&rng, 100) < 35;
@@ -251,6 +286,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             pj_stmt_int(s, 14, now - 60 * 86400);
             pj_stmt_int(s, 15, now - 60 * 86400);
             if (step(s, err, &hid[h])) goto out;
+            snprintf(hname[h], sizeof hname[h], "%s", name);
             s = pj_db_prepare(c->db,
                               "INSERT INTO credit_accounts (owner_kind, owner_id, name)"
                               " VALUES ('helper', ?, ?) RETURNING id",
@@ -302,8 +338,9 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
         pj_fail(err, 500, "internal", "", "pairing failed");
         goto out;
     }
-    char start[11];
+    char start[11], walk_km[32], reason[400];
     pj_el_date(today - 45, start);
+    snprintf(walk_km, sizeof walk_km, "%.1f", walk / 1000.0);
     for (int i = 0; i < n_elders; i++) {
         int hh = pr.helper_of[i];
         if (hh < 0 || pj_rng_below(&rng, 100) < 3) continue; /* a few proposals were rejected */
@@ -312,12 +349,18 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                           " reason, created_by, created_at) VALUES (?,?,?,?,?,'demo',?)",
                           err);
         if (!s) goto out;
+        /* the reason the solver's run gives a proposal (accepted here), in its words: the
+         * console says it in its language (a text of the demo's own was shown raw) */
+        int same = ph[hh].village_id == pe[i].village_id;
+        int64_t dist = pr.cost[i] - (same ? 0 : p.other_village_m);
+        pj_el_pair_reason(reason, sizeof reason, hname[hh], dist, same,
+                          pj_el_skills_text(c, pe[i].needs), pe[i].sex_pref, pr.rank[i],
+                          pr.n_candidates[i], walk_km);
         pj_stmt_int(s, 1, eid[i]);
         pj_stmt_int(s, 2, hid[hh]);
         pj_stmt_text(s, 3, start);
-        pj_stmt_int(s, 4,
-                    pr.cost[i] - (ph[hh].village_id != pe[i].village_id ? p.other_village_m : 0));
-        pj_stmt_text(s, 5, "demo: proposed by the solver, accepted");
+        pj_stmt_int(s, 4, dist);
+        pj_stmt_text(s, 5, reason);
         pj_stmt_int(s, 6, now - 45 * 86400);
         if (step(s, err, NULL)) goto out;
     }
@@ -444,6 +487,6 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
 out:
     pj_pair_result_free(&pr);
     free(gs), free(g_elders), free(ph), free(pe), free(hid), free(eid), free(hacc), free(hbal);
-    free(etier), free(emeal), free(egrid);
+    free(etier), free(emeal), free(egrid), free(hname), free(born);
     return rc;
 }

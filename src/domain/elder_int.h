@@ -87,6 +87,14 @@ int pj_el_in_date(json_t *o, const char *key, int required, int past_only, int64
 /* Skills array → mask (422 on unknown names); returns like pj_in_*. */
 int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err *err);
 void pj_el_skills_write(pj_jw *w, const char *key, int mask);
+/* A mask of skills as the pairing's reasons name them, "companionship+meals" (in the arena). */
+const char *pj_el_skills_text(pj_ctx *c, int mask);
+/* The reason of a proposed pair, in the words the console recognises and translates
+ * (pairReason in web/src/utils/eldercare.js): "互助员12: 350 m away, same village; has
+ * companionship+meals; choice 1 of 5 helpers within 2.0 km". sex_pref 'F', 'M' or 0. */
+void pj_el_pair_reason(char *out, size_t size, const char *helper, int64_t distance_m, int same,
+                       const char *skills, char sex_pref, int rank, int candidates,
+                       const char *walk_km);
 /* Personal fields: name, sex, birth date, ID number (checked against birth date and sex),
  * phone. min_age/max_age bound the age (0 = none). */
 typedef struct pj_el_person {

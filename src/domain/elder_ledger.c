@@ -527,24 +527,47 @@ int pj_service_log_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const ch
         pj_el_filter_check(c, "elder", elder_id, "elder_id", err) ||
         pj_el_filter_check(c, "helper", helper_id, "helper_id", err))
         return -1;
-    /* newest first; only the filters given, as plain comparisons, so that an index serves
-     * them: a township's logs are one range of (township_id), a grid worker's grids' a few
-     * of (grid_id), a period one of (time_in, …) — written "? = 0 OR l.time_in >= ?" none
-     * could be used and every list read the logs from the newest down to the first match */
+    /* One elder's logs (the elder's page) are newest first by when the service was done, then
+     * by id: a visit entered late sits at its own time, not above today's. The cursor is the
+     * last log shown, so the next page starts after its (time_in, id). Other lists stay newest
+     * entered first (id order), each one range of its index. */
+    int by_time = elder_id != 0;
+    int64_t cur_in = 0;
+    if (cursor && by_time) {
+        pj_stmt *q = pj_db_prepare(
+            c->db, "SELECT time_in FROM elder_service_logs WHERE id = ? AND elder_id = ?", err);
+        if (!q) return -1;
+        pj_stmt_int(q, 1, cursor);
+        pj_stmt_int(q, 2, elder_id);
+        int rc = pj_stmt_step(q, err);
+        cur_in = rc == 1 ? pj_col_int(q, 0) : 0;
+        pj_stmt_done(q);
+        if (rc < 0) return -1;
+        if (rc == 0)
+            return pj_fail(err, 400, "bad_query", "cursor", "no service log %lld of elder %lld",
+                           (long long)cursor, (long long)elder_id);
+    }
+    /* only the filters given, as plain comparisons, so that an index serves them: a
+     * township's logs are one range of (township_id), a grid worker's grids' a few of
+     * (grid_id), a period one of (time_in, …) — written "? = 0 OR l.time_in >= ?" none could
+     * be used and every list read the logs from the newest down to the first match */
     const char *sql = pj_arena_printf(
         c->arena,
-        "SELECT l.id FROM elder_service_logs l WHERE 1 = 1%s%s%s%s%s%s%s%s ORDER BY l.id"
-        " DESC LIMIT ?",
-        cursor ? " AND l.id < ?" : "", pj_el_scope_sql(c, "l"),
-        elder_id ? " AND l.elder_id = ?" : "", helper_id ? " AND l.helper_id = ?" : "",
-        kind ? " AND l.kind = ?" : "", since ? " AND l.time_in >= ?" : "",
-        until ? " AND l.time_in < ?" : "",
+        "SELECT l.id FROM elder_service_logs l WHERE 1 = 1%s%s%s%s%s%s%s%s ORDER BY %s LIMIT ?",
+        !cursor   ? ""
+        : by_time ? " AND (l.time_in, l.id) < (?, ?)"
+                  : " AND l.id < ?",
+        pj_el_scope_sql(c, "l"), elder_id ? " AND l.elder_id = ?" : "",
+        helper_id ? " AND l.helper_id = ?" : "", kind ? " AND l.kind = ?" : "",
+        since ? " AND l.time_in >= ?" : "", until ? " AND l.time_in < ?" : "",
         voided < 0 ? ""
         : voided   ? " AND l.voided_at IS NOT NULL"
-                   : " AND l.voided_at IS NULL");
+                   : " AND l.voided_at IS NULL",
+        by_time ? "l.time_in DESC, l.id DESC" : "l.id DESC");
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
+    if (cursor && by_time) pj_stmt_int(s, i++, cur_in);
     if (cursor) pj_stmt_int(s, i++, cursor);
     pj_el_scope_bind(c, s, &i);
     if (elder_id) pj_stmt_int(s, i++, elder_id);
@@ -620,8 +643,10 @@ int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
             en[n].account = pj_col_int(s, 0), en[n].amount = -pj_col_int(s, 1), n++;
         pj_stmt_done(s);
         if (rc < 0) goto fail;
-        const char *note = pj_arena_printf(c->arena, "void of log %lld: %s", (long long)id, reason);
-        if (n && !post(c, "void", en, n, id, NULL, note, now, err)) {
+        /* the note is the reason as typed: the transaction's kind (void) and log_id say the
+         * rest, and a reader words it in its own language (it was "void of log N: …", shown
+         * raw in the zh-CN console) */
+        if (n && !post(c, "void", en, n, id, NULL, reason, now, err)) {
             if (err->status == 409 && !strcmp(err->code, "insufficient_credits")) {
                 pj_err_clear(err);
                 pj_fail(err, 409, "insufficient_credits", "id",

@@ -558,7 +558,7 @@ int pj_pair_solve(const pj_pair_problem *p, pj_pair_result *r)
 
 /* ---- runs and proposals ---- */
 
-static const char *skills_text(pj_ctx *c, int mask)
+const char *pj_el_skills_text(pj_ctx *c, int mask)
 {
     char buf[96] = "";
     size_t len = 0;
@@ -571,7 +571,18 @@ static const char *skills_text(pj_ctx *c, int mask)
     return pj_arena_strdup(c->arena, buf);
 }
 
-/* skills_text, worked out once per set of skills during a run (a run of the district writes
+void pj_el_pair_reason(char *out, size_t size, const char *helper, int64_t distance_m, int same,
+                       const char *skills, char sex_pref, int rank, int candidates,
+                       const char *walk_km)
+{
+    snprintf(out, size, "%s: %lld m away, %s; has %s%s; choice %d of %d helpers within %s km",
+             helper, (long long)distance_m,
+             same ? "same village" : "another village (no free helper nearer at home)", skills,
+             sex_pref ? (sex_pref == 'F' ? ", female as preferred" : ", male as preferred") : "",
+             rank, candidates, walk_km);
+}
+
+/* pj_el_skills_text, worked out once per set of skills during a run (a run of the district writes
  * one reason per elder) */
 typedef struct skills_memo {
     const char *text[64];
@@ -579,8 +590,8 @@ typedef struct skills_memo {
 
 static const char *skills_memo_text(pj_ctx *c, skills_memo *m, int mask)
 {
-    if (mask < 0 || mask >= 64) return skills_text(c, mask);
-    if (!m->text[mask]) m->text[mask] = skills_text(c, mask);
+    if (mask < 0 || mask >= 64) return pj_el_skills_text(c, mask);
+    if (!m->text[mask]) m->text[mask] = pj_el_skills_text(c, mask);
     return m->text[mask];
 }
 
@@ -870,15 +881,9 @@ int pj_pair_run_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         if (h >= 0) {
             d = llround(dist_m(el->lat, el->lon, L.h[h].lat, L.h[h].lon));
             same = L.h[h].village_id == el->village_id;
-            snprintf(reason, sizeof reason,
-                     "%s: %lld m away, %s; has %s%s; choice %d of %d helpers within %s km",
-                     L.hname[h], (long long)d,
-                     same ? "same village" : "another village (no free helper nearer at home)",
-                     skills_memo_text(c, &sm, el->needs),
-                     el->sex_pref
-                         ? (el->sex_pref == 'F' ? ", female as preferred" : ", male as preferred")
-                         : "",
-                     res.rank[e], res.n_candidates[e], walk);
+            pj_el_pair_reason(reason, sizeof reason, L.hname[h], d, same,
+                              skills_memo_text(c, &sm, el->needs), el->sex_pref, res.rank[e],
+                              res.n_candidates[e], walk);
         } else if (res.n_candidates[e] == 0) {
             snprintf(reason, sizeof reason,
                      "no active helper with %s%s and a place left within %s km",
@@ -1051,7 +1056,7 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
                        "the helper lives in another township than the elder");
     if ((skills & needs) != needs)
         return pj_fail(err, 422, "skills_missing", "helper_id", "the helper lacks %s",
-                       skills_text(c, needs & ~skills));
+                       pj_el_skills_text(c, needs & ~skills));
     if (pref != 'a' && pref != sex)
         return pj_fail(err, 422, "sex_preference", "helper_id",
                        "the elder prefers a helper of sex %c", pref);

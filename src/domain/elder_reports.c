@@ -14,6 +14,9 @@
 
 #include "core/banned.h"
 
+/* a grid worker's rows and total: their own grids of the area (the console's 本人网格) */
+#define OWN_GRIDS "own grids"
+
 typedef struct row {
     int64_t id;
     int64_t elders, meals, doctor, paired, visits_done, alerts_open, alerts_resolved, helpers,
@@ -146,8 +149,11 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     if (since >= until)
         return pj_fail(err, 400, "bad_query", "since", "since must be before until");
     double days = (double)(until - since) / 86400.0;
+    /* the figures of now (elders, meals, doctor, paired) are of today, whatever the period:
+     * a contract in force today, as GET /elders?no_doctor=1 and the elder's record judge it
+     * (the period's end date gave another count beside the same elders) */
     char today[11];
-    pj_el_date(pj_el_today(c, until), today);
+    pj_el_date(pj_el_today(c, pj_now()), today);
     rows R = {0};
     int started = pj_db_read_begin(c->db);
     int rc = -1;
@@ -336,6 +342,27 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     row *sorted = pj_arena_calloc(c->arena, (size_t)R.n + 1, sizeof *sorted);
     for (int64_t id = 0; id <= R.max_id; id++)
         if (R.index[id]) sorted[n++] = R.r[R.index[id] - 1];
+    /* A grid worker's report counts their own grids only: by village or township a row is
+     * those of their grids in it, and the CSV names it so (the console adds （本人网格） to the
+     * JSON's names itself). The total is labelled by what it covers, as the appeal KPIs' CSV
+     * labels its own: the district, the region asked or the township officer's township, a
+     * grid worker's own grids. */
+    int own = c->actor.role == PJ_ROLE_GRID_WORKER;
+    int64_t whole = region_id                                   ? region_id
+                    : c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id
+                                                                : 0;
+    const char *total_name = own ? OWN_GRIDS : "district";
+    if (whole) {
+        s = pj_db_prepare(c->db, "SELECT name, type FROM regions WHERE id = ?", err);
+        if (!s) goto out;
+        pj_stmt_int(s, 1, whole);
+        if ((rc = pj_stmt_step(s, err)) == 1)
+            total_name =
+                pj_arena_printf(c->arena, "%s%s", pj_col_text(s, 0),
+                                own && strcmp(pj_col_text(s, 1), "grid") ? " (" OWN_GRIDS ")" : "");
+        pj_stmt_done(s);
+        if (rc < 0) goto out;
+    }
     for (int k = 0; k < n; k++) {
         s = pj_db_prepare(c->db, "SELECT name FROM regions WHERE id = ?", err);
         if (!s) goto out;
@@ -356,8 +383,11 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
             "paired_pct",        "visits_due", "visits_done",    "alerts_open", "alerts_resolved",
             "resolve_hours_avg", "helpers",    "helpers_active", "hours_given", NULL};
         for (int k = 0; head[k]; k++) pj_csv_field(csv, head[k], !head[k + 1]);
-        for (int k = 0; k < n; k++) row_csv(csv, &sorted[k], names[k]);
-        row_csv(csv, &total, "合计 total");
+        for (int k = 0; k < n; k++)
+            row_csv(csv, &sorted[k],
+                    own && level ? pj_arena_printf(c->arena, "%s (" OWN_GRIDS ")", names[k])
+                                 : names[k]);
+        row_csv(csv, &total, total_name);
     } else {
         char t0[21], t1[21];
         pj_time_iso(since, t0);
@@ -377,7 +407,7 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         for (int k = 0; k < n; k++) row_json(w, &sorted[k], names[k]);
         pj_jw_arr_end(w);
         pj_jw_key(w, "total");
-        row_json(w, &total, "合计 total");
+        row_json(w, &total, total_name);
         pj_jw_obj_end(w);
     }
     rc = 0;

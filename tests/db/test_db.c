@@ -1351,3 +1351,32 @@ TEST(db_migration_two_stage_plans_have_no_gap)
     CHECK_INT(one(db, "SELECT version FROM plans WHERE id = 3"), 1);
     pj_db_close(db);
 }
+
+/* Migration 118: the ledger note of a void was written "void of log 57: 录错了老人" (shown raw
+ * in the zh-CN console); it holds the reason alone, as a void writes it now (the transaction's
+ * kind and log_id say the rest). A note not of that form, or naming another log, or of another
+ * kind of transaction, is left as it is. */
+TEST(db_migration_void_notes_hold_the_reason)
+{
+    pj_db *db = open_before("voidnotes.db", 118);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO credit_txns (id, kind, at, log_id, note, created_by) VALUES"
+                         " (1, 'void', 1, 57, 'void of log 57: 录错了老人', 'u'),"
+                         " (2, 'void', 1, 58, 'void of log 58: a: b', 'u'),"
+                         " (3, 'void', 1, 59, 'void of log 60: x', 'u'),"
+                         " (4, 'earn', 1, 61, 'void of log 61: y', 'u'),"
+                         " (5, 'void', 1, 62, '重复录入', 'u'),"
+                         " (6, 'void', 1, 63, 'void of log 63: ', 'u');",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("voidnotes.db", 0);
+    char out[400];
+    CHECK_STR(text_of(db,
+                      "SELECT group_concat(id || '=' || note, '|') FROM (SELECT * FROM"
+                      " credit_txns ORDER BY id)",
+                      out, sizeof out),
+              "1=录错了老人|2=a: b|3=void of log 60: x|4=void of log 61: y|5=重复录入|6=");
+    pj_db_close(db);
+}

@@ -44,7 +44,9 @@ test('elder form: 显示完整号码, then a contact added keeps the others\' nu
   await page.getByRole('button', { name: '添加联系人' }).click();
   const row = page.locator('.pj-contact').nth(n);
   await row.getByPlaceholder('联系人').fill('新联系人');
-  await row.getByPlaceholder('关系').fill('child');
+  // the relation picked among the family ties (子女 is `child`)
+  await page.getByTestId(`contact-relation-${n}`).click();
+  await page.getByRole('listbox', { name: `联系人 ${n + 1} 关系` }).getByRole('option', { name: '子女', exact: true }).click();
   await page.getByTestId(`contact-phone-${n}`).fill('13900001234');
   const saved = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/elders/${elder.id}` && r.request().method() === 'PATCH');
   await page.getByTestId('save-elder').click();

@@ -330,3 +330,35 @@ TEST_T(elder_log_void_meal_is_missing_again_for_the_scan, 120)
     CHECK_INT(th_sql_int(&s, sql), 1);
     th_stop(&s);
 }
+
+/* The ledger entry of a void holds the reason as typed: the entry's kind (`void`) and `log_id`
+ * say what it is, and the console words it in its language (作废服务记录 #57：录错了老人). The
+ * note was stored "void of log 57: 录错了老人", shown raw in the zh-CN console. */
+TEST(elder_log_void_ledger_note_is_the_reason)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], path[160];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long elder = el_elder(&s, g, grid, 1, "");
+    long long hid = el_helper(&s, g, grid, 3, "1970-05-01", 'F', "");
+    json_t *o = log_one(&s, g, elder, hid, "companionship", pj_now() / 60 * 60 - 7200, 30, 201);
+    long long id = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/service-logs/%lld/void", id);
+    json_decref(EL(&s, g, "POST", path, "{\"reason\":\"录错了老人\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
+    long long acc = el_account_of(&s, g, path);
+    snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld", acc);
+    o = EL(&s, g, "GET", path, NULL, 200);
+    json_t *entries = json_object_get(o, "entries");
+    CHECK_INT(json_array_size(entries), 2);
+    json_t *v = json_array_get(entries, 0);
+    CHECK_STR(th_str(v, "kind"), "void");
+    CHECK_INT(th_int(v, "log_id"), id);
+    CHECK_INT(th_int(v, "amount_min"), -30);
+    CHECK_STR(th_str(v, "note"), "录错了老人");
+    json_decref(o);
+    th_stop(&s);
+}

@@ -1330,6 +1330,7 @@ export default {
     removeContact: 'Remove contact',
     contactsMasked: 'The contacts\' phone numbers are masked. Show them in full before adding or changing a contact (the read is audited).',
     numbersRevealed: 'Full numbers shown (the read is audited)',
+    contactRelationN: 'Contact {n} relation',
     contactPhoneN: 'Contact {n} phone',
     retypePhones: 'The contacts\' phones are shown masked: press “Full numbers (audited)”, or retype the full numbers',
     idCheckHint: 'The check character should be {c}; please check the number',
@@ -1640,6 +1641,7 @@ export default {
       run: '{helper}: {d} m away, {village}; has {skills}{sex}; choice {rank} of {n} helper within {walk} km | {helper}: {d} m away, {village}; has {skills}{sex}; choice {rank} of {n} helpers within {walk} km',
       chosen: '{helper}: chosen by {user}; {d} m away, {village}',
       byHand: 'paired by {user}; {d} m away',
+      demo: 'Demo data: proposed by the solver, accepted',
       female: ', female as preferred',
       male: ', male as preferred',
     },
@@ -1687,6 +1689,7 @@ export default {
       grid: 'Grid',
       township: 'Township',
     },
+    voidNote: 'Void of service log #{id}: {reason}',
     txnKinds: {
       earn: 'Earned',
       redeem: 'Redeemed',

@@ -1333,6 +1333,7 @@ export default {
     retypePhones: '联系人电话当前显示为脱敏号码：请点击“显示完整号码”，或重新输入完整电话',
     contactsMasked: '联系人电话显示为脱敏号码。添加或修改联系人前请显示完整号码（查看记入审计日志）。',
     numbersRevealed: '已显示完整号码（已记入审计日志）',
+    contactRelationN: '联系人 {n} 关系',
     contactPhoneN: '联系人 {n} 电话',
     idCheckHint: '校验位应为 {c}，请核对身份证号',
     idSexMismatch: '身份证号与性别不符（第 17 位奇数为男、偶数为女），请核对性别或身份证号',
@@ -1643,6 +1644,7 @@ export default {
       run: '{helper}：相距 {d} 米，{village}；具备{skills}{sex}；步行 {walk} 公里内 {n} 名互助员中第 {rank} 选',
       chosen: '{helper}：由 {user} 指定；相距 {d} 米，{village}',
       byHand: '由 {user} 结对；相距 {d} 米',
+      demo: '演示数据：由配对算法提出并已接受',
       female: '，按偏好为女性',
       male: '，按偏好为男性',
     },
@@ -1690,6 +1692,7 @@ export default {
       grid: '网格',
       township: '乡镇',
     },
+    voidNote: '作废服务记录 #{id}：{reason}',
     txnKinds: {
       earn: '服务获得',
       redeem: '兑换服务',

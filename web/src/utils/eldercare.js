@@ -109,6 +109,8 @@ export function pairReason(text) {
     return ['run', { helper: m[1], d: m[2], same: m[3] === 'same village', skills: m[4] ? m[4].split('+') : [], sex: m[6] || '', rank: m[7], n: Number(m[8]), walk: m[9] }];
   if ((m = /^(.+): chosen by (\S+); (\d+) m away, (same village|another village)$/.exec(s))) return ['chosen', { helper: m[1], user: m[2], d: m[3], same: m[4] === 'same village' }];
   if ((m = /^paired by (\S+); (\d+) m away$/.exec(s))) return ['byHand', { user: m[1], d: m[2] }];
+  // the demo's pairs of an older build (a demo built now gives the run's reason)
+  if (s === 'demo: proposed by the solver, accepted') return ['demo', {}];
   return null;
 }
 
