@@ -193,7 +193,8 @@ int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     /* tests build the demo district often: eldercare tests load their own small register */
-    setenv("PINGJI_DEMO_ELDERS", "0", 0);
+    setenv("PINGJI_DEMO_ELDERS", "0",
+           1); /* whatever the shell exported (the browser tests set it) */
     const char *j = getenv("PJ_TEST_JOBS");
     int jobs = j ? (int)strtol(j, NULL, 10) : 2;
     if (jobs < 1) jobs = 1;

@@ -106,6 +106,15 @@ static void today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* 1 when the date the server answered is the district's today, read before the request (d)
+ * or now: Beijing's midnight may pass between the two */
+static int is_today(const char *got, const char *d)
+{
+    char now[11];
+    today(now);
+    return got && (!strcmp(got, d) || !strcmp(got, now));
+}
+
 TEST_T(agri_milestone_state_and_done_agree, 60)
 {
     th_server s;
@@ -137,7 +146,7 @@ TEST_T(agri_milestone_state_and_done_agree, 60)
     REFUSED(&s, "PATCH", tok, path, body, 422, "read_only");
     /* state done takes today */
     m = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"done\"}", 200);
-    CHECK_STR(th_str(m, "done"), d);
+    CHECK(is_today(th_str(m, "done"), d));
     CHECK(json_is_false(obj(m, "overdue")));
     json_decref(m);
     /* clearing the date reopens it */
@@ -436,7 +445,7 @@ TEST_T(agri_project_state_and_dates_agree, 90)
                "invalid_value", "start_date");
     p = CALL(&s, "POST", tok, "/api/v1/agri/projects", "{\"name\":\"Z\",\"state\":\"in_progress\"}",
              201);
-    CHECK_STR(th_str(p, "start_date"), d);
+    CHECK(is_today(th_str(p, "start_date"), d));
     json_decref(p);
     /* a planned project may name a start to come */
     json_decref(CALL(&s, "POST", tok, "/api/v1/agri/projects",

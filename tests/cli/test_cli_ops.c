@@ -1,11 +1,13 @@
 /* What an operator relies on when running the binary: the address it prints, upgrades and the
  * demo build beside a server, restore. */
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,22 +77,38 @@ static void stop(pid_t pid)
 
 /* Regression: `serve --host ::1` printed http://::1:PORT/, which no browser takes: an IPv6
  * address is bracketed in the URL. */
+/* 1 when this host has an IPv6 loopback to serve on (a container may have none) */
+static int have_ipv6_loopback(void)
+{
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0) return 0;
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    close(fd);
+    return ok;
+}
+
 TEST_T(cli_serve_prints_an_ipv6_url_bracketed, 90)
 {
     char db[600], log[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(log, sizeof log, "%s/serve.log", t_tmpdir());
-    pid_t pid = spawn(log, (const char *const[]){"serve", "--db", db, "--host", "::1", "--port",
-                                                 "0", "--quiet", "--fast-hash", NULL});
-    int up = wait_for(log, "serving http://");
-    stop(pid);
-    CHECK(up);
-    CHECK(strstr(slurp(log), "serving http://[::1]:") != NULL);
+    if (have_ipv6_loopback()) {
+        pid_t pid6 =
+            spawn(log, (const char *const[]){"serve", "--db", db, "--host", "::1", "--port", "0",
+                                             "--quiet", "--fast-hash", NULL});
+        int up6 = wait_for(log, "serving http://");
+        stop(pid6);
+        CHECK(up6);
+        CHECK(strstr(slurp(log), "serving http://[::1]:") != NULL);
+    } else {
+        fprintf(stderr, "no IPv6 loopback here: only the IPv4 URL is checked\n");
+    }
     /* an IPv4 address as it is */
     snprintf(log, sizeof log, "%s/serve4.log", t_tmpdir());
-    pid = spawn(log, (const char *const[]){"serve", "--db", db, "--host", "127.0.0.1", "--port",
-                                           "0", "--quiet", "--fast-hash", NULL});
-    up = wait_for(log, "serving http://");
+    pid_t pid = spawn(log, (const char *const[]){"serve", "--db", db, "--host", "127.0.0.1",
+                                                 "--port", "0", "--quiet", "--fast-hash", NULL});
+    int up = wait_for(log, "serving http://");
     stop(pid);
     CHECK(up);
     CHECK(strstr(slurp(log), "serving http://127.0.0.1:") != NULL);

@@ -39,8 +39,13 @@ describe('keyboard', { timeout: 300000 }, () => {
     assert.ok(any, 'a booking of jd');
     const studio = (await apiGet(page, `/ecommerce/studios?base_id=${any.base_id}&limit=100`)).items.find((s) => s.id === any.studio_id);
     // a day of its own in 2029 (10:00–11:00 Beijing time); the test may run again on the same database
-    const day = new Date(Date.UTC(2029, 0, 2) + (Date.now() % 300) * 86400e3).toISOString().slice(0, 10);
-    const res = await page.request.post('/api/v1/ecommerce/bookings', { data: { studio_id: studio.id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '键盘预约' } });
+    // (the first free one from 2 January: the same day whenever the database is fresh)
+    let day, res;
+    for (let k = 0; k < 300; k++) {
+      day = new Date(Date.UTC(2029, 0, 2) + k * 86400e3).toISOString().slice(0, 10);
+      res = await page.request.post('/api/v1/ecommerce/bookings', { data: { studio_id: studio.id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '键盘预约' } });
+      if (res.status() !== 409) break;
+    }
     assert.ok(res.ok(), await res.text());
     const made = await res.json();
     await page.goto(`/development/studios?base_id=${any.base_id}&day=${day}`);

@@ -70,7 +70,11 @@ TEST_T(ecommerce_id_number_agrees_with_birth_date_and_is_unique, 60)
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
     const char *url = "/api/v1/ecommerce/streamers";
-    idn("11010520110101001", kid);   /* born 2011-01-01 */
+    /* fifteen today, whatever the day the test runs (a fixed 2011-01-01 turned 16 in 2027) */
+    char born[11], p17[18];
+    th_day_rel(15, 0, born);
+    snprintf(p17, sizeof p17, "110105%.4s%.2s%.2s001", born, born + 5, born + 8);
+    idn(p17, kid);
     idn("11010519900101002", adult); /* born 1990-01-01 */
     idn("11010519901301003", bad);   /* month 13 */
     /* a 15-year-old's ID number with an adult's birth date: refused, not aged 36 */

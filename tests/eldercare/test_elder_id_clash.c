@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/util.h"
 #include "domain/elder_int.h"
 #include "el_fixture.h"
 
@@ -46,6 +47,8 @@ static void elder_body(char *out, size_t n, const char *idn, long long grid)
 TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
 {
     th_server s;
+    /* noon: the day's limit counts from Beijing's midnight, which must not pass mid-test */
+    th_clock_at("2026-06-10", 12, 0);
     th_start(&s, 1);
     char off[80], g[80], path[64], body[512], sql[400], like[96], msg[200], msg2[200];
     th_login(&s, "officer", s.demo_pw, off);
@@ -124,7 +127,7 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
     const char *ra = strstr(hdr, "\r\nRetry-After: ");
     CHECK(ra != NULL);
     long wait = ra ? strtol(ra + 15, NULL, 10) : 0;
-    long bj = (long)((time(NULL) + 8 * 3600) % 86400); /* seconds into the Beijing day */
+    long bj = (long)((pj_now() + 8 * 3600) % 86400); /* seconds into the Beijing day */
     CHECK(wait >= 1 && wait <= 86400);
     CHECK(labs(wait - (86400 - bj)) <= 5);
     el_id(fresh, "19400315", 60, 'F');
@@ -155,6 +158,8 @@ TEST_T(eldercare_id_number_clashes_are_audited_and_limited, 120)
 TEST_T(eldercare_helper_elder_id_numbers_are_clashes, 120)
 {
     th_server s;
+    /* noon: the day's limit counts from Beijing's midnight, which must not pass mid-test */
+    th_clock_at("2026-06-10", 12, 0);
     th_start(&s, 1);
     char g[80], body[600], path[64], like[96], right[19], wrong[19], a[200], b[200];
     th_login(&s, "grid01", s.demo_pw, g);
