@@ -51,7 +51,10 @@ test("the elder form's contact relation is a family tie, a free-text one kept vi
   await page.waitForURL(new RegExp(`/elders/${elder.id}$`));
   const now = await apiGet(page, `/elders/${elder.id}`);
   assert.deepEqual(now.emergency_contacts.map((c) => c.relation), ['child', 'spouse']);
-  const rows = await page.locator('.el-card', { hasText: '紧急联系人' }).locator('tbody tr').allInnerTexts();
+  // the page fetches the elder after the URL changes: its contact rows come when the answer does
+  const rowLocator = page.locator('.el-card', { hasText: '紧急联系人' }).locator('tbody tr');
+  await rowLocator.nth(1).waitFor();
+  const rows = await rowLocator.allInnerTexts();
   assert.ok(rows[0].includes('子女') && rows[1].includes('配偶'), rows.join(' / '));
 
   // in English the form says the same ties
