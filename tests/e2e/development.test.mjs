@@ -72,7 +72,7 @@ describe('district development', { timeout: 120000 }, () => {
     assert.equal(await err.count(), 1);
     const cells = (await err.first().locator('td').allInnerTexts()).map((c) => c.trim());
     assert.equal(cells[0], '3');
-    assert.equal(cells[1], 'value');
+    assert.equal(cells[1], '数值');
     // the reason in Chinese, from the row's stable reason and its particulars
     assert.equal(cells[2], '“9.0.1”不是数字');
     await check.getByText('有 1 行错误，改正后才能导入').waitFor();

@@ -126,7 +126,7 @@ describe('district indicators', { timeout: 120000 }, () => {
     await errors.waitFor();
     const text = await errors.innerText();
     assert.match(text, /3/);
-    assert.match(text, /value/);
+    assert.match(text, /数值/);
     // every piece of text of the bad rows lies within the window (none cut off at the right)
     const cut = await errors.evaluate((el) => {
       const out = [];

@@ -1,7 +1,8 @@
 // The new-plan form: no township chosen used to reach the server and come back as a bare
 // "取值无效"; now the form asks for a township next to the field and sends nothing. And a poll
 // of the plan being solved that fails once (a brief network drop) used to end the wait with an
-// error; now the poll is tried again and the plan opens once solved.
+// error; now the poll is tried again and the plan opens once solved. Several fields wrong at
+// once (no name, no township, a share over 100 %) are all marked at once, not the first only.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, choose, apiGet, DEMO_PW } from './lib.mjs';
@@ -29,6 +30,27 @@ test('no township chosen: the form asks for one next to the field and sends noth
   await input(page, 'plan-name').fill('未选乡镇的方案');
   await page.getByTestId('solve').click();
   await fieldError(page, 'plan-townships').getByText('请至少选择一个乡镇（街道）', { exact: true }).waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(sent.length, 0, 'no plan sent to the server');
+  noProblems(page);
+  await context.close();
+});
+
+test('several fields wrong: every one is marked at once and nothing is sent', async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'officer', DEMO_PW);
+  const sent = [];
+  page.on('request', (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/plans' && sent.push(r.url()));
+  await page.goto('/plans/new');
+  await page.getByRole('heading', { name: '新建方案' }).waitFor();
+  // no name, no township, a share of 150 %
+  await input(page, 'plan-name').fill('x');
+  await input(page, 'plan-name').fill('');
+  await input(page, 'plan-share').fill('150');
+  await page.getByTestId('solve').click();
+  await fieldError(page, 'plan-name').getByText('请填写方案名称', { exact: true }).waitFor();
+  await fieldError(page, 'plan-townships').getByText('请至少选择一个乡镇（街道）', { exact: true }).waitFor();
+  await fieldError(page, 'plan-share').getByText('请填写 0 到 100 之间的百分比', { exact: true }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(sent.length, 0, 'no plan sent to the server');
   noProblems(page);

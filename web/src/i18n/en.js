@@ -460,6 +460,8 @@ export default {
         invalid_too_long: 'Too long',
         invalid_unknown_id: 'The village or organisation does not exist or is not of the row’s township',
         invalid_duplicate: 'The same emergency role and unit twice',
+        invalid_conflict: 'The facility is in a live conversion: its {column} cannot change until it is back in peacetime',
+        invalid_occupied: 'People are housed there: an import does not lower {column} to {value}; edit the facility and confirm with a reason',
       },
     },
   },

@@ -462,6 +462,8 @@ export default {
         invalid_too_long: '内容过长',
         invalid_unknown_id: '所填的村（社区）或单位不属于本行乡镇，或不存在',
         invalid_duplicate: '同一急时功能和单位填了两次',
+        invalid_conflict: '该设施正处于急时转换中，恢复平时状态前不能修改“{column}”',
+        invalid_occupied: '该设施仍有人员安置，导入不会把“{column}”降到 {value}；请在设施页面修改并填写原因',
       },
     },
   },
