@@ -738,6 +738,7 @@ export default {
     toMoveSignups: 'Reception day {day} (first Monday {first}), {n} sign-ups',
     toMoveSignupsOne: 'Reception day {day} (first Monday {first}), 1 sign-up',
     toMoveLink: 'Reschedule',
+    mode: 'One day or several',
     single: 'One day',
     range: 'Several days',
     day: 'Date',

@@ -737,6 +737,7 @@ export default {
     toMoveSignups: '{day} 接待日（原定 {first}），已有 {n} 家企业报名',
     toMoveSignupsOne: '{day} 接待日（原定 {first}），已有 1 家企业报名',
     toMoveLink: '去改期',
+    mode: '单日或连续多天',
     single: '单日',
     range: '连续多天',
     day: '日期',
