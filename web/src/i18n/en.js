@@ -59,6 +59,7 @@ export default {
     facility: 'Facility',
     category: 'Category',
     quantity: 'Quantity',
+    quantityNone: 'A new stock line holds more than 0 (when a line is used up, edit it to 0)',
     expiry: 'Expires',
     noExpiry: 'No expiry',
     source: 'Source',

@@ -61,6 +61,7 @@ export default {
     facility: '存放设施',
     category: '品类',
     quantity: '数量',
+    quantityNone: '新增库存的数量须大于 0（库存用完时，请编辑原有记录为 0）',
     expiry: '有效期至',
     noExpiry: '无有效期',
     source: '来源',
