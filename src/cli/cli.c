@@ -847,7 +847,8 @@ static int facility_export(cli *a)
     pj_buf_init(&out, 1 << 16);
     pj_jw w;
     pj_jw_init(&w, &out);
-    int rc = (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, &data, &s.err);
+    int rc =
+        (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, 0, &data, &s.err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s.err, 500, "internal", "", "export too large");
     rc = rc ? cli_fail(&s.err) : cli_write_export(a, &data, path, xlsx, &w);
     if (!rc && out.len) cli_print_json(out.data);

@@ -253,7 +253,7 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     vfilter(a, &f);
     pj_buf data;
     pj_buf_init(&data, 256 << 20);
-    int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, &data, &s->err);
+    int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, 0, &data, &s->err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s->err, 500, "internal", "", "export too large");
     if (rc == 0) rc = cli_write_export(a, &data, path, xlsx, w);
     pj_buf_free(&data);

@@ -1439,8 +1439,13 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (!*(source = pj_text_trimmed(c->arena, source)))
         return pj_fail(err, 422, "missing_field", "source",
                        "source must have more than spaces (leave it out for manual)");
-    if (stock_read(c, body, 1, &cat, &qty, &unit, err) ||
-        stock_expiry(body, &set, &has, &expiry, err) ||
+    if (stock_read(c, body, 1, &cat, &qty, &unit, err)) return -1;
+    /* a new line holds something: 0 is a line used up, which only an update records */
+    if (!(qty > 0))
+        return pj_fail(err, 422, "out_of_range", "quantity",
+                       "a new stock line's quantity must be more than 0 (a line used up is"
+                       " updated to 0)");
+    if (stock_expiry(body, &set, &has, &expiry, err) ||
         pj_du_facility_scope(c, fid, "facility_id", NULL, err))
         return -1;
     int64_t id = 0;

@@ -160,9 +160,10 @@ int pj_ind_import_xlsx(pj_ctx *c, const void *data, size_t len, int dry_run, int
 int pj_ind_import(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* The same values as pj_ind_export_csv as an XLSX workbook (one worksheet "indicators", the
  * import's columns, values as numbers); the bytes are appended to out. */
-int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err);
-/* The values the filter selects as CSV in the import's format (round-trips). */
-int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err);
+int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, int zh, pj_buf *out, pj_err *err);
+/* The values the filter selects as CSV in the import's format (round-trips): the columns under
+ * their English headings (zh 0: code, region, …) or the Chinese ones (zh 1: 指标代码, 地区, …). */
+int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, int zh, pj_buf *out, pj_err *err);
 
 /* The district dashboard: the headline figures, each with its source rows. */
 int pj_ind_dashboard(pj_ctx *c, pj_jw *w, pj_err *err);

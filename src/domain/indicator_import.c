@@ -24,6 +24,24 @@
 enum { C_CODE, C_REGION, C_PERIOD, C_VALUE, C_UNIT, C_SOURCE, C_NOTE };
 static const char *const col_names[NCOLS] = {"code", "region", "period", "value",
                                              "unit", "source", "note"};
+/* The Chinese headings a column may have instead: the console's words first (what an export
+ * with Chinese headings writes), then shorter ones a bureau's sheet may use. */
+static const char *const col_zh[NCOLS][3] = {
+    {"指标代码", "代码", NULL}, {"地区", NULL}, {"期间", "时期", NULL},
+    {"数值", "值", NULL},       {"单位", NULL}, {"来源", NULL},
+    {"备注", "说明", NULL},
+};
+
+/* The column a heading names (English or Chinese), or -1. */
+static int column_of(const char *h)
+{
+    for (int k = 0; k < NCOLS; k++) {
+        if (!strcmp(h, col_names[k])) return k;
+        for (int i = 0; col_zh[k][i]; i++)
+            if (!strcmp(h, col_zh[k][i])) return k;
+    }
+    return -1;
+}
 
 /* The indicators, sorted by code, for lookups without a query per row. */
 typedef struct defs {
@@ -101,7 +119,7 @@ typedef pj_rowerr rowerr;
 /* Checks one record of a table whose header has ncols columns; fills *out or records why not
  * (line, column, reason) in re. Texts of re point into the record or the arena. */
 static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet *r, const int *map,
-                     int ncols, int64_t today, row *out, rowerr *re)
+                     const char *const *names, int ncols, int64_t today, row *out, rowerr *re)
 {
     pj_err *e = &re->e;
     re->n = 0;
@@ -118,15 +136,19 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
                            "line %d: %d cells, the header names %d columns", r->line, r->nf, ncols);
         }
 #define BAD(k, why, ...) (re->reason = (why), pj_fail(e, 422, "bad_row", col_names[k], __VA_ARGS__))
-    /* a failed formula's #REF!, #N/A is no value */
+    /* a failed formula's #REF!, #N/A is no value (its message names the column as the header
+     * does, its field by the column's English name) */
     for (int k = 0; k < NCOLS; k++)
-        if (map[k] >= 0 && pj_sheet_formula_error(r, map[k], col_names[k], re)) return -1;
+        if (map[k] >= 0 && pj_sheet_formula_error(r, map[k], names[k], re)) {
+            snprintf(e->field, sizeof e->field, "%s", col_names[k]);
+            return -1;
+        }
     if (!cell[C_CODE] || !*cell[C_CODE])
-        return BAD(C_CODE, "empty_code", "line %d, column code: empty", r->line);
+        return BAD(C_CODE, "empty_code", "line %d, column %s: empty", r->line, names[C_CODE]);
     if (!(out->d = defs_find(D, cell[C_CODE]))) {
         re_arg(re, "code", cell[C_CODE]);
-        return BAD(C_CODE, "unknown_indicator", "line %d, column code: no indicator %.60s", r->line,
-                   cell[C_CODE]);
+        return BAD(C_CODE, "unknown_indicator", "line %d, column %s: no indicator %.60s", r->line,
+                   names[C_CODE], cell[C_CODE]);
     }
     out->region = cell[C_REGION] && *cell[C_REGION] ? cell[C_REGION] : PJ_IND_DISTRICT;
     const char *known = pj_ind_region_ok(out->region) ? pj_ind_region_find(R, out->region) : NULL;
@@ -134,22 +156,21 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
         re_arg(re, "region", out->region);
         re_arg(re, "known", R->text);
         return BAD(C_REGION, "unknown_region",
-                   "line %d, column region: '%.40s' is not a district name (known: %s)", r->line,
-                   out->region, re->v[1]);
+                   "line %d, column %s: '%.40s' is not a district name (known: %s)", r->line,
+                   names[C_REGION], out->region, re->v[1]);
     }
     out->region = known;
     if (!cell[C_PERIOD] || pj_period_parse(cell[C_PERIOD], strlen(cell[C_PERIOD]), &out->p)) {
         re_arg(re, "period", cell[C_PERIOD]);
         return BAD(C_PERIOD, "bad_period",
-                   "line %d, column period: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06",
-                   r->line, cell[C_PERIOD] ? cell[C_PERIOD] : "");
+                   "line %d, column %s: '%.20s' is not 2024, 2024H1, 2024Q2 or 2024-06", r->line,
+                   names[C_PERIOD], cell[C_PERIOD] ? cell[C_PERIOD] : "");
     }
     if (!pj_period_begun(&out->p, today)) {
         re_arg(re, "period", cell[C_PERIOD]);
         return BAD(C_PERIOD, "period_not_begun",
-                   "line %d, column period: %.20s has not begun; a figure planned for it is a"
-                   " target",
-                   r->line, cell[C_PERIOD]);
+                   "line %d, column %s: %.20s has not begun; a figure planned for it is a target",
+                   r->line, names[C_PERIOD], cell[C_PERIOD]);
     }
     /* a workbook cell showing 6.2 % holds 0.062: an indicator in % takes the 6.2 shown */
     int pct = cell[C_VALUE] && r->pct && r->pct[map[C_VALUE]] && !strcmp(out->d->unit, "%");
@@ -157,31 +178,29 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
         (pct ? percent_value(cell[C_VALUE], &out->v) : pj_parse_double(cell[C_VALUE], &out->v)) ||
         isnan(out->v)) {
         re_arg(re, "value", cell[C_VALUE]);
-        return BAD(C_VALUE, "not_a_number", "line %d, column value: '%.30s' is not a number",
-                   r->line, cell[C_VALUE] ? cell[C_VALUE] : "");
+        return BAD(C_VALUE, "not_a_number", "line %d, column %s: '%.30s' is not a number", r->line,
+                   names[C_VALUE], cell[C_VALUE] ? cell[C_VALUE] : "");
     }
     if (!isfinite(out->v) || fabs(out->v) > 1e15) {
         re_arg(re, "value", cell[C_VALUE]);
         return BAD(C_VALUE, "out_of_range",
-                   "line %d, column value: %.30s is out of range: a value is between -1e15 and"
-                   " 1e15",
-                   r->line, cell[C_VALUE]);
+                   "line %d, column %s: %.30s is out of range: a value is between -1e15 and 1e15",
+                   r->line, names[C_VALUE], cell[C_VALUE]);
     }
     /* the indicator's kind: a share is between 0 and 100, as its targets are */
     const char *why = pj_ind_kind_range(out->d->kind, out->v);
     if (why) {
         re_arg(re, "value", cell[C_VALUE]);
         re_arg(re, "code", out->d->code);
-        return BAD(C_VALUE, "out_of_range",
-                   "line %d, column value: %.30s is out of range for %s (%s)", r->line,
-                   cell[C_VALUE], out->d->code, why);
+        return BAD(C_VALUE, "out_of_range", "line %d, column %s: %.30s is out of range for %s (%s)",
+                   r->line, names[C_VALUE], cell[C_VALUE], out->d->code, why);
     }
     if (cell[C_UNIT] && *cell[C_UNIT] && strcmp(cell[C_UNIT], out->d->unit)) {
         re_arg(re, "code", out->d->code);
         re_arg(re, "unit", out->d->unit);
         re_arg(re, "given", cell[C_UNIT]);
-        return BAD(C_UNIT, "unit_mismatch", "line %d, column unit: %s is in %s, not %.16s", r->line,
-                   out->d->code, out->d->unit, cell[C_UNIT]);
+        return BAD(C_UNIT, "unit_mismatch", "line %d, column %s: %s is in %s, not %.16s", r->line,
+                   names[C_UNIT], out->d->code, out->d->unit, cell[C_UNIT]);
     }
     /* no source column, or an empty cell, keeps the stored source (a new value: "import"); no
      * note column keeps the stored note, an empty note cell clears it */
@@ -189,12 +208,13 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
     out->note = map[C_NOTE] >= 0 ? (cell[C_NOTE] ? cell[C_NOTE] : "") : NULL;
     if (out->source && pj_utf8_len(out->source, strlen(out->source)) > 128) {
         re_arg(re, "max", "128");
-        return BAD(C_SOURCE, "too_long", "line %d, column source: longer than 128 characters",
-                   r->line);
+        return BAD(C_SOURCE, "too_long", "line %d, column %s: longer than 128 characters", r->line,
+                   names[C_SOURCE]);
     }
     if (out->note && pj_utf8_len(out->note, strlen(out->note)) > 500) {
         re_arg(re, "max", "500");
-        return BAD(C_NOTE, "too_long", "line %d, column note: longer than 500 characters", r->line);
+        return BAD(C_NOTE, "too_long", "line %d, column %s: longer than 500 characters", r->line,
+                   names[C_NOTE]);
     }
     /* the texts stored as they are: the rules of the API's source and note (pj_in_str) */
     static const int texts[] = {C_SOURCE, C_NOTE};
@@ -207,7 +227,7 @@ static int row_check(pj_ctx *c, const defs *D, const pj_ind_regions *R, pj_sheet
         re_arg(re, "char", cp);
         return BAD(k, "bad_character",
                    "line %d, column %s: holds a control or bidirectional character (%s)", r->line,
-                   col_names[k], cp);
+                   names[k], cp);
     }
 #undef BAD
     return 0;
@@ -278,26 +298,33 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
     int rc = pj_sheet_next(r, err);
     if (rc <= 0) return rc < 0 ? -1 : pj_fail(err, 422, r->bad, r->field, "the table is empty");
     if (pj_sheet_header(r, err)) return -1;
+    /* each column by its English or Chinese heading; names[k] is the heading the table gives it,
+     * which a bad row's message names */
     int map[NCOLS];
-    for (int k = 0; k < NCOLS; k++) map[k] = -1;
+    const char *names[NCOLS];
+    for (int k = 0; k < NCOLS; k++) map[k] = -1, names[k] = col_names[k];
     for (int j = 0; j < r->nf; j++) {
-        int known = 0;
-        for (int k = 0; k < NCOLS; k++)
-            if (!strcmp(r->f[j], col_names[k])) {
-                if (map[k] >= 0)
-                    return pj_fail(err, 422, r->bad, r->field, "line %d: column %s twice", r->line,
-                                   col_names[k]);
-                map[k] = j;
-                known = 1;
-            }
-        if (!known)
-            return pj_fail(err, 422, r->bad, r->field,
-                           "line %d: unknown column '%.40s' (code, region, period, value, unit,"
-                           " source, note)",
-                           r->line, r->f[j]);
+        int k = column_of(r->f[j]);
+        if (k < 0)
+            return pj_fail(
+                err, 422, r->bad, r->field,
+                "line %d: unknown column '%.40s' (code, region, period, value, unit,"
+                " source, note, or their Chinese headings 指标代码, 地区, 期间, 数值, 单位,"
+                " 来源, 备注)",
+                r->line, r->f[j]);
+        if (map[k] >= 0)
+            return strcmp(names[k], r->f[j])
+                       ? pj_fail(err, 422, r->bad, r->field,
+                                 "line %d: column %s twice (%s and %s are one column)", r->line,
+                                 r->f[j], names[k], r->f[j])
+                       : pj_fail(err, 422, r->bad, r->field, "line %d: column %s twice", r->line,
+                                 r->f[j]);
+        map[k] = j;
+        names[k] = pj_arena_strdup(c->arena, r->f[j]); /* the record's cells are read over */
     }
     if (map[C_CODE] < 0 || map[C_PERIOD] < 0 || map[C_VALUE] < 0)
-        return pj_fail(err, 422, r->bad, r->field, "line %d: the header needs code, period, value",
+        return pj_fail(err, 422, r->bad, r->field,
+                       "line %d: the header needs code, period, value (指标代码, 期间, 数值)",
                        r->line);
 
     /* too many rows refused before any is checked */
@@ -330,7 +357,7 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
         }
         row x;
         rowerr re;
-        if (row_check(c, &D, &R, r, map, ncols, today, &x, &re)) {
+        if (row_check(c, &D, &R, r, map, names, ncols, today, &x, &re)) {
             if (!nerr) first = re.e;
             if (nerr++ < MAX_ERRORS) pj_rowerr_json(&ew, &re, r->line);
             continue;
@@ -524,11 +551,17 @@ static pj_stmt *export_rows(pj_ctx *c, const pj_value_filter *f, pj_err *err)
     return s;
 }
 
-int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+/* A column's heading in the export: its English name, or the console's Chinese word for it. */
+static const char *heading(int k, int zh)
+{
+    return zh ? col_zh[k][0] : col_names[k];
+}
+
+int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, int zh, pj_buf *out, pj_err *err)
 {
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
-    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, col_names[k], k == NCOLS - 1);
+    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, heading(k, zh), k == NCOLS - 1);
     int rc, started = pj_db_read_begin(c->db);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         char num[40];
@@ -550,7 +583,7 @@ int pj_ind_export_csv(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *
 }
 
 /* XLSX through libxlsxwriter (pj_sheet_out: a temporary file, read back and removed). */
-int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err *err)
+int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, int zh, pj_buf *out, pj_err *err)
 {
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
@@ -560,7 +593,8 @@ int pj_ind_export_xlsx(pj_ctx *c, const pj_value_filter *f, pj_buf *out, pj_err 
         return -1;
     }
     lxw_worksheet *ws = so.ws;
-    for (int k = 0; k < NCOLS; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, col_names[k], NULL);
+    for (int k = 0; k < NCOLS; k++)
+        worksheet_write_string(ws, 0, (lxw_col_t)k, heading(k, zh), NULL);
     int rc = -1;
     int started = pj_db_read_begin(c->db), st;
     lxw_row_t rn = 0;

@@ -83,9 +83,11 @@ int pj_facility_import_apart(pj_ctx *c, int xlsx, const void *data, size_t len, 
                              int max_rows, pj_jw *w, pj_err *err);
 /* Tests only: called between the trial and the write (NULL = none). */
 extern void (*pj_facility_import_apart_hook)(void);
-/* The facilities the list with the same filters holds (every page), in the import's columns. */
-int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);
-int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err);
+/* The facilities the list with the same filters holds (every page), in the import's columns:
+ * under their English headings (zh 0: id, version, name, …) or the Chinese ones the import
+ * reads (zh 1: 编号, 版本, 名称, …). */
+int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, int zh, pj_buf *out, pj_err *err);
+int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, int zh, pj_buf *out, pj_err *err);
 
 /* Enumerations for clients: {"facility_types":[…],"emergency_roles":{role:[units]},…}. */
 int pj_registry_meta(pj_ctx *c, pj_jw *w, pj_err *err);

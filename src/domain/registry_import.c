@@ -1232,11 +1232,17 @@ static const char *export_cell(pj_stmt *s, int k, char *num, size_t size)
     return pj_col_text(s, k) ? pj_col_text(s, k) : "";
 }
 
-int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err)
+/* A column's heading in the export: its English name, or the Chinese heading the import reads. */
+static const char *heading(int k, int zh)
+{
+    return zh ? cols[k].zh : cols[k].name;
+}
+
+int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, int zh, pj_buf *out, pj_err *err)
 {
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
-    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, cols[k].name, k == NCOLS - 1);
+    for (int k = 0; k < NCOLS; k++) pj_csv_field(out, heading(k, zh), k == NCOLS - 1);
     int rc, started = pj_db_read_begin(c->db);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         char num[40];
@@ -1251,7 +1257,7 @@ int pj_facility_export_csv(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_e
     return 0;
 }
 
-int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_err *err)
+int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, int zh, pj_buf *out, pj_err *err)
 {
     pj_stmt *s = export_rows(c, f, err);
     if (!s) return -1;
@@ -1261,7 +1267,7 @@ int pj_facility_export_xlsx(pj_ctx *c, const pj_list_filter *f, pj_buf *out, pj_
         return -1;
     }
     for (int k = 0; k < NCOLS; k++)
-        worksheet_write_string(so.ws, 0, (lxw_col_t)k, cols[k].name, NULL);
+        worksheet_write_string(so.ws, 0, (lxw_col_t)k, heading(k, zh), NULL);
     int rc = -1, st;
     int started = pj_db_read_begin(c->db);
     lxw_row_t rn = 0;

@@ -39,8 +39,8 @@ static int value_filter(pj_req *r, pj_value_filter *vf, int export)
 {
     static const char *const acc[] = {"code", "region",      "period", "from",
                                       "to",   "period_kind", "source", NULL};
-    static const char *const acc_export[] = {"code",        "region", "period", "from", "to",
-                                             "period_kind", "source", "format", NULL};
+    static const char *const acc_export[] = {"code",        "region", "period", "from",     "to",
+                                             "period_kind", "source", "format", "headings", NULL};
     pj_list_filter f;
     memset(vf, 0, sizeof *vf);
     if ((export ? pj_h_filter_params(r, &f, acc_export) : pj_h_list_params(r, &f, acc)) ||
@@ -154,9 +154,9 @@ static int h_import(pj_req *r)
     return kind ? pj_ind_import_xlsx(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err)
                 : pj_ind_import_csv(&r->ctx, r->raw, r->raw_len, (int)dry, 100000, &r->w, &r->err);
 }
-static int value_table(pj_ctx *c, int xlsx, const void *f, pj_buf *out, pj_err *err)
+static int value_table(pj_ctx *c, int xlsx, int zh, const void *f, pj_buf *out, pj_err *err)
 {
-    return (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(c, f, out, err);
+    return (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(c, f, zh, out, err);
 }
 static int h_export(pj_req *r)
 {

@@ -128,9 +128,15 @@ int pj_h_export(pj_req *r, pj_h_export_fn fill, const void *filter)
     int xlsx = format && !strcmp(format, "xlsx");
     if (format && !xlsx && strcmp(format, "csv"))
         return pj_fail(&r->err, 400, "bad_query", "format", "format is csv or xlsx");
+    const char *headings = NULL;
+    if (pj_h_q_str(r, "headings", &headings)) return -1;
+    int zh = headings && !strcmp(headings, "zh");
+    if (headings && !zh && strcmp(headings, "en"))
+        return pj_fail(&r->err, 400, "bad_query", "headings",
+                       "headings is en or zh (the columns' Chinese headings)");
     pj_buf b;
     pj_buf_init(&b, 32 << 20);
-    if (fill(&r->ctx, xlsx, filter, &b, &r->err)) {
+    if (fill(&r->ctx, xlsx, zh, filter, &b, &r->err)) {
         pj_buf_free(&b);
         return -1;
     }

@@ -29,10 +29,13 @@ int pj_h_need_body(pj_req *r);
  * type with a zip signature), 0 CSV text (text/csv, text/plain), -1 neither: 415 naming what
  * to send (json_too: a JSON body is taken as well). */
 int pj_h_sheet_kind(pj_req *r, int json_too);
-/* Writes filter's table into out as CSV (xlsx 0) or XLSX (1): 0, or -1 with err set. */
-typedef int (*pj_h_export_fn)(pj_ctx *c, int xlsx, const void *filter, pj_buf *out, pj_err *err);
-/* Answers an export: the query's format (csv, the default, or xlsx; else 400), the table that
- * fill writes (at most 32 MiB: more is its 413) as the body with its content type. */
+/* Writes filter's table into out as CSV (xlsx 0) or XLSX (1), its columns under their English
+ * headings (zh 0) or the Chinese ones its import reads (zh 1): 0, or -1 with err set. */
+typedef int (*pj_h_export_fn)(pj_ctx *c, int xlsx, int zh, const void *filter, pj_buf *out,
+                              pj_err *err);
+/* Answers an export: the query's format (csv, the default, or xlsx) and headings (en, the
+ * default, or zh; else 400), the table that fill writes (at most 32 MiB: more is its 413) as
+ * the body with its content type. */
 int pj_h_export(pj_req *r, pj_h_export_fn fill, const void *filter);
 int pj_h_created(pj_req *r);    /* status 201, returns 0 */
 int pj_h_no_content(pj_req *r); /* status 204, returns 0 */

@@ -347,15 +347,17 @@ static int h_facility_import(pj_req *r)
     import_args a = {.xlsx = kind, .dry_run = (int)dry};
     return pj_h_write_apart(r, import_apart, import_here, &a, sizeof a);
 }
-static int facility_table(pj_ctx *c, int xlsx, const void *f, pj_buf *out, pj_err *err)
+static int facility_table(pj_ctx *c, int xlsx, int zh, const void *f, pj_buf *out, pj_err *err)
 {
-    return (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(c, f, out, err);
+    return (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(c, f, zh, out, err);
 }
-/* The list's facilities (its filters, every page) in the import's columns, CSV or XLSX. */
+/* The list's facilities (its filters, every page) in the import's columns, CSV or XLSX, under
+ * English or Chinese headings. */
 static int h_facility_export(pj_req *r)
 {
-    static const char *const acc[] = {"township_id", "village_id", "operator_id", "type", "role",
-                                      "state",       "q",          "format",      NULL};
+    static const char *const acc[] = {"township_id", "village_id", "operator_id", "type",
+                                      "role",        "state",      "q",           "format",
+                                      "headings",    NULL};
     pj_list_filter f;
     return pj_h_filter_params(r, &f, acc) || pj_h_q_enum(r, "type", pj_facility_types, &f.type) ||
                    pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||

@@ -608,3 +608,45 @@ TEST_T(dualuse_stock_summary_counts_every_line, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: a new line of quantity 0 was taken — a store recording a line of nothing. A new
+ * line holds more than 0 (422 at quantity, nothing written); a line's update to 0 (used up)
+ * stays allowed. */
+TEST(dualuse_stock_new_line_of_nothing_is_refused)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long audited = audit_rows(&s);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    static const char *const none[] = {"0", "0.0", "-0", "-1"};
+    char body[200];
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        snprintf(body, sizeof body, "{\"facility_id\":1,\"category\":\"water\",\"quantity\":%s}",
+                 none[i]);
+        json_t *o = NULL;
+        int st = th_call(&s, "POST", "/api/v1/stock", tok, body, &o);
+        if (st != 422 || strcmp(th_err_field(o), "quantity") ||
+            strcmp(th_err_code(o), "out_of_range"))
+            t_fail(__FILE__, __LINE__, "quantity %s: %d %s at %s", none[i], st, th_err_code(o),
+                   th_err_field(o));
+        if (strcmp(none[i], "-1") && !strstr(th_err_message(o), "more than 0"))
+            t_fail(__FILE__, __LINE__, "quantity %s: %s", none[i], th_err_message(o));
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(audit_rows(&s), audited);
+    /* a little is a line; used up, it is updated to 0 */
+    long long v, id = add_line(&s, tok, NULL, &v);
+    snprintf(body, sizeof body, "{\"facility_id\":1,\"category\":\"water\",\"quantity\":0.5}");
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/stock", tok, body, &o), 201);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"quantity\":0}", v);
+    CHECK_INT(patch(&s, tok, id, body, &o), 200);
+    CHECK(json_number_value(json_object_get(o, "quantity")) == 0);
+    json_decref(o);
+    th_stop(&s);
+}

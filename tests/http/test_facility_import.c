@@ -1158,3 +1158,78 @@ TEST_T(facility_export_xlsx_same_data_same_bytes, 60)
     free(x3);
     th_stop(&s);
 }
+
+/* headings=zh: the export's columns under the Chinese headings the import reads (编号, 版本, 名称,
+ * …), CSV and XLSX, the rows as with the English headings; the table imported back changes
+ * nothing (every row unchanged, no write). Another value is 400 at headings. */
+TEST_T(facility_export_chinese_headings_import_back_unchanged, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long n = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
+    size_t zl, el, xl;
+    char *zh = get_body(&s, tok, "/api/v1/facilities/export?headings=zh", &zl);
+    char *en = get_body(&s, tok, "/api/v1/facilities/export?headings=en", &el);
+    const char *head = "编号,版本,名称,类型,乡镇,村/社区,地址,纬度,经度,运营单位,平时功能,平时容量,"
+                       "平时单位,无障碍房间,隔离房间,安置床位,医疗床位,物资储备容积,物资储备重量,"
+                       "转运通行能力\r\n";
+    if (strncmp(zh, head, strlen(head))) t_fail(__FILE__, __LINE__, "headings=zh: %.200s", zh);
+    CHECK(!strncmp(en, "id,version,name,type,", 21));
+    /* the same rows under either heading */
+    CHECK(strchr(zh, '\n') && strchr(en, '\n'));
+    CHECK_STR(strchr(zh, '\n'), strchr(en, '\n'));
+    char *x = get_body(&s, tok, "/api/v1/facilities/export?format=xlsx&headings=zh", &xl);
+    CHECK(pj_xlsx_sniff(x, xl));
+    pj_arena a;
+    pj_arena_init(&a, 1 << 16);
+    pj_xlsx book;
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_xlsx_read(&a, x, xl, 10000, &book, &err), 0);
+    CHECK(book.nrows > 0 && book.rows[0].ncols == 20);
+    CHECK_STR(book.rows[0].cells[0], "编号");
+    CHECK_STR(book.rows[0].cells[4], "乡镇");
+    CHECK_STR(book.rows[0].cells[19], "转运通行能力");
+    CHECK_INT(book.nrows, n + 1);
+    pj_arena_free(&a);
+    /* imported back: a preview says nothing to change, a commit writes nothing */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o =
+        upload(&s, tok, "/api/v1/facilities/import?dry_run=1", "text/csv", zh, zl, 200, __LINE__);
+    CHECK(json_is_true(json_object_get(o, "ok")));
+    CHECK_INT(th_int(o, "rows"), n);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    CHECK_INT(th_int(o, "created") + th_int(o, "updated") + th_int(o, "bad_rows"), 0);
+    json_decref(o);
+    o = upload(&s, tok, "/api/v1/facilities/import?dry_run=1", XLSX, x, xl, 200, __LINE__);
+    CHECK_INT(th_int(o, "rows"), n);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    json_decref(o);
+    o = upload(&s, tok, "/api/v1/facilities/import", XLSX, x, xl, 200, __LINE__);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    json_decref(o);
+    o = upload(&s, tok, "/api/v1/facilities/import", "text/csv", zh, zl, 200, __LINE__);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    free(zh);
+    free(en);
+    free(x);
+    /* another language is refused where the other parameters' values are */
+    static const char *const bad[] = {"/api/v1/facilities/export?headings=fr",
+                                      "/api/v1/facilities/export?format=xlsx&headings=ZH",
+                                      "/api/v1/facilities/export?headings=zh-CN"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_t *e = NULL;
+        int st = th_call(&s, "GET", bad[i], tok, NULL, &e);
+        if (st != 400 || strcmp(th_err_field(e), "headings") || strcmp(th_err_code(e), "bad_query"))
+            t_fail(__FILE__, __LINE__, "%s: %d %s at %s", bad[i], st, th_err_code(e),
+                   th_err_field(e));
+        CHECK(strstr(th_err_message(e), "en or zh") != NULL);
+        json_decref(e);
+    }
+    th_stop(&s);
+}

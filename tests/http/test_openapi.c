@@ -226,6 +226,7 @@ typedef struct enum_filter {
 /* Parameters the handler compares by name, with no exported list */
 static const char *const json_csv[] = {"json", "csv", NULL};     /* format= of exports */
 static const char *const csv_xlsx[] = {"csv", "xlsx", NULL};     /* the indicators, facilities */
+static const char *const en_zh[] = {"en", "zh", NULL};           /* their headings= */
 static const char *const elder_views[] = {"list", "full", NULL}; /* GET /elders view= */
 static const char *const zero_one[] = {"0", "1", NULL};          /* POST /plans wait= */
 
@@ -238,6 +239,7 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/facilities", "role", pj_emergency_roles},
     {"get", "/api/v1/facilities", "state", pj_facility_states},
     {"get", "/api/v1/facilities/export", "format", csv_xlsx},
+    {"get", "/api/v1/facilities/export", "headings", en_zh},
     {"get", "/api/v1/facilities/export", "type", pj_facility_types},
     {"get", "/api/v1/facilities/export", "role", pj_emergency_roles},
     {"get", "/api/v1/facilities/export", "state", pj_facility_states},
@@ -272,6 +274,7 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/elder-centres", "kind", pj_centre_kinds},
     {"get", "/api/v1/eldercare/coverage", "group", pj_coverage_groups},
     {"get", "/api/v1/indicators/export", "format", csv_xlsx},
+    {"get", "/api/v1/indicators/export", "headings", en_zh},
     {"get", "/api/v1/carbon/energy", "sector", pj_carbon_sectors},
     {"get", "/api/v1/ecommerce/bases", "tier", pj_ec_tiers},
     {"get", "/api/v1/ecommerce/products", "category", pj_ec_categories},

@@ -441,7 +441,7 @@ static long export_rows(th_server *s, const char *query)
     pj_err err;
     pj_err_clear(&err);
     long n = -1;
-    if (pj_ind_export_csv(&t.c, &f, &b, &err) == 0) {
+    if (pj_ind_export_csv(&t.c, &f, 0, &b, &err) == 0) {
         n = 0;
         for (size_t i = 0; i < b.len; i++) n += b.data[i] == '\n';
         n -= 1;

@@ -246,7 +246,7 @@ TEST_T(indicator_csv_export_reimports_unchanged, 60)
     pj_buf out;
     pj_buf_init(&out, 16 << 20);
     pj_value_filter f = {.code = NULL};
-    CHECK_INT(pj_ind_export_csv(&t.c, &f, &out, &err), 0);
+    CHECK_INT(pj_ind_export_csv(&t.c, &f, 0, &out, &err), 0);
     pj_buf_putc(&out, 0);
     th_ctx_close(&t);
     CHECK(strstr(out.data, "\"'+cmd\",\"'-初步数\"") != NULL); /* the guard is kept */

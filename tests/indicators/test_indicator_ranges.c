@@ -83,7 +83,7 @@ TEST_T(indicator_value_range_holds_whole_periods, 60)
         pj_buf_init(&csv, 4096);
         pj_err err;
         pj_err_clear(&err);
-        CHECK_INT(pj_ind_export_csv(&t.c, &f, &csv, &err), 0);
+        CHECK_INT(pj_ind_export_csv(&t.c, &f, 0, &csv, &err), 0);
         pj_buf_putc(&csv, 0);
         size_t rows = 0;
         for (const char *p = csv.data; (p = strstr(p, "range_t")); p++) rows++;

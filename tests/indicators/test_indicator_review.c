@@ -399,7 +399,7 @@ TEST_T(indicator_csv_export_numbers_read_back, 60)
     pj_buf out;
     pj_buf_init(&out, 16 << 20);
     pj_value_filter f = {.code = "agri_output", .region = "平谷区"};
-    CHECK_INT(pj_ind_export_csv(&t.c, &f, &out, &err), 0);
+    CHECK_INT(pj_ind_export_csv(&t.c, &f, 0, &out, &err), 0);
     CHECK(strstr(out.data, "code,region,period,value,unit,source,note\r\n") == out.data ||
           strstr(out.data, "code,region,period,value,unit,source,note\n") == out.data);
     CHECK(strstr(out.data, "\nagri_output,平谷区,2023,39.4,亿元,seed,") != NULL);
@@ -407,7 +407,7 @@ TEST_T(indicator_csv_export_numbers_read_back, 60)
     /* every value of every indicator: the text parses back to the stored double exactly */
     pj_buf_reset(&out);
     pj_value_filter all = {0};
-    CHECK_INT(pj_ind_export_csv(&t.c, &all, &out, &err), 0);
+    CHECK_INT(pj_ind_export_csv(&t.c, &all, 0, &out, &err), 0);
     int n = 0;
     for (char *line = strchr(out.data, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
         char code[64], region[64], period[16], num[64];

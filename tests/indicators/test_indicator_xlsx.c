@@ -114,7 +114,7 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     pj_buf x;
     pj_buf_init(&x, 64 << 20);
     pj_value_filter all = {0};
-    CHECK_INT(pj_ind_export_xlsx(&t.c, &all, &x, &err), 0);
+    CHECK_INT(pj_ind_export_xlsx(&t.c, &all, 0, &x, &err), 0);
     CHECK(pj_xlsx_sniff(x.data, x.len));
     th_ctx_close(&t);
     char *before = values_text(&s);

@@ -395,7 +395,7 @@ export default {
       basisIndicator: 'the register is empty: the indicator value',
     },
     imp: {
-      hint: 'Header with code, period, value; optionally region, unit, source, note; a CSV in UTF-8 (in Excel: save as “CSV UTF-8”) or an Excel workbook (.xlsx, its first worksheet). Every row is checked first; with any bad row nothing is imported.',
+      hint: 'Header with code, period, value; optionally region, unit, source, note (or their Chinese headings: 指标代码, 期间, 数值, 地区, 单位, 来源, 备注); a CSV in UTF-8 (in Excel: save as “CSV UTF-8”) or an Excel workbook (.xlsx, its first worksheet). Every row is checked first; with any bad row nothing is imported.',
       choose: 'Choose a CSV or XLSX file',
       checking: 'Checking every row…',
       checked: '{count} row, {bad} bad | {count} rows, {bad} bad',

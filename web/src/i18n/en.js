@@ -59,6 +59,7 @@ export default {
     facility: 'Facility',
     category: 'Category',
     quantity: 'Quantity',
+    quantityNone: 'A new stock line holds more than 0 (when a line is used up, edit it to 0)',
     expiry: 'Expires',
     noExpiry: 'No expiry',
     source: 'Source',
@@ -380,8 +381,10 @@ export default {
     imp: {
       open: 'Import',
       export: 'Export',
-      exportXlsx: 'Export Excel (.xlsx)',
-      exportCsv: 'Export CSV',
+      exportXlsx: 'Export Excel (.xlsx, {h})',
+      exportCsv: 'Export CSV ({h})',
+      // the headings of an exported table: English (as the API names the columns) or Chinese
+      headingsOf: { en: 'English headings', zh: 'Chinese headings' },
       title: 'Import facilities',
       hint: 'Choose an Excel (.xlsx) or CSV file whose first row is the header: name, type, township, village, address, lat, lon, operator, peacetime function, capacity and unit, barrier-free rooms, and one column per emergency capacity (isolation_rooms, resettlement_beds, medical_beds, supply_store_m3, supply_store_t, transport_hub_vehicles_per_hour) — the headings of an export, or their Chinese names. A row with an ID, or with the name of a facility already in its township, updates that facility; any other row creates one. Every row is checked first; confirm to import them all at once. With any bad row nothing is imported.',
       choose: 'Choose a file',

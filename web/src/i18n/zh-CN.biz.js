@@ -394,7 +394,7 @@ export default {
       basisIndicator: '登记簿为空：取指标值',
     },
     imp: {
-      hint: '表头须含 code, period, value，可选 region, unit, source, note；CSV（UTF-8，Excel 请另存为“CSV UTF-8”）或 Excel 工作簿（.xlsx，读第一个工作表）。先逐行检查，全部正确才能导入；有任何错误行则一行也不导入。',
+      hint: '表头须含指标代码、期间、数值，可选地区、单位、来源、备注（也可用英文表头 code, period, value, region, unit, source, note）；CSV（UTF-8，Excel 请另存为“CSV UTF-8”）或 Excel 工作簿（.xlsx，读第一个工作表）。先逐行检查，全部正确才能导入；有任何错误行则一行也不导入。',
       choose: '选择 CSV 或 XLSX 文件',
       checking: '正在逐行检查…',
       checked: '共 {rows} 行，错误 {bad} 行',

@@ -61,6 +61,7 @@ export default {
     facility: '存放设施',
     category: '品类',
     quantity: '数量',
+    quantityNone: '新增库存的数量须大于 0（库存用完时，请编辑原有记录为 0）',
     expiry: '有效期至',
     noExpiry: '无有效期',
     source: '来源',
@@ -382,8 +383,10 @@ export default {
     imp: {
       open: '导入',
       export: '导出',
-      exportXlsx: '导出 Excel（.xlsx）',
-      exportCsv: '导出 CSV',
+      exportXlsx: '导出 Excel（.xlsx，{h}）',
+      exportCsv: '导出 CSV（{h}）',
+      // the headings of an exported table: English (as the API names the columns) or Chinese
+      headingsOf: { en: '英文表头', zh: '中文表头' },
       title: '导入设施台账',
       hint: '选择 Excel（.xlsx）或 CSV 文件：第一行为表头（名称、类型、乡镇、村/社区、地址、纬度、经度、运营单位、平时功能、平时容量、平时单位、无障碍房间，急时能力各一列：隔离房间、安置床位、医疗床位、物资储备容积、物资储备重量、转运通行能力；也可用导出文件的英文表头）。填有“编号”的行，或与本乡镇已有设施同名的行，更新该设施；其余新建。先检查全部行，确认后一次性导入；有任何错误行则不导入。',
       choose: '选择文件',
