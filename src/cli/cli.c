@@ -814,8 +814,9 @@ static int v_region(cli *a)
                                    pj_region_update, pj_region_delete, pj_region_types};
     return run_entity(a, &ops);
 }
-/* facility export [--csv|--xlsx] [--out FILE] [the list's filters]: CSV unless --xlsx or an
- * --out ending in .xlsx; to FILE or standard output (a workbook not onto a terminal). */
+/* facility export [--csv|--xlsx] [--headings en|zh] [--out FILE] [the list's filters]: CSV
+ * unless --xlsx or an --out ending in .xlsx, under the import's English or Chinese headings; to
+ * FILE or standard output (a workbook not onto a terminal). */
 static int facility_export(cli *a)
 {
     if (cli_extra_args(a, 2)) return 2;
@@ -828,8 +829,10 @@ static int facility_export(cli *a)
         return cli_usage("facility export --xlsx writes a workbook: give --out FILE.xlsx or"
                          " redirect standard output");
     if (cli_opt_enum(a, "type", pj_facility_types) || cli_opt_enum(a, "role", pj_emergency_roles) ||
-        cli_opt_enum(a, "state", pj_facility_states) || cli_opt_text(a, "q"))
+        cli_opt_enum(a, "state", pj_facility_states) || cli_opt_text(a, "q") ||
+        cli_opt_enum(a, "headings", cli_headings))
         return 2;
+    int zh = cli_opt(a, "headings") && !strcmp(cli_opt(a, "headings"), "zh");
     pj_list_filter f = {0};
     const id_opt ints[] = {{"township-id", &f.township_id},
                            {"village-id", &f.village_id},
@@ -848,7 +851,7 @@ static int facility_export(cli *a)
     pj_jw w;
     pj_jw_init(&w, &out);
     int rc =
-        (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, 0, &data, &s.err);
+        (xlsx ? pj_facility_export_xlsx : pj_facility_export_csv)(&s.ctx, &f, zh, &data, &s.err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s.err, 500, "internal", "", "export too large");
     rc = rc ? cli_fail(&s.err) : cli_write_export(a, &data, path, xlsx, &w);
     if (!rc && out.len) cli_print_json(out.data);
@@ -1234,8 +1237,8 @@ static const verb verbs[] = {
      "facility list [--township-id N] [--village-id N] [--operator-id N] [--type T] [--role R]\n"
      "         [--state S] [--q S] [--limit N] [--cursor N]|get ID|add --json J|\n"
      "         update ID --json J|delete ID|import FILE.csv|FILE.xlsx [--dry-run]|\n"
-     "         export [--csv|--xlsx] [--out FILE] [--force] [--township-id N] [--village-id N]\n"
-     "         [--operator-id N] [--type T] [--role R] [--state S] [--q S]",
+     "         export [--csv|--xlsx] [--headings en|zh] [--out FILE] [--force] [--township-id N]\n"
+     "         [--village-id N] [--operator-id N] [--type T] [--role R] [--state S] [--q S]",
      "Facilities and their emergency roles. import reads a facility table, CSV or the first\n"
      "worksheet of an XLSX workbook (the columns: docs/api.md, POST /api/v1/facilities/import):\n"
      "a row with an id, or naming a facility of its township by name, updates it, any other\n"
@@ -1319,7 +1322,7 @@ static const verb verbs[] = {
      "          derive FN --code C [--region R] [--period P] [--from Y] [--to Y] [--method M]\n"
      "          [--of C] [--base P] [--by B] [--target T]|\n"
      "          export [--code C] [--region R] [--period P] [--from Y] [--to Y]\n"
-     "          [--format csv|xlsx] [--out FILE] [--force]|dashboard|demo|\n"
+     "          [--format csv|xlsx] [--headings en|zh] [--out FILE] [--force]|dashboard|demo|\n"
      "          targets [--code C] [--limit N] [--cursor N]|target-set --json J|\n"
      "          target-update ID --json J|\n"
      "          target-delete ID [--version N]",

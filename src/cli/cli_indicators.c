@@ -230,8 +230,9 @@ int cli_ends_with_ci(const char *s, const char *tail)
     }
     return 1;
 }
-/* export [--format csv|xlsx] [--out FILE]: the format given, else xlsx for an --out ending in
- * .xlsx, else csv; to FILE (reporting what was written) or to standard output. */
+/* export [--format csv|xlsx] [--headings en|zh] [--out FILE]: the format given, else xlsx for an
+ * --out ending in .xlsx, else csv, under the import's English or Chinese headings; to FILE
+ * (reporting what was written) or to standard output. */
 static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
 {
     const char *fmt = cli_opt(a, "format"), *path = cli_opt(a, "out");
@@ -248,12 +249,14 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (xlsx && !path && isatty(STDOUT_FILENO))
         return cli_usage("indicator export --format xlsx writes a workbook: give --out FILE.xlsx"
                          " or redirect standard output");
+    if (cli_opt_enum(a, "headings", cli_headings)) return 2;
+    int zh = cli_opt(a, "headings") && !strcmp(cli_opt(a, "headings"), "zh");
     if (path && cli_out_check(a, path)) return 1;
     pj_value_filter f;
     vfilter(a, &f);
     pj_buf data;
     pj_buf_init(&data, 256 << 20);
-    int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, 0, &data, &s->err);
+    int rc = (xlsx ? pj_ind_export_xlsx : pj_ind_export_csv)(&s->ctx, &f, zh, &data, &s->err);
     if (rc == 0 && data.overflow) rc = pj_fail(&s->err, 500, "internal", "", "export too large");
     if (rc == 0) rc = cli_write_export(a, &data, path, xlsx, w);
     pj_buf_free(&data);

@@ -29,6 +29,8 @@ int cli_opt_ids(cli *a, const char *const *names, int64_t *const *outs, int n)
     return 0;
 }
 
+const char *const cli_headings[] = {"en", "zh", NULL};
+
 int cli_opt_enum(cli *a, const char *k, const char *const *values)
 {
     const char *v = cli_opt(a, k);

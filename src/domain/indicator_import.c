@@ -304,23 +304,25 @@ static int import_rows(pj_ctx *c, pj_sheet *r, int dry_run, int max_rows, pj_jw 
     const char *names[NCOLS];
     for (int k = 0; k < NCOLS; k++) map[k] = -1, names[k] = col_names[k];
     for (int j = 0; j < r->nf; j++) {
-        int k = column_of(r->f[j]);
+        /* a heading with spaces around it (typed in a spreadsheet) is that heading */
+        const char *h = pj_text_trimmed(c->arena, r->f[j]);
+        int k = column_of(h);
         if (k < 0)
             return pj_fail(
                 err, 422, r->bad, r->field,
                 "line %d: unknown column '%.40s' (code, region, period, value, unit,"
                 " source, note, or their Chinese headings 指标代码, 地区, 期间, 数值, 单位,"
                 " 来源, 备注)",
-                r->line, r->f[j]);
+                r->line, h);
         if (map[k] >= 0)
-            return strcmp(names[k], r->f[j])
+            return strcmp(names[k], h)
                        ? pj_fail(err, 422, r->bad, r->field,
-                                 "line %d: column %s twice (%s and %s are one column)", r->line,
-                                 r->f[j], names[k], r->f[j])
+                                 "line %d: column %s twice (%s and %s are one column)", r->line, h,
+                                 names[k], h)
                        : pj_fail(err, 422, r->bad, r->field, "line %d: column %s twice", r->line,
-                                 r->f[j]);
+                                 h);
         map[k] = j;
-        names[k] = pj_arena_strdup(c->arena, r->f[j]); /* the record's cells are read over */
+        names[k] = h; /* in the arena: the record's cells are read over */
     }
     if (map[C_CODE] < 0 || map[C_PERIOD] < 0 || map[C_VALUE] < 0)
         return pj_fail(err, 422, r->bad, r->field,

@@ -1,9 +1,11 @@
-/* `pingji facility import FILE [--dry-run]` and `pingji facility export [--csv|--xlsx]` from
- * the command line: an export (CSV or XLSX) imported back is unchanged; a table with a bad row
- * exits 1 and writes nothing; a good one is committed; usage errors exit 2. */
+/* `pingji facility import FILE [--dry-run]` and `pingji facility export [--csv|--xlsx]
+ * [--headings en|zh]` from the command line: an export (CSV or XLSX, English or Chinese
+ * headings) imported back is unchanged; a table with a bad row exits 1 and writes nothing; a
+ * good one is committed; usage errors exit 2. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "t.h"
 #include "th.h"
@@ -55,6 +57,23 @@ TEST_T(cli_facility_import_and_export, 120)
     /* CSV to standard output, filtered */
     CHECK_INT(RUN(out, "facility", "export", "--type", "hotel", "--db", db), 0);
     CHECK(!strncmp(out, "id,version,name,type,", 21));
+    /* under the Chinese headings the import reads (--headings zh): the same rows, back unchanged;
+     * another language is refused before anything is written */
+    static char zh[1 << 20], en[1 << 20];
+    CHECK_INT(RUN(en, "facility", "export", "--db", db), 0);
+    CHECK_INT(RUN(zh, "facility", "export", "--headings", "zh", "--db", db), 0);
+    CHECK(strncmp(zh, "id,", 3) != 0 && strstr(zh, "名称") != NULL);
+    CHECK(strchr(zh, '\n') && strchr(en, '\n'));
+    CHECK_STR(strchr(zh, '\n'), strchr(en, '\n'));
+    write_file(good, zh);
+    CHECK_INT(RUN(out, "facility", "import", "--dry-run", good, "--db", db), 0);
+    o = json_loads(out, 0, NULL);
+    CHECK(o != NULL);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    json_decref(o);
+    CHECK_INT(RUN(out, "facility", "export", "--headings", "cn", "--out", bad, "--db", db), 2);
+    CHECK(strstr(out, "--headings takes en, zh, not 'cn'") != NULL);
+    CHECK(access(bad, F_OK) != 0);
 
     /* a bad row: exit 1, nothing written, the row named */
     write_file(bad,

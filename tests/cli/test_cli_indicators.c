@@ -138,6 +138,16 @@ TEST_T(cli_indicator_export_csv_and_xlsx, 120)
     CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, csv));
     free(c);
 
+    /* --headings zh: the Chinese headings the import reads over the same rows */
+    static char zh[4 << 20];
+    CHECK_INT(RUN(zh, "indicator", "export", "--headings", "zh", "--db", db), 0);
+    CHECK(!strncmp(zh, "指标代码,地区,期间,数值,单位,来源,备注",
+                   strlen("指标代码,地区,期间,数值,单位,来源,备注")));
+    CHECK(strchr(zh, '\n') && strchr(csv, '\n'));
+    CHECK_STR(strchr(zh, '\n'), strchr(csv, '\n'));
+    CHECK_INT(RUN(out, "indicator", "export", "--headings", "ZH", "--db", db), 2);
+    CHECK(strstr(out, "--headings takes en, zh") != NULL);
+
     /* a bad format, an empty --out, an unwritable file: a message and a non-zero exit */
     CHECK_INT(RUN(out, "indicator", "export", "--format", "ods", "--out", fx, "--db", db), 2);
     CHECK(strstr(out, "unknown export format 'ods'") != NULL);

@@ -89,6 +89,12 @@ TEST_T(indicator_import_reads_chinese_headings, 60)
              "{\"csv\":\"代码,时期,值,说明\\ngdp,1951,7,补录\\n\"}", 200);
     CHECK_INT(th_int(o, "unchanged"), 1);
     json_decref(o);
+    /* headings typed with spaces around them (ASCII or full-width) are those headings, as in the
+     * facility import */
+    o = CALL(&s, "POST", off, "/api/v1/indicators/import?dry_run=1",
+             "{\"csv\":\" 代码 ,period ,\u3000数值\u3000,备注\\ngdp,1951,7,补录\\n\"}", 200);
+    CHECK_INT(th_int(o, "unchanged"), 1);
+    json_decref(o);
     /* a bad cell: its column as the header named it */
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, fp0, sizeof fp0);
@@ -98,6 +104,7 @@ TEST_T(indicator_import_reads_chinese_headings, 60)
         {"{\"csv\":\"指标代码,期间,数值\\ngdp,1952,四\\n\"}", "value", "column 数值: '四'"},
         {"{\"csv\":\"代码,时期,值\\ngdp,1952,四\\n\"}", "value", "column 值: '四'"},
         {"{\"csv\":\"指标代码,期间,数值\\nnope,1952,4\\n\"}", "code", "column 指标代码: no"},
+        {"{\"csv\":\"指标代码, 期间 ,数值\\ngdp,20xx,4\\n\"}", "period", "column 期间: '20xx'"},
         {"{\"csv\":\"指标代码,时期,数值\\ngdp,20xx,4\\n\"}", "period", "column 时期: '20xx'"},
         {"{\"csv\":\"指标代码,期间,数值,单位\\ngdp,1952,4,万元\\n\"}", "unit", "column 单位: gdp"},
         {"{\"csv\":\"code,period,value\\ngdp,1952,x\\n\"}", "value", "column value: 'x'"},
