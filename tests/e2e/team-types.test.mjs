@@ -28,8 +28,16 @@ describe('team types', { timeout: 180000 }, () => {
     await page.getByTestId('tt-add').click();
     const dlg = page.getByRole('dialog', { name: '新增队伍类型' });
     await dlg.getByTestId('tt-code').fill('Psych');
+    // with the name left empty too, both are said at once (the name was said only once the code was right)
+    await dlg.getByTestId('tt-save').click();
+    await dlg.locator('.el-form-item__error').getByText('编码只能包含小写字母、数字和下划线').waitFor();
+    assert.deepEqual(
+      (await dlg.locator('.el-form-item__error').allInnerTexts()).map((x) => x.trim()),
+      ['编码只能包含小写字母、数字和下划线（1–32 个字符）', '请输入名称'],
+    );
     await dlg.getByTestId('tt-name-input').fill('心理疏到');
     await dlg.getByTestId('tt-save').click();
+    await dlg.locator('.el-form-item__error').getByText('请输入名称').waitFor({ state: 'detached' });
     await dlg.locator('.el-form-item__error').getByText('编码只能包含小写字母、数字和下划线').waitFor();
     assert.equal((await apiGet(page, '/team-types')).items.some((x) => x.name === '心理疏到'), false);
     // a name another type has: refused by the server, said at the name

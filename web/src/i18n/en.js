@@ -42,6 +42,7 @@ export default {
     codeRule: 'The code may use lower-case letters, digits and _ (1–32 characters)',
     codeStays: 'The code cannot change: manual steps refer to the team type by it.',
     name: 'Name',
+    nameRequired: 'Enter a name',
     conflict: 'Someone else changed this team type; the list is refreshed and the name you typed is kept. Check it and save again.',
     errors: {
       conflict: 'Another team type has this code',

@@ -44,6 +44,7 @@ export default {
     codeRule: '编码只能包含小写字母、数字和下划线（1–32 个字符）',
     codeStays: '编码不可修改：工作手册的步骤按编码引用该队伍类型。',
     name: '名称',
+    nameRequired: '请输入名称',
     conflict: '该队伍类型已被他人修改，列表已刷新；您输入的名称已保留，请核对后再保存。',
     errors: {
       conflict: '该编码已被其他队伍类型使用',
