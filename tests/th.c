@@ -276,6 +276,34 @@ int th_call_raw(th_server *s, const char *method, const char *path, const char *
     return (int)status;
 }
 
+char *th_get_body(th_server *s, const char *tok, const char *path, size_t *n, const char *file,
+                  int line)
+{
+    CURL *c = curl_easy_init();
+    char url[1024], auth[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
+    struct curl_slist *h = curl_slist_append(NULL, auth);
+    mem b = {0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK || status != 200 || !b.data) {
+        t_fail(file, line, "GET %s: %ld %.200s", path, status, b.data ? b.data : "");
+        free(b.data);
+        return NULL;
+    }
+    *n = b.len;
+    return b.data;
+}
+
 int th_call(th_server *s, const char *method, const char *path, const char *token, const char *body,
             json_t **out)
 {

@@ -86,6 +86,11 @@ int th_page_ids(th_server *s, const char *tok, const char *base, const char *que
 int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size);
+/* The body of a GET by tok answered 200 that is not JSON (an export), in a new buffer (free it);
+ * *n its length. Any other answer fails the test at file:line (GET_BODY: the caller's). */
+char *th_get_body(th_server *s, const char *tok, const char *path, size_t *n, const char *file,
+                  int line);
+#define GET_BODY(s, tok, path, n) th_get_body(s, tok, path, n, __FILE__, __LINE__)
 /* A raw connection to the test server at port on 127.0.0.1, from source address src
  * ("127.0.0.2"; NULL: any), its reads timing out after timeout_ms; fails the test when it
  * cannot connect. */

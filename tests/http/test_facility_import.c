@@ -5,7 +5,6 @@
  * table again changes nothing and audits nothing; a GBK CSV is refused as the statistics import
  * refuses it; an export, CSV or XLSX, imported back is unchanged row for row and restores what
  * was edited since. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,48 +34,6 @@ static json_t *upload(th_server *s, const char *tok, const char *path, const cha
 #define UPLOAD(s, tok, dry, csv, want)                                                             \
     upload(s, tok, dry ? "/api/v1/facilities/import?dry_run=1" : "/api/v1/facilities/import",      \
            "text/csv", csv, strlen(csv), want, __LINE__)
-
-typedef struct body {
-    char *data;
-    size_t len;
-} body;
-
-static size_t collect(char *p, size_t sz, size_t n, void *ud)
-{
-    body *m = ud;
-    char *q = realloc(m->data, m->len + sz * n + 1);
-    if (!q) return 0;
-    m->data = q;
-    memcpy(m->data + m->len, p, sz * n);
-    m->len += sz * n;
-    m->data[m->len] = 0;
-    return sz * n;
-}
-
-/* The body of a GET that is not JSON (an export), in a new buffer; *n its length. */
-static char *get_body(th_server *s, const char *tok, const char *path, size_t *n)
-{
-    CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-    struct curl_slist *h = curl_slist_append(NULL, auth);
-    body b = {0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK || status != 200 || !b.data)
-        t_fail(__FILE__, __LINE__, "GET %s: %ld", path, status);
-    *n = b.len;
-    return b.data;
-}
 
 static json_t *err_at(json_t *o, int i)
 {
@@ -485,8 +442,8 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     th_login(&s, "officer", s.demo_pw, tok);
     long long n = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
     size_t xl, cl;
-    char *x = get_body(&s, tok, "/api/v1/facilities/export?format=xlsx", &xl);
-    char *c = get_body(&s, tok, "/api/v1/facilities/export", &cl);
+    char *x = GET_BODY(&s, tok, "/api/v1/facilities/export?format=xlsx", &xl);
+    char *c = GET_BODY(&s, tok, "/api/v1/facilities/export", &cl);
     CHECK(pj_xlsx_sniff(x, xl));
     const char *head = "id,version,name,type,township,village,address,lat,lon,operator,";
     CHECK(!strncmp(c, head, strlen(head)));
@@ -545,7 +502,7 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     /* coordinates exported exactly: a row brought back leaves them as they are (they were
      * written with 6 decimals, and an edit of the row's address rounded them) */
     th_sql_exec(&s, "UPDATE facilities SET lat = 40.12345678, lon = 117.98765432 WHERE id = 1");
-    c = get_body(&s, tok, "/api/v1/facilities/export?q=", &cl);
+    c = GET_BODY(&s, tok, "/api/v1/facilities/export?q=", &cl);
     CHECK(strstr(c, ",40.12345678,117.98765432,") != NULL);
     free(c);
     /* two organisations of one name without a credit code: the facility's operator is
@@ -556,7 +513,7 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
                     "UPDATE facilities SET operator_id = (SELECT MAX(id) FROM organisations)"
                     " WHERE id = 1");
     long long org = th_sql_int(&s, "SELECT MAX(id) FROM organisations");
-    c = get_body(&s, tok, "/api/v1/facilities/export", &cl);
+    c = GET_BODY(&s, tok, "/api/v1/facilities/export", &cl);
     char want[40];
     snprintf(want, sizeof want, ",#%lld,", org);
     CHECK(strstr(c, want) != NULL);
@@ -568,7 +525,7 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
      * rows are unchanged, not refused as outside the officer's scope */
     char otok[80];
     th_login(&s, "jinhaihu", s.demo_pw, otok);
-    c = get_body(&s, otok, "/api/v1/facilities/export", &cl);
+    c = GET_BODY(&s, otok, "/api/v1/facilities/export", &cl);
     th_fingerprint(&s, fp0, sizeof fp0);
     o = upload(&s, otok, "/api/v1/facilities/import", "text/csv", c, cl, 200, __LINE__);
     CHECK_INT(th_int(o, "bad_rows"), 0);
@@ -581,7 +538,7 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     long long town = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
     char path[160];
     snprintf(path, sizeof path, "/api/v1/facilities/export?township_id=%lld&type=hotel", town);
-    c = get_body(&s, tok, path, &cl);
+    c = GET_BODY(&s, tok, path, &cl);
     char q[200];
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM facilities WHERE township_id = %lld AND type = 'hotel'", town);
@@ -654,7 +611,7 @@ TEST_T(facility_export_xlsx_round_trip_keeps_escaped_text, 60)
                                  " (SELECT MIN(id) FROM regions WHERE type = 'township')");
     snprintf(path, sizeof path, "/api/v1/facilities/export?format=xlsx&township_id=%lld", town);
     size_t xl;
-    char *x = get_body(&s, tok, path, &xl);
+    char *x = GET_BODY(&s, tok, path, &xl);
     CHECK(pj_xlsx_sniff(x, xl));
     pj_arena a;
     pj_arena_init(&a, 1 << 16);
@@ -1138,9 +1095,9 @@ TEST_T(facility_export_xlsx_same_data_same_bytes, 60)
     th_login(&s, "admin", s.admin_pw, tok);
     const char *path = "/api/v1/facilities/export?format=xlsx";
     size_t l1, l2, l3;
-    char *x1 = get_body(&s, tok, path, &l1);
+    char *x1 = GET_BODY(&s, tok, path, &l1);
     sleep(2);
-    char *x2 = get_body(&s, tok, path, &l2);
+    char *x2 = GET_BODY(&s, tok, path, &l2);
     CHECK(l1 == l2 && !memcmp(x1, x2, l1));
     json_t *o = NULL;
     long long town = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'township'");
@@ -1151,7 +1108,7 @@ TEST_T(facility_export_xlsx_same_data_same_bytes, 60)
              town);
     CHECK_INT(th_call(&s, "POST", "/api/v1/facilities", tok, req, &o), 201);
     json_decref(o);
-    char *x3 = get_body(&s, tok, path, &l3);
+    char *x3 = GET_BODY(&s, tok, path, &l3);
     CHECK(l3 != l1 || memcmp(x1, x3, l1));
     free(x1);
     free(x2);
@@ -1170,8 +1127,8 @@ TEST_T(facility_export_chinese_headings_import_back_unchanged, 90)
     th_login(&s, "officer", s.demo_pw, tok);
     long long n = th_sql_int(&s, "SELECT COUNT(*) FROM facilities");
     size_t zl, el, xl;
-    char *zh = get_body(&s, tok, "/api/v1/facilities/export?headings=zh", &zl);
-    char *en = get_body(&s, tok, "/api/v1/facilities/export?headings=en", &el);
+    char *zh = GET_BODY(&s, tok, "/api/v1/facilities/export?headings=zh", &zl);
+    char *en = GET_BODY(&s, tok, "/api/v1/facilities/export?headings=en", &el);
     const char *head = "编号,版本,名称,类型,乡镇,村/社区,地址,纬度,经度,运营单位,平时功能,平时容量,"
                        "平时单位,无障碍房间,隔离房间,安置床位,医疗床位,物资储备容积,物资储备重量,"
                        "转运通行能力\r\n";
@@ -1180,7 +1137,7 @@ TEST_T(facility_export_chinese_headings_import_back_unchanged, 90)
     /* the same rows under either heading */
     CHECK(strchr(zh, '\n') && strchr(en, '\n'));
     CHECK_STR(strchr(zh, '\n'), strchr(en, '\n'));
-    char *x = get_body(&s, tok, "/api/v1/facilities/export?format=xlsx&headings=zh", &xl);
+    char *x = GET_BODY(&s, tok, "/api/v1/facilities/export?format=xlsx&headings=zh", &xl);
     CHECK(pj_xlsx_sniff(x, xl));
     pj_arena a;
     pj_arena_init(&a, 1 << 16);

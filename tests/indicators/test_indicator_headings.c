@@ -2,7 +2,6 @@
  * (指标代码, 地区, 期间, 数值, 单位, 来源, 备注, and short forms), names a bad cell's column as the
  * header does, and the export writes them with headings=zh, a table that imports back
  * unchanged. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,48 +19,6 @@ static void load_demo(th_server *s)
     th_ctx_open(s, &t, "demo", PJ_ROLE_ADMIN);
     if (pj_indicators_demo(&t.c, 7, &err)) t_fail(__FILE__, __LINE__, "demo: %s", err.message);
     th_ctx_close(&t);
-}
-
-typedef struct text {
-    char *data;
-    size_t len;
-} text;
-
-static size_t collect(char *p, size_t sz, size_t n, void *ud)
-{
-    text *m = ud;
-    char *q = realloc(m->data, m->len + sz * n + 1);
-    if (!q) return 0;
-    m->data = q;
-    memcpy(m->data + m->len, p, sz * n);
-    m->len += sz * n;
-    m->data[m->len] = 0;
-    return sz * n;
-}
-
-/* The body of a GET answered 200 that is not JSON (an export), in a new buffer. */
-static char *get_text(th_server *s, const char *tok, const char *path, size_t *n)
-{
-    CURL *c = curl_easy_init();
-    char url[512], auth[128];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
-    struct curl_slist *h = curl_slist_append(NULL, auth);
-    text b = {0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK || status != 200 || !b.data)
-        t_fail(__FILE__, __LINE__, "GET %s: %ld %.200s", path, status, b.data ? b.data : "");
-    *n = b.len;
-    return b.data;
 }
 
 /* A table of the statistics bureau under Chinese headings — the console's words (指标代码, 地区,
@@ -135,8 +92,8 @@ TEST_T(indicator_import_reads_chinese_headings, 60)
     CHECK_STR(fp1, fp0);
     /* the export under Chinese headings: the same rows, and back unchanged */
     size_t zl, el;
-    char *zh = get_text(&s, off, "/api/v1/indicators/export?headings=zh", &zl);
-    char *en = get_text(&s, off, "/api/v1/indicators/export", &el);
+    char *zh = GET_BODY(&s, off, "/api/v1/indicators/export?headings=zh", &zl);
+    char *en = GET_BODY(&s, off, "/api/v1/indicators/export", &el);
     const char *head = "指标代码,地区,期间,数值,单位,来源,备注\r\n";
     if (strncmp(zh, head, strlen(head))) t_fail(__FILE__, __LINE__, "headings=zh: %.100s", zh);
     CHECK(!strncmp(en, "code,region,period,value,", 25));
@@ -153,7 +110,7 @@ TEST_T(indicator_import_reads_chinese_headings, 60)
     json_decref(r);
     free(zh);
     free(en);
-    char *x = get_text(&s, off, "/api/v1/indicators/export?headings=zh&format=xlsx", &zl);
+    char *x = GET_BODY(&s, off, "/api/v1/indicators/export?headings=zh&format=xlsx", &zl);
     r = NULL;
     CHECK_INT(th_call_raw(&s, "POST", "/api/v1/indicators/import?dry_run=1", off, x, (long)zl,
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &r,
