@@ -828,11 +828,11 @@ static int facility_export(cli *a)
     if (xlsx && !path && isatty(STDOUT_FILENO))
         return cli_usage("facility export --xlsx writes a workbook: give --out FILE.xlsx or"
                          " redirect standard output");
+    int zh;
     if (cli_opt_enum(a, "type", pj_facility_types) || cli_opt_enum(a, "role", pj_emergency_roles) ||
         cli_opt_enum(a, "state", pj_facility_states) || cli_opt_text(a, "q") ||
-        cli_opt_enum(a, "headings", cli_headings))
+        cli_opt_headings(a, &zh))
         return 2;
-    int zh = cli_opt(a, "headings") && !strcmp(cli_opt(a, "headings"), "zh");
     pj_list_filter f = {0};
     const id_opt ints[] = {{"township-id", &f.township_id},
                            {"village-id", &f.village_id},

@@ -249,8 +249,8 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
     if (xlsx && !path && isatty(STDOUT_FILENO))
         return cli_usage("indicator export --format xlsx writes a workbook: give --out FILE.xlsx"
                          " or redirect standard output");
-    if (cli_opt_enum(a, "headings", cli_headings)) return 2;
-    int zh = cli_opt(a, "headings") && !strcmp(cli_opt(a, "headings"), "zh");
+    int zh;
+    if (cli_opt_headings(a, &zh)) return 2;
     if (path && cli_out_check(a, path)) return 1;
     pj_value_filter f;
     vfilter(a, &f);

@@ -132,8 +132,8 @@ int64_t cli_opt_id(cli *a, const char *k);
 int cli_opt_ids(cli *a, const char *const *names, int64_t *const *outs, int n);
 /* 0 when --k is absent or one of values (NULL-terminated); else a usage error listing them (2). */
 int cli_opt_enum(cli *a, const char *k, const char *const *values);
-/* The heading languages of an export (--headings): en, zh. */
-extern const char *const cli_headings[];
+/* An export's --headings: 0 for en (or absent), 1 for zh; else 2 after naming the values. */
+int cli_opt_headings(cli *a, int *zh);
 /* --limit in 1..500 (50 when absent, -1 when out of range). */
 /* 2 after naming option k when its value is longer than a text filter of the API may be (64
  * characters: its 400 bad_query), else 0. */

@@ -29,8 +29,6 @@ int cli_opt_ids(cli *a, const char *const *names, int64_t *const *outs, int n)
     return 0;
 }
 
-const char *const cli_headings[] = {"en", "zh", NULL};
-
 int cli_opt_enum(cli *a, const char *k, const char *const *values)
 {
     const char *v = cli_opt(a, k);
@@ -44,6 +42,14 @@ int cli_opt_enum(cli *a, const char *k, const char *const *values)
     }
     fprintf(stderr, "pingji: --%s takes %s, not '%s'\n", k, list, v);
     return 2;
+}
+
+int cli_opt_headings(cli *a, int *zh)
+{
+    static const char *const langs[] = {"en", "zh", NULL};
+    if (cli_opt_enum(a, "headings", langs)) return 2;
+    *zh = cli_opt(a, "headings") && !strcmp(cli_opt(a, "headings"), "zh");
+    return 0;
 }
 
 int cli_opt_text(cli *a, const char *k)
