@@ -38,6 +38,12 @@ export function setLocale(code) {
   }
 }
 
+// A form's label column: the width its Chinese labels were laid out for, or in English (longer
+// words) the width of its widest label, so that no label breaks over two lines.
+export function labelWidth(px) {
+  return i18n.global.locale.value === 'en' ? 'auto' : px;
+}
+
 export function currentLocale() {
   return i18n.global.locale.value;
 }
