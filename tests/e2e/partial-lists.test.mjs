@@ -4,7 +4,7 @@
 // session (the request rewritten) make a demo streamer longer than the pages read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, beijingToday, plusDays, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -65,20 +65,25 @@ test('streamer dialog: a streamer with more sessions than the pages read says th
 test('practice dialog: the session picker of a streamer with more sessions than the pages read says it is not complete', { timeout: 120000 }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
-  const cohort = (await apiGet(page, '/academy/cohorts?state=running&limit=1')).items[0];
-  assert.ok(cohort, 'a running demo cohort');
-  const enrolments = (await apiGet(page, `/academy/enrolments?cohort_id=${cohort.id}&state=enrolled&limit=100`)).items;
+  // a running cohort of its own (the demo's terms leave weeks without one, winter among them)
+  // with a demo streamer of more than 10 sessions enrolled
+  const st = (await apiGet(page, '/ecommerce/streamers?limit=20')).items.find((x) => x.sessions > 10);
+  assert.ok(st, 'a demo streamer with more than 10 sessions');
+  const course = (await apiGet(page, '/academy/courses?limit=1')).items[0];
+  const base = (await apiGet(page, '/ecommerce/bases?limit=1')).items[0];
+  const post = (await apiGet(page, '/academy/posts?limit=100')).items.find((x) => x.filled < x.openings);
+  assert.ok(course && base && post, 'a demo course, base and post with an opening');
+  const today = beijingToday();
+  let cohort = await apiSend(page, 'post', '/academy/cohorts', {
+    course_id: course.id, base_id: base.id, name: `分页实训班${Date.now() % 1e7}`,
+    starts_on: plusDays(today, -10), ends_on: plusDays(today, 30), capacity: 5,
+  });
+  cohort = await apiSend(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'open', version: cohort.version });
+  await apiSend(page, 'post', '/academy/enrolments', { cohort_id: cohort.id, streamer_id: st.id, post_id: post.id, enrolled_on: plusDays(today, -5) });
+  await apiSend(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'running', version: cohort.version });
   await page.goto(`/academy/cohorts/${cohort.id}`);
-  const rows = page.getByTestId('enrolment-table').locator('tbody tr').filter({ has: page.getByRole('button', { name: '登记实训' }) });
-  await rows.first().waitFor();
-  // a row on the page whose streamer has more than 10 sessions
-  let row = null;
-  for (let i = 0; i < (await rows.count()) && !row; i++) {
-    const text = await rows.nth(i).innerText();
-    const e = enrolments.find((x) => text.includes(x.streamer));
-    if (e && (await sessionsOf(page, e.streamer_id)) > 10) row = rows.nth(i);
-  }
-  assert.ok(row, 'an enrolled streamer with more than 10 sessions');
+  const row = page.getByTestId('enrolment-table').locator('tbody tr').filter({ hasText: st.name });
+  await row.getByRole('button', { name: '登记实训' }).waitFor();
   const dlg = page.getByRole('dialog').filter({ has: page.getByTestId('practice-form') });
   await row.getByRole('button', { name: '登记实训' }).click();
   await dlg.getByTestId('practice-form').waitFor();
