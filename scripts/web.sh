@@ -4,9 +4,10 @@
 #   scripts/web.sh build   npm ci (only when web/node_modules is missing or older than
 #                          web/package-lock.json), then vite build into web/dist — skipped
 #                          when web/dist is newer than every source (PJ_WEB_FORCE=1 rebuilds)
-#   scripts/web.sh e2e     build if needed, start a fresh demo server, run tests/e2e/*.test.mjs
-#                          (node --test, Playwright-core + Debian's chromium), screenshots to
-#                          build/e2e/; exit status non-zero on any failure
+#   scripts/web.sh e2e     build if needed, start fresh demo servers, run tests/e2e/*.test.mjs
+#                          (node --test, Playwright-core + Debian's chromium) split among
+#                          PJ_E2E_SHARDS runs at once (default 2), screenshots to build/e2e/;
+#                          exit status non-zero on any failure
 #   scripts/web.sh bench   like e2e, but measures bundle sizes and first-load times
 #                          (median of 5) into build/e2e/perf.json
 #   scripts/web.sh table-bench [ARGS]
@@ -22,7 +23,10 @@ ROOT=$PWD
 WEB=$ROOT/web
 OUT=$ROOT/build/e2e
 PJ_BIN=${PJ_BIN:-build/rel/pingji}
-CHROMIUM=${PJ_CHROMIUM:-/usr/bin/chromium}
+# Debian's headless shell of Chromium (chromium-headless-shell): the browser without its
+# window parts, which loads and draws the same pages at a sixth less CPU than chromium --headless
+# (the tests' CPU is nearly all the browser's); PJ_CHROMIUM=/usr/bin/chromium runs the full one.
+CHROMIUM=${PJ_CHROMIUM:-/usr/bin/chromium-headless-shell}
 
 say() { echo "web: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -99,11 +103,16 @@ build() {
   fi
 }
 
-# Debian's chromium (never a downloaded browser) and CJK fonts for readable screenshots; the
-# sqlite3 shell, for a test's record the API would not write (one from before a rule).
+# Debian's chromium or its headless shell (never a downloaded browser) and CJK fonts for
+# readable screenshots; the sqlite3 shell, for a test's record the API would not write (one from before a rule).
 browser() {
   local want=()
-  [ -x "$CHROMIUM" ] || want+=(chromium)
+  if [ ! -x "$CHROMIUM" ]; then
+    case "$CHROMIUM" in
+      */chromium-headless-shell) want+=(chromium-headless-shell) ;;
+      *) want+=(chromium) ;;
+    esac
+  fi
   command -v sqlite3 >/dev/null || want+=(sqlite3)
   dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed' || want+=(fonts-noto-cjk)
   [ ${#want[@]} -eq 0 ] && return 0
@@ -118,22 +127,30 @@ browser() {
   [ -x "$CHROMIUM" ] || die "chromium is not at $CHROMIUM after installing it"
 }
 
-SERVER_PID=""
+SERVER_PIDS=()
 TMP=""
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
   # PJ_E2E_KEEP_DB=FILE keeps the run's database (after the server stopped) for inspection
-  if [ -n "$TMP" ] && [ -n "${PJ_E2E_KEEP_DB:-}" ] && [ -f "$TMP/pj.db" ]; then cp "$TMP/pj.db" "$PJ_E2E_KEEP_DB" || true; fi
+  # (the first shard's, when the run is split)
+  if [ -n "$TMP" ] && [ -n "${PJ_E2E_KEEP_DB:-}" ]; then
+    local db=$TMP/s0/pj.db
+    [ -f "$db" ] || db=$TMP/pj.db
+    [ -f "$db" ] && { cp "$db" "$PJ_E2E_KEEP_DB" || true; }
+  fi
   [ -n "$TMP" ] && rm -rf "$TMP"
   return 0
 }
 
-# Fresh demo database and a server on a free port; exports PJ_BASE_URL and the passwords.
-start_server() {
+# A fresh demo database in $TMP/pj.db; sets PJ_ADMIN_PASSWORD and PJ_DEMO_PASSWORD.
+make_demo() {
   if [ ! -x "$PJ_BIN" ]; then
     [ "$PJ_BIN" = build/rel/pingji ] || die "no server binary at $PJ_BIN"
     say "building $PJ_BIN"
@@ -149,33 +166,90 @@ start_server() {
   PJ_ADMIN_PASSWORD=$(printf '%s\n' "$init" | sed -n 's/.*admin login.*password: *\([^ ]*\).*/\1/p' | head -1)
   PJ_DEMO_PASSWORD=$(printf '%s\n' "$init" | sed -n 's/.*demo accounts.*password: *\([^ ]*\).*/\1/p' | head -1)
   [ -n "$PJ_ADMIN_PASSWORD" ] && [ -n "$PJ_DEMO_PASSWORD" ] || { printf '%s\n' "$init" >&2; die "could not read the passwords from pingji init"; }
-  local port
+  export PJ_ADMIN_PASSWORD PJ_DEMO_PASSWORD PJ_E2E_OUT="$OUT" PJ_CHROMIUM="$CHROMIUM"
+}
+
+# serve DB LOG: a server of DB on a free port, logging to LOG; sets BASE_URL once it answers.
+serve() {
+  local db=$1 log=$2 port pid
   port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-  "$PJ_BIN" serve --db "$TMP/pj.db" --port "$port" --web "$WEB/dist" --quiet --fast-hash >"$OUT/server.log" 2>&1 &
-  SERVER_PID=$!
-  export PJ_BASE_URL="http://127.0.0.1:$port" PJ_ADMIN_PASSWORD PJ_DEMO_PASSWORD PJ_E2E_OUT="$OUT" PJ_CHROMIUM="$CHROMIUM"
+  "$PJ_BIN" serve --db "$db" --port "$port" --web "$WEB/dist" --quiet --fast-hash >"$log" 2>&1 &
+  pid=$!
+  SERVER_PIDS+=("$pid")
+  BASE_URL="http://127.0.0.1:$port"
   for _ in $(seq 100); do
-    if node -e 'fetch(process.env.PJ_BASE_URL+"/api/v1/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' 2>/dev/null; then
-      say "server up at $PJ_BASE_URL (pid $SERVER_PID)"
+    if PJ_BASE_URL=$BASE_URL node -e 'fetch(process.env.PJ_BASE_URL+"/api/v1/health").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' 2>/dev/null; then
+      say "server up at $BASE_URL (pid $pid)"
       return 0
     fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; die "the server exited"; }
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; die "the server exited"; }
     sleep 0.2
   done
-  cat "$OUT/server.log" >&2
+  cat "$log" >&2
   die "the server did not answer /api/v1/health"
 }
 
+# Fresh demo database and a server on a free port; exports PJ_BASE_URL and the passwords.
+start_server() {
+  make_demo
+  serve "$TMP/pj.db" "$OUT/server.log"
+  export PJ_BASE_URL=$BASE_URL
+}
+
+# The test files (PJ_E2E_FILES narrows the run to some; default every tests/e2e/*.test.mjs)
+# are split among PJ_E2E_SHARDS runs at once (default 2: the browser tests wait on pages more
+# than they compute), in turn by name; each run has its own server on its own copy of one demo
+# database and runs its files one after another, as one run did. A run's report is printed
+# whole when every run has ended (run k's also in build/e2e/e2e-k.log, its server's log in
+# build/e2e/server-k.log).
 e2e() {
   build
   browser
-  rm -f "$OUT"/*.png
-  start_server
-  local rc=0
-  # PJ_E2E_FILES narrows the run to some files (default: every tests/e2e/*.test.mjs)
-  # shellcheck disable=SC2086
-  node --test --test-concurrency=1 --test-reporter=spec ${PJ_E2E_FILES:-tests/e2e/*.test.mjs} || rc=$?
-  [ $rc -eq 0 ] && say "e2e passed; screenshots in build/e2e/" || say "e2e FAILED (screenshots and server.log in build/e2e/)"
+  rm -f "$OUT"/*.png "$OUT"/e2e-*.log "$OUT"/server-*.log
+  local files=() shards k
+  # shellcheck disable=SC2206
+  files=(${PJ_E2E_FILES:-tests/e2e/*.test.mjs})
+  shards=${PJ_E2E_SHARDS:-2}
+  [[ "$shards" =~ ^[1-9][0-9]?$ ]] || die "PJ_E2E_SHARDS must be a number from 1 to 99, not '$shards'"
+  [ "$shards" -gt ${#files[@]} ] && shards=${#files[@]}
+  if [ "$shards" -le 1 ]; then
+    start_server
+    local rc=0
+    node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || rc=$?
+    [ $rc -eq 0 ] && say "e2e passed; screenshots in build/e2e/" || say "e2e FAILED (screenshots and server.log in build/e2e/)"
+    return $rc
+  fi
+  make_demo
+  local pids=() urls=()
+  for ((k = 0; k < shards; k++)); do
+    mkdir -p "$TMP/s$k"
+    cp "$TMP/pj.db" "$TMP/s$k/pj.db"
+    [ -f "$TMP/pj.db-wal" ] && cp "$TMP/pj.db-wal" "$TMP/s$k/pj.db-wal"
+    serve "$TMP/s$k/pj.db" "$OUT/server-$k.log"
+    urls+=("$BASE_URL")
+  done
+  for ((k = 0; k < shards; k++)); do
+    local mine=() i
+    for ((i = k; i < ${#files[@]}; i += shards)); do mine+=("${files[i]}"); done
+    say "run $k: ${#mine[@]} files against ${urls[k]}"
+    PJ_BASE_URL=${urls[k]} node --test --test-concurrency=1 --test-reporter=spec "${mine[@]}" \
+      >"$OUT/e2e-$k.log" 2>&1 &
+    pids+=($!)
+  done
+  local rc=0 failed=()
+  for ((k = 0; k < shards; k++)); do
+    wait "${pids[k]}" || failed+=("$k")
+  done
+  for ((k = 0; k < shards; k++)); do
+    say "── run $k of $shards ──"
+    cat "$OUT/e2e-$k.log"
+  done
+  if [ ${#failed[@]} -eq 0 ]; then
+    say "e2e passed ($shards runs); screenshots in build/e2e/"
+  else
+    rc=1
+    say "e2e FAILED in run(s) ${failed[*]} (their reports above; screenshots and server-k.log in build/e2e/)"
+  fi
   return $rc
 }
 
