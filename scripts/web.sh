@@ -232,7 +232,7 @@ e2e() {
     local mine=() i
     for ((i = k; i < ${#files[@]}; i += shards)); do mine+=("${files[i]}"); done
     say "run $k: ${#mine[@]} files against ${urls[k]}"
-    PJ_BASE_URL=${urls[k]} node --test --test-concurrency=1 --test-reporter=spec "${mine[@]}" \
+    PJ_BASE_URL=${urls[k]} PJ_E2E_RUNS=$shards node --test --test-concurrency=1 --test-reporter=spec "${mine[@]}" \
       >"$OUT/e2e-$k.log" 2>&1 &
     pids+=($!)
   done

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, login, apiGet, apiPost, apiSend, solvedPlan, shot, OUT, ADMIN_PW, DEMO_PW, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, apiSend, solvedPlan, shot, OUT, ADMIN_PW, DEMO_PW, DESKTOP, budget } from './lib.mjs';
 import { chartSummary } from '../../web/src/utils/chartText.js';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
@@ -254,7 +254,7 @@ async function focusShown(page, what) {
   assert.ok(r.outline || r.ring, `${what}: the keyboard focus on ${r.tag} is not visible`);
 }
 
-describe('accessibility', { timeout: 600000 }, () => {
+describe('accessibility', { timeout: budget(600000) }, () => {
   test("a chart's data as text: per series its name and its first points by category; maps and Gantt bars none", () => {
     const bars = { xAxis: { type: 'category', data: ['大华山镇', '峪口地区'] }, series: [{ name: '应探访', type: 'bar', data: [3, 4.126] }, { name: '已探访', type: 'bar', data: [{ value: 2 }, null] }] };
     assert.equal(chartSummary(bars), '应探访: 大华山镇 3, 峪口地区 4.13; 已探访: 大华山镇 2, 峪口地区 —');

@@ -21,7 +21,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage, login, choose, ownServer } from './lib.mjs';
+import { launch, openPage, login, choose, ownServer, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 800 };
 // a server of its own: these tests add streamers, cohorts and posts by the dozen, which would
@@ -63,7 +63,7 @@ async function runningCohort(page, { course, base, name, post, streamers }) {
   return { cohort, enrolments };
 }
 
-describe('the academy and the streamers offer what the server allows', { timeout: 240000 }, () => {
+describe('the academy and the streamers offer what the server allows', { timeout: budget(240000) }, () => {
   test('a township officer: the enrolment actions in their township’s cohorts only; 录入新场次 for their own streamers only', async () => {
     const n = stamp();
     const jhh = await ownPage(browser, LAPTOP);

@@ -5,7 +5,7 @@
 // nothing of it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, choose, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -18,7 +18,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 const bjDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 const english = async (context) => context.addInitScript(() => localStorage.getItem('pj_locale') || localStorage.setItem('pj_locale', 'en'));
 
-test('a departure alerts the district office of the helper of its number elsewhere, not the recording worker', { timeout: 120000 }, async () => {
+test('a departure alerts the district office of the helper of its number elsewhere, not the recording worker', { timeout: budget(120000) }, async () => {
   const grid = await openPage(browser);
   await login(grid.page, 'grid01', DEMO_PW);
   const off = await openPage(browser);

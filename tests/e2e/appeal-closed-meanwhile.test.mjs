@@ -4,7 +4,7 @@
 // still open.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,7 +19,7 @@ async function call(page, method, p, data) {
   return res.status() === 204 ? null : res.json();
 }
 
-describe('an appeal closed meanwhile', { timeout: 120000 }, () => {
+describe('an appeal closed meanwhile', { timeout: budget(120000) }, () => {
   test('the firm rating an appeal the department closed meanwhile is told so, the page reloaded', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

@@ -3,7 +3,7 @@
 // after it, as if the appeal had been called back once closed).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('a demo appeal history', { timeout: 60000 }, () => {
+describe('a demo appeal history', { timeout: budget(60000) }, () => {
   test('答复, 回访, 办结 in the order they happened', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

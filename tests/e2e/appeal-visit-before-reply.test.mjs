@@ -5,7 +5,7 @@
 // 答复后尚未回访 and no 办结; after the call-back on the reply, 已回访 and 办结. In English too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -21,7 +21,7 @@ async function call(page, method, p, data) {
   return res.status() === 204 ? null : res.json();
 }
 
-describe('a return visit before the reply', { timeout: 120000 }, () => {
+describe('a return visit before the reply', { timeout: budget(120000) }, () => {
   test('said as made in hand, the call-back on the reply still due until made', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -8,7 +8,7 @@
 // provisional one are there whatever the demo's data holds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
 // the widest first: a firm with a single appeal sees Being re-routed
@@ -111,7 +111,7 @@ for (const [user, lang, vp] of [
   ['jd', 'en', LAPTOP],
   ['officer', 'en', { width: 1610, height: 900 }], // just wide enough for the type and time received
 ]) {
-  test(`appeals at ${vp.width} × ${vp.height}: ${user} in ${lang} sees every column, its links and badges whole`, { timeout: 120000 }, async () => {
+  test(`appeals at ${vp.width} × ${vp.height}: ${user} in ${lang} sees every column, its links and badges whole`, { timeout: budget(120000) }, async () => {
     const { context, page } = await openPage(browser, vp);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
     await login(page, user, DEMO_PW);

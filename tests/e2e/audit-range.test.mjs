@@ -6,7 +6,7 @@
 // doctor, whom the next scan raises an alert for — a row at any hour.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -30,7 +30,7 @@ function idNumber(seq) {
   return p + '10X98765432'[[...p].reduce((s, d, i) => s + Number(d) * w[i], 0) % 11];
 }
 
-describe('audit: the alert scan’s elder-id range', { timeout: 120000 }, () => {
+describe('audit: the alert scan’s elder-id range', { timeout: budget(120000) }, () => {
   test('a range open at its end reads in words, not “0、-1”', async () => {
     const { context, page } = await openPage(browser, undefined, { baseURL: base });
     await login(page, 'admin', adminPw);

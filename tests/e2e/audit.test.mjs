@@ -4,7 +4,7 @@
 // key —, the entity linked to its own page, and the page on a 390 px phone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, choose, apiGet, villageRun, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, choose, apiGet, villageRun, ADMIN_PW, budget } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 let browser;
@@ -39,7 +39,7 @@ async function openOptions(page, select) {
   return list.getByRole('option').allInnerTexts();
 }
 
-describe('audit log', { timeout: 180000 }, () => {
+describe('audit log', { timeout: budget(180000) }, () => {
   let minutes, day, appeal;
 
   test('admin changes a reception day and dispatches an appeal; the audit log finds them by entity and shows their fields by the forms’ labels', async () => {

@@ -6,7 +6,7 @@
 // facilities longer than the limit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -34,7 +34,7 @@ async function pagesOfOne(page, edit) {
 const kpi = (page, key) => page.locator(`[data-kpi="${key}"] .pj-kpi-value`);
 const fmt = (n) => formatNumber(n, 'zh-CN');
 
-test("home page: the facility cards are the district's count, though the map's list stops at 200", { timeout: 180000 }, async () => {
+test("home page: the facility cards are the district's count, though the map's list stops at 200", { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   const sum = await apiGet(page, '/facilities/summary');
@@ -51,7 +51,7 @@ test("home page: the facility cards are the district's count, though the map's l
   await context.close();
 });
 
-test('home page without the overview (enterprise): the capacity per role is summed over every facility', { timeout: 180000 }, async () => {
+test('home page without the overview (enterprise): the capacity per role is summed over every facility', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'jd', DEMO_PW);
   const sum = await apiGet(page, '/facilities/summary');
@@ -87,7 +87,7 @@ async function supplyPlan(page, name, share = 0.05) {
 
 const pairs = (flows) => new Set(flows.map((f) => `${f.store_id}-${f.facility_id}`)).size;
 
-test("plan map: every supply flow is drawn, its store past the facilities list's limit too, a plan solved before flows said where their store is as well", { timeout: 180000 }, async () => {
+test("plan map: every supply flow is drawn, its store past the facilities list's limit too, a plan solved before flows said where their store is as well", { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   const p = await supplyPlan(page, '物资流向 全部绘出');
@@ -126,7 +126,7 @@ test("plan map: every supply flow is drawn, its store past the facilities list's
   await context.close();
 });
 
-test('plan page: a site taken meanwhile is said before adopting, its id past the facilities list\'s limit too', { timeout: 180000 }, async () => {
+test('plan page: a site taken meanwhile is said before adopting, its id past the facilities list\'s limit too', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   // 40 % of the township: sites past the 40 resettlement facilities of the first pages too

@@ -3,7 +3,7 @@
 // the back button show that year again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, BASE, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
 
 const beijingYear = () => new Date(Date.now() + 8 * 3600000).getUTCFullYear();
 
-test('carbon: opens on the latest year with energy use; the year picked stays in the address on reload and back', { timeout: 120000 }, async () => {
+test('carbon: opens on the latest year with energy use; the year picked stays in the address on reload and back', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const thisYear = beijingYear();

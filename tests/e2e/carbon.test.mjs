@@ -8,7 +8,7 @@
 // organisation named in English, no request that fails on the page's load.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 import { readFileSync } from 'node:fs';
 import { SECTORS, emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
 import zh from '../../web/src/i18n/zh-CN.js';
@@ -33,7 +33,7 @@ async function energyOf(page, year) {
   return all.filter((r) => r.period.startsWith(String(year)));
 }
 
-test('energy use: the year\'s records, one recorded (emissions said), an overlapping period refused at its field; a township officer reads', { timeout: 120000 }, async () => {
+test('energy use: the year\'s records, one recorded (emissions said), an overlapping period refused at its field; a township officer reads', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const year = 2024; // the demo's records
@@ -123,7 +123,7 @@ function energyWrites(page) {
   return sent;
 }
 
-test('录入用能 opens empty; saved untouched it is refused at the quantity and the other fields, and nothing is sent', { timeout: 120000 }, async () => {
+test('录入用能 opens empty; saved untouched it is refused at the quantity and the other fields, and nothing is sent', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const sent = energyWrites(page);
@@ -161,7 +161,7 @@ test('录入用能 opens empty; saved untouched it is refused at the quantity an
   await context.close();
 });
 
-test('a record corrected (编辑, its version sent) and deleted (删除) from its row; the emissions follow', { timeout: 120000 }, async () => {
+test('a record corrected (编辑, its version sent) and deleted (删除) from its row; the emissions follow', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const sent = energyWrites(page);
@@ -223,7 +223,7 @@ test('a record corrected (编辑, its version sent) and deleted (删除) from it
   await town.context.close();
 });
 
-test('the carbon charts: intensity from 0, the decline as the header rounds it, no failed request on load; by organisation in English', { timeout: 120000 }, async () => {
+test('the carbon charts: intensity from 0, the decline as the header rounds it, no failed request on load; by organisation in English', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const failed = failedRequests(page); // from the carbon page's load on (the log-in page asks who is in: 401)
@@ -288,7 +288,7 @@ test('the dialog offers the sectors the API takes (src/domain/carbon.c), each na
 // The year's records are asked of the server by year (the page read every record and kept the
 // year's in the browser, so past its pages a year lost records without a word); a year with more
 // records than the pages read says the list is not complete.
-test('energy use: the page asks for the year, and a year longer than its pages says the list is not complete', { timeout: 120000 }, async () => {
+test('energy use: the page asks for the year, and a year longer than its pages says the list is not complete', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const year = 2024;

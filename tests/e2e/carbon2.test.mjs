@@ -7,7 +7,7 @@
 // indicator, period and value.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -28,7 +28,7 @@ async function all(page, path) {
   return items;
 }
 
-test('jd sees only its own energy use and emissions, and no factor buttons; the viewer no buttons', { timeout: 120000 }, async () => {
+test('jd sees only its own energy use and emissions, and no factor buttons; the viewer no buttons', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'jd', DEMO_PW);
   const me = await apiGet(page, '/auth/me');
@@ -62,7 +62,7 @@ test('jd sees only its own energy use and emissions, and no factor buttons; the 
   await v.context.close();
 });
 
-test('a factor version added back-dated (warned, cancel writes nothing), corrected and removed; the emissions follow', { timeout: 180000 }, async () => {
+test('a factor version added back-dated (warned, cancel writes nothing), corrected and removed; the emissions follow', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const writes = [];
@@ -143,7 +143,7 @@ test('a factor version added back-dated (warned, cancel writes nothing), correct
   await context.close();
 });
 
-test('the dashboard: the intensity traced to its value rows; source tags translated', { timeout: 120000 }, async () => {
+test('the dashboard: the intensity traced to its value rows; source tags translated', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'viewer', DEMO_PW);
   await page.goto('/development/dashboard');

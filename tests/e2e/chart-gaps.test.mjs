@@ -4,7 +4,7 @@
 // a value is a gap in the line (null), not a zero and not joined across.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -28,7 +28,7 @@ async function pick(page, select, name) {
   await page.getByRole('option', { name }).first().click();
 }
 
-describe('charts of a choice with nothing to draw', { timeout: 120000 }, () => {
+describe('charts of a choice with nothing to draw', { timeout: budget(120000) }, () => {
   test('dashboard trend: an indicator without yearly values clears the chart and says so', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

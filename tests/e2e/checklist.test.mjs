@@ -3,7 +3,7 @@
 // item (409 step_not_started). A drill, so the facility stays in peacetime; aborted at the end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -26,7 +26,7 @@ async function epidemicHotel(page) {
 }
 const stepRow = (page, code) => page.getByTestId('steps-convert').locator('tr', { has: page.getByTestId('step-' + code) });
 
-describe('checklist signing', { timeout: 120000 }, () => {
+describe('checklist signing', { timeout: budget(120000) }, () => {
   test('a pending step offers no signing and says why; once it runs its items are signed', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -2,7 +2,7 @@
 // facility, role limits, user administration, language, and the tablet layout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, choose, apiGet, ADMIN_PW, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, choose, apiGet, ADMIN_PW, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { capacityTotals } from '../../web/src/utils/capacity.js';
 
@@ -23,7 +23,7 @@ async function noProblems(page) {
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 }
 
-describe('console', { timeout: 120000 }, () => {
+describe('console', { timeout: budget(120000) }, () => {
   test('login: a wrong password is refused at the field; a deep link survives the login', async () => {
     const { context, page } = await openPage(browser);
     await page.goto('/facilities?type=hotel');

@@ -4,7 +4,7 @@
 // page, and the next page holds the older ones.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -18,7 +18,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 const boardRead = (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/v1/enterprise/coop-posts';
 const ids = async (res) => (await (await res).json()).items.map((p) => p.id);
 
-test('a firm posts from the second page of the board: back on the first page, its post on top', { timeout: 120000 }, async () => {
+test('a firm posts from the second page of the board: back on the first page, its post on top', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'jd', DEMO_PW);
   const table = page.getByTestId('coop-posts');
@@ -55,7 +55,7 @@ test('a firm posts from the second page of the board: back on the first page, it
   await context.close();
 });
 
-test('a post an officer makes for a firm heads the first page of every reader’s board', { timeout: 120000 }, async () => {
+test('a post an officer makes for a firm heads the first page of every reader’s board', { timeout: budget(120000) }, async () => {
   const off = await openPage(browser);
   await login(off.page, 'officer', DEMO_PW);
   const firm = (await apiGet(off.page, '/organisations?type=enterprise&limit=20')).items[0];

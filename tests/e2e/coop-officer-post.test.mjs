@@ -4,7 +4,7 @@
 // the firm's; the server's refusals are shown at the field they name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -36,7 +36,7 @@ async function boardTop(page, title) {
 
 const postsUrl = (r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/enterprise/coop-posts');
 
-describe('an officer posts on the cooperation board for a firm', { timeout: 180000 }, () => {
+describe('an officer posts on the cooperation board for a firm', { timeout: budget(180000) }, () => {
   test('the district officer picks a firm: the post is its, for its township, and shows its name', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -4,7 +4,7 @@
 // showed the 40 with most elders, silently: they show the worst covered, and say so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, ADMIN_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +17,7 @@ after(async () => {
 const names = async (page) =>
   (await page.getByTestId('coverage-table').locator('.el-table__body-wrapper tbody tr td:first-child').allInnerTexts()).map((s) => s.trim());
 
-test("a grid worker's report by township is named as their own grids", { timeout: 120000 }, async () => {
+test("a grid worker's report by township is named as their own grids", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   const town = (await apiGet(page, '/eldercare/coverage?group=township')).rows;
@@ -36,7 +36,7 @@ test("a grid worker's report by township is named as their own grids", { timeout
   await context.close();
 });
 
-test('the bars show the worst-covered villages and say how many of how many', { timeout: 120000 }, async () => {
+test('the bars show the worst-covered villages and say how many of how many', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', ADMIN_PW);
   const rows = (await apiGet(page, '/eldercare/coverage?group=village')).rows;

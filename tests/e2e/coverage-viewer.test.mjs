@@ -4,7 +4,7 @@
 // district role does.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, choose, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, choose, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -18,7 +18,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 const rowNames = async (page) =>
   (await page.getByTestId('coverage-table').locator('.el-table__body-wrapper tbody tr td:first-child').allInnerTexts()).map((s) => s.trim()).sort();
 
-test('a viewer filters the coverage report by township and village (every township offered)', { timeout: 120000 }, async () => {
+test('a viewer filters the coverage report by township and village (every township offered)', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'viewer', DEMO_PW);
   const towns = (await apiGet(page, '/regions?type=township&limit=200')).items;

@@ -1,7 +1,7 @@
 // The home page's state cards: every facility is in one of them, so they add up to the total.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
 
 // Regression: a facility restoring after its emergency was in no state card, so 设施总数 313
 // beside 已就绪 0 · 转换中 0 · 在平时状态 312. The cards partition the total now.
-test('dashboard: the state cards add up to the total, a restoring facility included', { timeout: 60000 }, async () => {
+test('dashboard: the state cards add up to the total, a restoring facility included', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser);
   // one facility of the count restoring, as after POST /conversions/{id}/restore
   let changed = 0;

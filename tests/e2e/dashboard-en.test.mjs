@@ -3,7 +3,7 @@
 // seeded indicator's English name (no Chinese left but the districts' names, which are data).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
-describe('district dashboard in English', { timeout: 120000 }, () => {
+describe('district dashboard in English', { timeout: budget(120000) }, () => {
   test('the rank card is titled as its tile, the trend chart names the indicator in English', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

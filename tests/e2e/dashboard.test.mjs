@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, OUT } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, OUT, budget } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -33,7 +33,7 @@ async function within(page, selector, what) {
   assert.deepEqual(out, [], `${what}: ${selector} past the right edge`);
 }
 
-describe('dashboard, logistics and agri-tech pages', { timeout: 240000 }, () => {
+describe('dashboard, logistics and agri-tech pages', { timeout: budget(240000) }, () => {
   for (const lang of ['zh-CN', 'en'])
     for (const [vpName, vp] of [
       ['390', PHONE],

@@ -5,7 +5,7 @@
 // with a cursor, the second without.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet } from './lib.mjs';
+import { launch, openPage, login, apiGet, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -31,7 +31,7 @@ async function twoPages(page, path, second) {
   );
 }
 
-test('an elder page and a helper page: pairs and alerts beyond the first page are loaded on request', { timeout: 120000 }, async () => {
+test('an elder page and a helper page: pairs and alerts beyond the first page are loaded on request', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];

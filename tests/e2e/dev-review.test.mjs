@@ -6,7 +6,7 @@
 // and the chart never draws one source's bar beside the other's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, choose } from './lib.mjs';
+import { launch, openPage, login, ownServer, choose, budget } from './lib.mjs';
 import { emissionsOption, intensityOption } from '../../web/src/utils/carbon.js';
 import zh from '../../web/src/i18n/zh-CN.js';
 import { formatNumber } from '../../web/src/utils/format.js';
@@ -34,7 +34,7 @@ async function apiSend(page, method, p, data) {
   return body;
 }
 
-test('intensity: the recorded use of other reporters does not compare; the chart keeps each source to itself', { timeout: 120000 }, async () => {
+test('intensity: the recorded use of other reporters does not compare; the chart keeps each source to itself', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
   await login(page, 'officer', srv.demoPw);
   await apiSend(page, 'post', '/indicators/values', { code: 'gdp', period: '2024', value: 560 });
@@ -80,7 +80,7 @@ test('intensity: the recorded use of other reporters does not compare; the chart
 // Freight progress: a quarter's target set after the year's is not the annualised figure's (it
 // read 134.04 % for 33.51 %); the card and the chart name the year of the target they measure
 // against, not a fixed 2035.
-test('logistics: freight progress against the latest yearly target, its year named', { timeout: 120000 }, async () => {
+test('logistics: freight progress against the latest yearly target, its year named', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
   await login(page, 'officer', srv.demoPw);
   const before = (await apiGet(page, '/logistics/kpi')).freight;
@@ -106,7 +106,7 @@ test('logistics: freight progress against the latest yearly target, its year nam
 // Warehouses without a plan target: the register's total is no plan. The card said "% of the
 // 5,601,000 m² plan" and the chart drew a plan line at the total; it says no plan target is set
 // and draws no plan line.
-test('logistics: without a warehouse plan target no plan is shown', { timeout: 120000 }, async () => {
+test('logistics: without a warehouse plan target no plan is shown', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
   await login(page, 'officer', srv.demoPw);
   const kpi = (await apiGet(page, '/logistics/kpi')).warehouses;
@@ -136,7 +136,7 @@ test('logistics: without a warehouse plan target no plan is shown', { timeout: 1
 // Emissions by organisation: more organisations than a chart holds (the API answered 413 past
 // 500) are the top ones by emissions and the rest as one group keeping the total; the page
 // names that group and says how many it holds.
-test('carbon: emissions by organisation, the top ones and the others as one group', { timeout: 180000 }, async () => {
+test('carbon: emissions by organisation, the top ones and the others as one group', { timeout: budget(180000) }, async () => {
   const { context, page } = await ownPage();
   await login(page, 'officer', srv.demoPw);
   const used = new Set((await apiGet(page, '/carbon/energy?year=2024&limit=500')).items.map((r) => r.organisation_id));
@@ -168,7 +168,7 @@ test('carbon: emissions by organisation, the top ones and the others as one grou
 
 // Freight of a township officer: the server takes only its own township's organisations (403
 // for the others), so the form offers only those — it offered the whole register.
-test('logistics: a township officer\'s freight form offers only its township\'s organisations', { timeout: 120000 }, async () => {
+test('logistics: a township officer\'s freight form offers only its township\'s organisations', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
   await login(page, 'jinhaihu', srv.demoPw);
   const me = await apiGet(page, '/auth/me');

@@ -4,7 +4,7 @@
 // with the server's message; carbon and the e-commerce zone draw their charts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { withUnit } from '../../web/src/utils/biz.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -17,7 +17,7 @@ after(async () => {
 });
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-describe('district development', { timeout: 120000 }, () => {
+describe('district development', { timeout: budget(120000) }, () => {
   test('dashboard: headline figures equal the API, each traced to its source rows; trend and rank charts', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'viewer', DEMO_PW);

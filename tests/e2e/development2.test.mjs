@@ -5,7 +5,7 @@
 // enterprise user who sees only their own organisation's warehouses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -24,7 +24,7 @@ async function apiSend(page, method, p, data) {
   return { status: res.status(), body };
 }
 
-describe('district development: academy, agri-tech, logistics', { timeout: 240000 }, () => {
+describe('district development: academy, agri-tech, logistics', { timeout: budget(240000) }, () => {
   test('academy: cohorts with their places, a full cohort refuses an enrolment at the form, KPIs', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);

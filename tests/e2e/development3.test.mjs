@@ -7,7 +7,7 @@
 // owns (job posts: its own).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 let browser;
@@ -56,7 +56,7 @@ async function fieldError(dlg, key, err) {
   assert.doesNotMatch(await shown.innerText(), /[A-Za-z]{3,}/);
 }
 
-describe('district development: create and edit forms', { timeout: 300000 }, () => {
+describe('district development: create and edit forms', { timeout: budget(300000) }, () => {
   test('agri-tech: a result and its transfer through the forms, a bad year refused at its field, an edit saved', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -4,7 +4,7 @@
 // shows the server's words, never "错误代码 undefined".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const item = (dlg, key) => dlg.getByTestId('f-' + key);
 
-describe('errors, dates and carbon', { timeout: 120000 }, () => {
+describe('errors, dates and carbon', { timeout: budget(120000) }, () => {
   test('a tenancy larger than the warehouse has left: the Chinese message gives the numbers', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

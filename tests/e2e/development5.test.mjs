@@ -11,7 +11,7 @@
 // sideways, the description box in one column).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -88,7 +88,7 @@ async function fillNumber(locator, v) {
   await input.press('Tab');
 }
 
-describe('livestream zone and streamer academy (review fixes)', { timeout: 600000 }, () => {
+describe('livestream zone and streamer academy (review fixes)', { timeout: budget(600000) }, () => {
   test('the sessions chart has every month of its range: a month without sessions is on the axis at 0', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

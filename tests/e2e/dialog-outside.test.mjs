@@ -2,7 +2,7 @@
 // closed on it and dropped the typed note. Write dialogs now stay open (closed by 取消 or ×).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -12,7 +12,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('办结预警 on a phone: a tap outside the dialog keeps it and its note', { timeout: 90000 }, async () => {
+test('办结预警 on a phone: a tap outside the dialog keeps it and its note', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elder-alerts');
@@ -33,7 +33,7 @@ test('办结预警 on a phone: a tap outside the dialog keeps it and its note', 
   await context.close();
 });
 
-test('企间合作 请求联系: a click outside the dialog keeps it and the message', { timeout: 90000 }, async () => {
+test('企间合作 请求联系: a click outside the dialog keeps it and the message', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'jd', DEMO_PW);
   const own = (await apiGet(page, '/auth/me')).organisation_id;

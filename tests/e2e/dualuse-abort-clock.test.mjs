@@ -10,7 +10,7 @@
 // waits between the abort, the restore step's start and the page's load.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -35,7 +35,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const minutesFrom = (t0, iso) => (Date.parse(iso) - Date.parse(t0)) / 60000;
 
-describe('the cockpit after an abort sent a site to its restore steps', { timeout: 180000 }, () => {
+describe('the cockpit after an abort sent a site to its restore steps', { timeout: budget(180000) }, () => {
   test('the now line and a restore bar follow the server clock; the stopped convert step says 已中止', async () => {
     const { context, page } = await openPage(browser, undefined, { baseURL: own.base });
     await login(page, 'officer', own.demoPw);

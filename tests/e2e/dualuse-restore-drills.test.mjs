@@ -7,7 +7,7 @@
 // newest of its facility × scenario, which no other test should find.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -31,7 +31,7 @@ function apiOf(page) {
 }
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-describe('dual-use review fixes', { timeout: 240000 }, () => {
+describe('dual-use review fixes', { timeout: budget(240000) }, () => {
   test('restoring a live conversion whose manual has no restore steps says the facility is back in peacetime', async () => {
     const { context, page } = await openPage(browser, undefined, { baseURL: own.base });
     await login(page, 'officer', own.demoPw);

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { formatMinutes } from '../../web/src/utils/dualuse.js';
 import { beijingToday } from '../../web/src/utils/calendar.js';
@@ -48,7 +48,7 @@ async function waitStatus(page, code, status) {
   await stepRow(page, 'convert', code).locator(`[data-status="${status}"]`).waitFor();
 }
 
-describe('dual-use', { timeout: 300000 }, () => {
+describe('dual-use', { timeout: budget(300000) }, () => {
   test('overview: capacity per role for the scenario, the live conversion leads to its cockpit, coverage and days of supply', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

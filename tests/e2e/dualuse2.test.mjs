@@ -6,7 +6,7 @@
 // the API; its conversions are aborted at the end, so the facilities are in peacetime again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import en from '../../web/src/i18n/en.js';
 import { busiestScenario, completedPhase, formatMinutes, ganttMarks, ganttRowLabel, planClock } from '../../web/src/utils/dualuse.js';
@@ -124,7 +124,7 @@ describe('dual-use review fixes: helpers', () => {
   });
 });
 
-describe('dual-use review fixes: pages', { timeout: 180000 }, () => {
+describe('dual-use review fixes: pages', { timeout: budget(180000) }, () => {
   let conv = null; // a conversion of the adopted plan whose ready time lies past the target
 
   test('a conversion started by a plan counts against the plan\'s ready time, in the cockpit and the list', async () => {
@@ -228,7 +228,7 @@ describe('dual-use review fixes: pages', { timeout: 180000 }, () => {
   });
 });
 
-describe('step remarks', { timeout: 120000 }, () => {
+describe('step remarks', { timeout: budget(120000) }, () => {
   const PHONE = { width: 390, height: 844 };
   /** The message box lies within the window, its buttons on screen. */
   async function boxFits(page, box, what) {
@@ -308,7 +308,7 @@ describe('step remarks', { timeout: 120000 }, () => {
   });
 });
 
-describe('writes within scope', { timeout: 120000 }, () => {
+describe('writes within scope', { timeout: budget(120000) }, () => {
   test('a facility drilled once shows its drill\'s target in the trend (one point draws no line)', async () => {
     const { context, page } = await openPage(browser, WIDE);
     await login(page, 'officer', DEMO_PW);

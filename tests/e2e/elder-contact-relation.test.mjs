@@ -4,7 +4,7 @@
 // typed as free text before stays shown as written, and can be kept or changed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiPost, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 
 const shown = async (select) => (await select.locator('.el-select__selected-item:not(.is-hidden)').first().textContent()).trim();
 
-test("the elder form's contact relation is a family tie, a free-text one kept visible", { timeout: 120000 }, async () => {
+test("the elder form's contact relation is a family tie, a free-text one kept visible", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));

@@ -4,7 +4,7 @@
 // the contacts as loaded get their full numbers, and the new one is added without retyping them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('elder form: 显示完整号码, then a contact added keeps the others\' numbers', { timeout: 120000 }, async () => {
+test('elder form: 显示完整号码, then a contact added keeps the others\' numbers', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   // an active elder of grid01 with one or two contacts (from the end of the page)

@@ -4,7 +4,7 @@
 // language; a database built by an older demo keeps the old text, now said in words too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-test("a demo pair's reason is the pairing run's, said in the console's language", { timeout: 120000 }, async () => {
+test("a demo pair's reason is the pairing run's, said in the console's language", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));

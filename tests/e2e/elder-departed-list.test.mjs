@@ -3,7 +3,7 @@
 // 有人陪✗ and, once the date passed, 已逾期 for ever; the elder's page says so too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('老人台账: an elder who died is off the default list, and listed as 已故 without a visit due', { timeout: 120000 }, async () => {
+test('老人台账: an elder who died is off the default list, and listed as 已故 without a visit due', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   // an overdue elder of grid01 (the last of a page: the other tests take the first ones)

@@ -4,7 +4,7 @@
 // fields, in Chinese and English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 import { idCheckChar } from '../../web/src/utils/eldercare.js';
 
 let browser;
@@ -24,7 +24,7 @@ function idNumber(male) {
   return prefix + idCheckChar(prefix);
 }
 
-test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fills the birth date; a mismatch is said at 性别 and the ID', { timeout: 120000 }, async () => {
+test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fills the birth date; a mismatch is said at 性别 and the ID', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   const me = await apiGet(page, '/auth/me');
@@ -71,7 +71,7 @@ test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fil
 });
 
 // 来源 of an elder registered in the console said in words (it showed the raw `manual`)
-test('an elder registered in the console shows 来源 人工录入 (Entered by hand in English)', { timeout: 120000 }, async () => {
+test('an elder registered in the console shows 来源 人工录入 (Entered by hand in English)', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   const me = await apiGet(page, '/auth/me');
@@ -96,7 +96,7 @@ test('an elder registered in the console shows 来源 人工录入 (Entered by h
 
 // a half-filled registration left by the back gesture asks first (it was discarded without a
 // word); an untouched form leaves at once
-test('leaving a half-filled elder or helper form asks first; kept on 继续填写, left on 放弃并离开; an empty one leaves at once', { timeout: 120000 }, async () => {
+test('leaving a half-filled elder or helper form asks first; kept on 继续填写, left on 放弃并离开; an empty one leaves at once', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elders');

@@ -4,7 +4,7 @@
 // "Void of service log #6744: 录错了老人" in English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 
 const iso = (ms) => new Date(Math.floor(ms / 60000) * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-test("a void's ledger entry names the log and the reason in the console's language", { timeout: 120000 }, async () => {
+test("a void's ledger entry names the log and the reason in the console's language", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));

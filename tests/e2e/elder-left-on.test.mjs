@@ -4,7 +4,7 @@
 // the day it was recorded, whatever day the elder died.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, choose, idNumber } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, choose, idNumber, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const bjDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 
-test('an elder marked deceased three days late: the form asks the date of death, the pair ends on it', { timeout: 120000 }, async () => {
+test('an elder marked deceased three days late: the form asks the date of death, the pair ends on it', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const today = bjDay(Date.now());
@@ -60,7 +60,7 @@ test('an elder marked deceased three days late: the form asks the date of death,
   await context.close();
 });
 
-test('an elder who also helps marked deceased: the message names the helper record stopped', { timeout: 120000 }, async () => {
+test('an elder who also helps marked deceased: the message names the helper record stopped', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/regions?type=grid&limit=1')).items[0];

@@ -5,7 +5,7 @@
 // 加载更多, like the pairs and alerts above it; a log of the second page is voided there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +17,7 @@ after(async () => {
 
 const iso = (ms) => new Date(Math.floor(ms / 60000) * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-test("an elder's service logs beyond the first 20: the newest visit on top, the rest on request, an old one voided", { timeout: 120000 }, async () => {
+test("an elder's service logs beyond the first 20: the newest visit on top, the rest on request, an old one voided", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));

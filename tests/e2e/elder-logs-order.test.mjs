@@ -2,7 +2,7 @@
 // order a visit entered late (two days after it was made) showed above today's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 
 const iso = (ms) => new Date(Math.floor(ms / 60000) * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-test("the elder's service logs in the order of the visits, a late entry in its place", { timeout: 120000 }, async () => {
+test("the elder's service logs in the order of the visits, a late entry in its place", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   const items = (await apiGet(page, '/elders?status=active&limit=100')).items;

@@ -4,7 +4,7 @@
 // only, and saves them (meal_weekdays); the elder's page names them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('助餐日: Mon/Wed/Fri ticked in the form are saved as those days and named on the elder page', { timeout: 120000 }, async () => {
+test('助餐日: Mon/Wed/Fri ticked in the form are saved as those days and named on the elder page', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   const items = (await apiGet(page, '/elders?status=active&view=full&limit=100')).items.reverse();

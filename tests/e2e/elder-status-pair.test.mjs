@@ -4,7 +4,7 @@
 // without a word.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, choose, budget } from './lib.mjs';
 import { idCheckChar } from '../../web/src/utils/eldercare.js';
 
 let browser;
@@ -23,7 +23,7 @@ function idNumber(birth8, k) {
   return prefix + idCheckChar(prefix);
 }
 
-test('an elder marked deceased: the officer is told first that the pair with the helper ends, cancel keeps it, confirmed it ends', { timeout: 120000 }, async () => {
+test('an elder marked deceased: the officer is told first that the pair with the helper ends, cancel keeps it, confirmed it ends', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
@@ -70,7 +70,7 @@ test('an elder marked deceased: the officer is told first that the pair with the
   await context.close();
 });
 
-test('an elder moved to a grid of another township: the pair with the helper ends, said first', { timeout: 120000 }, async () => {
+test('an elder moved to a grid of another township: the pair with the helper ends, said first', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);

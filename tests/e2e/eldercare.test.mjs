@@ -5,7 +5,7 @@
 // coverage map; the printable vulnerable list; roles without access are refused.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { idCheckChar, alertDetail } from '../../web/src/utils/eldercare.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -21,7 +21,7 @@ async function noProblems(page) {
 }
 const MASKED_ID = /^\d{6}\*{12}$/; // the region only: the birth date is shown beside it
 
-describe('eldercare', { timeout: 180000 }, () => {
+describe('eldercare', { timeout: budget(180000) }, () => {
   test('grid01 sees only the elders of their grids; ID numbers only on an elder\'s page, masked', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'grid01', DEMO_PW);

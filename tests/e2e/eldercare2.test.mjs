@@ -6,7 +6,7 @@
 // centre's source in words; the time-bank ledger names people, not account numbers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, ADMIN_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -33,7 +33,7 @@ async function onScreen(page, loc) {
   return false;
 }
 
-describe('eldercare on phones and tablets', { timeout: 180000 }, () => {
+describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
   test('quick entry: namesakes show their address; the time inputs stay inside the card at 390 and 1024 px', async () => {
     for (const vp of [PHONE, TABLET]) {
       const { context, page } = await openPage(browser, vp);

@@ -3,7 +3,7 @@
 // id order to read through. On a phone, kept in the URL.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, choose, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, choose, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('老人台账 on a phone: 待探访 lists the overdue elders, then those due within 7 days', { timeout: 120000 }, async () => {
+test('老人台账 on a phone: 待探访 lists the overdue elders, then those due within 7 days', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, timezoneId: 'Asia/Shanghai' });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elders');

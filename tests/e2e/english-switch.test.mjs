@@ -7,7 +7,7 @@
 //   in the livestream zone's list and its dialog; in Chinese the placeholder as stored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 import en from '../../web/src/i18n/en.js';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -82,7 +82,7 @@ describe('English', () => {
 });
 
 describe('a switch of language', () => {
-  test('the log-in error, then a form\'s field errors and summary, follow the switch both ways', { timeout: 120000 }, async () => {
+  test('the log-in error, then a form\'s field errors and summary, follow the switch both ways', { timeout: budget(120000) }, async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
     await page.goto('/login');
     await page.getByLabel('用户名').fill('nobody' + (Date.now() % 100000));
@@ -111,7 +111,7 @@ describe('a switch of language', () => {
     await context.close();
   });
 
-  test('a form\'s field errors and its summary follow the switch', { timeout: 120000 }, async () => {
+  test('a form\'s field errors and its summary follow the switch', { timeout: budget(120000) }, async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
     await login(page, 'officer', DEMO_PW);
     await page.goto('/elders/new');

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { appealActions, isOverdue, pct } from '../../web/src/utils/biz.js';
 import { describeEffect } from '../../web/src/utils/rules.js';
 import zhBiz from '../../web/src/i18n/zh-CN.biz.js';
@@ -31,7 +31,7 @@ async function apiPost(page, p, data) {
 const TITLE = '冷库扩建用地手续咨询（e2e）';
 let appealId = 0;
 
-describe('enterprise services', { timeout: 120000 }, () => {
+describe('enterprise services', { timeout: budget(120000) }, () => {
   test('which actions a role may take: the table of docs/api-enterprise.md', () => {
     const now = Date.parse('2026-06-01T00:00:00Z');
     const a = (state, due = '2026-07-01T00:00:00Z') => ({ state, complete_due: due, visit_due: due });

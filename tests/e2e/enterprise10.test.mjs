@@ -4,7 +4,7 @@
 // not_satisfied in 历次评价 only, and the list shows none.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -26,7 +26,7 @@ async function act(page, id, action, body = {}) {
   return call(page, 'POST', `/enterprise/appeals/${id}/${action}`, { version: a.version, ...body });
 }
 
-describe('enterprise services (10)', { timeout: 240000 }, () => {
+describe('enterprise services (10)', { timeout: budget(240000) }, () => {
   test('a reopened appeal sent to another department: no rating of the earlier round on it', async () => {
     const off = await openPage(browser, LAPTOP);
     await login(off.page, 'officer', DEMO_PW);

@@ -4,7 +4,7 @@
 // still corrects the figures it reports; the officers' form offers them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -21,7 +21,7 @@ async function call(page, method, p, data) {
   return res.status() === 204 ? null : res.json();
 }
 
-describe('enterprise services (11)', { timeout: 240000 }, () => {
+describe('enterprise services (11)', { timeout: budget(240000) }, () => {
   test('企业档案: the firm reads its certified standings, officers change them', async () => {
     const jd = await openPage(browser, LAPTOP);
     await login(jd.page, 'jd', DEMO_PW);

@@ -6,7 +6,7 @@
 // the returns each department made in the KPIs; a reception day's state changes only from planned.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 import { appealActions, receptionStates } from '../../web/src/utils/biz.js';
 
 let browser;
@@ -24,7 +24,7 @@ async function call(page, method, p, data) {
 }
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
-describe('enterprise services (2)', { timeout: 180000 }, () => {
+describe('enterprise services (2)', { timeout: budget(180000) }, () => {
   test('appeal actions: overdue received/returned ones may be escalated; one escalated without a department is dispatched, not accepted nor replied to', () => {
     const now = Date.parse('2026-06-01T00:00:00Z');
     const late = '2026-05-01T00:00:00Z';

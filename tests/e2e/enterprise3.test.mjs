@@ -6,7 +6,7 @@
 // day still ahead is not offered as held.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, openNeed, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, openNeed, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 import { financeActions, kpiPeriod, kpiYear } from '../../web/src/utils/biz.js';
 import { addDays } from '../../web/src/utils/calendar.js';
 import { formatNumber } from '../../web/src/utils/format.js';
@@ -49,7 +49,7 @@ const matchRow = (page, product) => page.getByTestId('need-matches').locator('tb
 const buttons = async (row) => (await row.locator('td').last().locator('button').allInnerTexts()).map((s) => s.trim());
 const press = (row, name) => row.locator('td').last().getByRole('button', { name, exact: true }).click();
 
-describe('enterprise services (3)', { timeout: 240000 }, () => {
+describe('enterprise services (3)', { timeout: budget(240000) }, () => {
   test('the KPI period: the days picked, both included → the API’s [from, to)', () => {
     assert.deepEqual(kpiPeriod(['2026-11-01', '2026-11-30']), { from: '2026-11-01', to: '2026-12-01' });
     assert.deepEqual(kpiPeriod(['2026-11-30', '2026-11-30']), { from: '2026-11-30', to: '2026-12-01' });

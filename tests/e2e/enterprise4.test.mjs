@@ -8,7 +8,7 @@
 // township's firm, a viewer reads only. At 390 px the profile and a policy fit the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 import { describeClause, describeEffect, describeRule, negateClause, ruleParts } from '../../web/src/utils/rules.js';
 import { can } from '../../web/src/auth/permissions.js';
 import zhBiz from '../../web/src/i18n/zh-CN.biz.js';
@@ -47,7 +47,7 @@ async function noSideways(page, what) {
   assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
 }
 
-describe('enterprise services (4)', { timeout: 240000 }, () => {
+describe('enterprise services (4)', { timeout: budget(240000) }, () => {
   test('rules in words: labels, units and values in the reader’s language; `not` turned round', () => {
     const tree = {
       op: 'and',

@@ -8,7 +8,7 @@
 // puts open and new appeals first; English ratings in full.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -43,7 +43,7 @@ async function jdAppeal(page, title, category, steps = []) {
   return a;
 }
 
-describe('enterprise services (5)', { timeout: 240000 }, () => {
+describe('enterprise services (5)', { timeout: budget(240000) }, () => {
   test('reception days for a firm: its own wording with none ahead; 已报名 once signed up, a second sign-up refused with a message; English months and "1 sign-up"', async () => {
     const jd = await openPage(browser, PHONE);
     await login(jd.page, 'jd', DEMO_PW);

@@ -4,7 +4,7 @@
 // says what a phone or ID number may hold in Chinese.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,7 +19,7 @@ async function call(page, method, p, data) {
   return res.status() === 204 ? null : res.json();
 }
 
-describe('enterprise services (6)', { timeout: 180000 }, () => {
+describe('enterprise services (6)', { timeout: budget(180000) }, () => {
   test('rating a reply: no rating preset, 评价 without one sends nothing; 不满意 reopens', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

@@ -3,7 +3,7 @@
 // 派单 and 升级督办 offer every government department, the catalogue's preselected.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -28,7 +28,7 @@ async function augment(page, pattern, extra) {
   });
 }
 
-describe('enterprise services (7)', { timeout: 180000 }, () => {
+describe('enterprise services (7)', { timeout: budget(180000) }, () => {
   test('provisional deadlines: 暂定 on the appeal, a warning with a link to the missing year', async () => {
     const { page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

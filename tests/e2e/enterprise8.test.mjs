@@ -6,7 +6,7 @@
 // not at all on an appeal closed without a call-back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -29,7 +29,7 @@ async function jdAppeal(page, title, category, steps = []) {
   return a;
 }
 
-describe('enterprise services (8)', { timeout: 240000 }, () => {
+describe('enterprise services (8)', { timeout: budget(240000) }, () => {
   test('a returned appeal, as the firm reads it: 重新派单中, no 承办部门, no return reason', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -5,7 +5,7 @@
 // 企业档案 on a consented financing need (the bank may not open a firm's profile).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, choose, openNeed, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, choose, openNeed, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 });
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-describe('enterprise services (9)', { timeout: 240000 }, () => {
+describe('enterprise services (9)', { timeout: budget(240000) }, () => {
   test('the firm edits its industry from its profile: saved, kept, field errors at the field, a stale version a conflict', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
     await login(page, 'jd', DEMO_PW);

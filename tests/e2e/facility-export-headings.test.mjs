@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, DEMO_PW, BASE } from './lib.mjs';
+import { launch, openPage, login, DEMO_PW, BASE, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -25,7 +25,7 @@ async function download(page, testid) {
 const ZH = '编号,版本,名称,类型,乡镇,村/社区,地址,纬度,经度,运营单位,';
 const EN = 'id,version,name,type,township,village,address,lat,lon,operator,';
 
-describe('facility export headings', { timeout: 120000 }, () => {
+describe('facility export headings', { timeout: budget(120000) }, () => {
   test('Chinese console: Chinese headings first, English on request; the file imports back unchanged', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

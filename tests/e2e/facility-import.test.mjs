@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -30,7 +30,7 @@ async function actions(page) {
   return out;
 }
 
-describe('facility import and export', { timeout: 120000 }, () => {
+describe('facility import and export', { timeout: budget(120000) }, () => {
   test('a township officer previews, is stopped by a bad row, imports a good table, and exports', async () => {
     const { context, page } = await openPage(browser, undefined, { acceptDownloads: true });
     await login(page, 'jinhaihu', DEMO_PW);

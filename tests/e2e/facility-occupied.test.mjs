@@ -7,7 +7,7 @@
 // capacity put back at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, solvedPlan, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, solvedPlan, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 let cleaner = null;
@@ -33,7 +33,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('facility edit below an adopted plan\'s people: confirmation with a reason; the cockpit links the plan', { timeout: 180000 }, async () => {
+test('facility edit below an adopted plan\'s people: confirmation with a reason; the cockpit links the plan', { timeout: budget(180000) }, async () => {
   const { page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   cleaner = page;

@@ -7,7 +7,7 @@
 // filter: in a crisis every township's conversions came mixed, newest first).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, BASE, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -19,7 +19,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('fieldwork', { timeout: 180000 }, () => {
+describe('fieldwork', { timeout: budget(180000) }, () => {
   test('390 px: a visit logged with a helper, the balance, ledger and recent visits within the screen', async () => {
     const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
     await login(page, 'grid01', DEMO_PW);

@@ -5,7 +5,7 @@
 // Each test changes the shared demo through the API and puts it back.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, beijingToday, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, beijingToday, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('logistics: a fall of the transferable land reads as a fall, never "+-"', { timeout: 120000 }, async () => {
+test('logistics: a fall of the transferable land reads as a fall, never "+-"', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   // a large parcel whose transferable area falls from all to none turns the district's figures
@@ -39,7 +39,7 @@ test('logistics: a fall of the transferable land reads as a fall, never "+-"', {
   await context.close();
 });
 
-test('carbon: a rise of the energy intensity reads 上升, not 下降 -x%', { timeout: 120000 }, async () => {
+test('carbon: a rise of the energy intensity reads 上升, not 下降 -x%', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const rows = (await apiGet(page, '/carbon/intensity/years')).items.filter((x) => x.comparable);
@@ -65,7 +65,7 @@ test('carbon: a rise of the energy intensity reads 上升, not 下降 -x%', { ti
   await context.close();
 });
 
-test('live commerce: the month under way is marked as figures so far', { timeout: 120000 }, async () => {
+test('live commerce: the month under way is marked as figures so far', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const today = beijingToday();
@@ -85,7 +85,7 @@ test('live commerce: the month under way is marked as figures so far', { timeout
   await context.close();
 });
 
-test('dashboard: a figure without its target says so, not a bare — with no sources', { timeout: 120000 }, async () => {
+test('dashboard: a figure without its target says so, not a bare — with no sources', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const dash = await apiGet(page, '/dashboard');

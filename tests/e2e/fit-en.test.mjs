@@ -2,7 +2,7 @@
 // their headers and badges whole.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ADMIN_PW, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, shot, ADMIN_PW, DESKTOP, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -49,7 +49,7 @@ async function signIn(page, lang) {
   await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
 }
 
-describe('tables in English', { timeout: 300000 }, () => {
+describe('tables in English', { timeout: budget(300000) }, () => {
   test('the overview’s capacity table shows its Target column inside the card at 1920 and 1366 px', async () => {
     for (const [vp, lang] of [[DESKTOP, 'en'], [DESKTOP, 'zh-CN'], [LAPTOP, 'en'], [LAPTOP, 'zh-CN']]) {
       const { context, page } = await openPage(browser, vp);

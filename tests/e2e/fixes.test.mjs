@@ -4,7 +4,7 @@
 // and in English, and Chinese error messages built from the API's code and field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, solvedPlan, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, solvedPlan, BASE, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 import en from '../../web/src/i18n/en.js';
 import { SOLVE_PHASES, solveFraction } from '../../web/src/utils/plans.js';
@@ -58,7 +58,7 @@ async function solvedBy(page, id, ms = 90000) {
   return p;
 }
 
-describe('plans: solving and failed plans', { timeout: 180000 }, () => {
+describe('plans: solving and failed plans', { timeout: budget(180000) }, () => {
   test('a plan still solving shows its progress, then the plan once solved; no replan/adopt/compare meanwhile; polling ends with the page', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
@@ -202,7 +202,7 @@ describe('plans: solving and failed plans', { timeout: 180000 }, () => {
   });
 });
 
-describe('write actions only in the user’s scope', { timeout: 120000 }, () => {
+describe('write actions only in the user’s scope', { timeout: budget(120000) }, () => {
   test('township officer jinhaihu: no state steps or edits on other townships’ cohorts, warehouses, doctor farms', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'jinhaihu', DEMO_PW);
@@ -254,7 +254,7 @@ describe('write actions only in the user’s scope', { timeout: 120000 }, () => 
   });
 });
 
-describe('header on a phone and in English', { timeout: 120000 }, () => {
+describe('header on a phone and in English', { timeout: budget(120000) }, () => {
   test('390 px: no page scrolls sideways, sign-out on screen', async () => {
     const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
     await login(page, 'admin', ADMIN_PW);
@@ -302,7 +302,7 @@ describe('header on a phone and in English', { timeout: 120000 }, () => {
   });
 });
 
-describe('error messages in Chinese', { timeout: 120000 }, () => {
+describe('error messages in Chinese', { timeout: budget(120000) }, () => {
   test('login, a scope refusal and a field rule: Chinese from the code and field, no English server text', async () => {
     const { context, page } = await openPage(browser);
     await page.goto('/login');

@@ -4,7 +4,7 @@
 // label; every label is whole on one line, in English and in Chinese.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, choose, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, choose, shot, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
 let browser;
@@ -45,7 +45,7 @@ async function broken(page, what) {
 }
 
 for (const lang of ['en', 'zh-CN']) {
-  test(`form labels whole on one line (${lang}): a new appeal, a financing need, a drill finding`, { timeout: 180000 }, async () => {
+  test(`form labels whole on one line (${lang}): a new appeal, a financing need, a drill finding`, { timeout: budget(180000) }, async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
     await login(page, 'officer', DEMO_PW);

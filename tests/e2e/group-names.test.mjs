@@ -5,7 +5,7 @@
 // pages has a name of its own, in Chinese and in English (a message key is not a name).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, villageRun, ADMIN_PW, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, apiGet, villageRun, ADMIN_PW, DESKTOP, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -33,7 +33,7 @@ function unnamed(found) {
 }
 
 for (const lang of ['zh-CN', 'en']) {
-  test(`every radio group and segmented control has a name (${lang})`, { timeout: 240000 }, async () => {
+  test(`every radio group and segmented control has a name (${lang})`, { timeout: budget(240000) }, async () => {
     const { context, page } = await openPage(browser, DESKTOP);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
     const bad = [];

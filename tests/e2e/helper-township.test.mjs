@@ -5,7 +5,7 @@
 // not counted). A move within the township asks nothing and keeps them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, choose, apiGet, apiSend, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, choose, apiGet, apiSend, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -23,7 +23,7 @@ async function pickGrid(page, town, village, grid) {
   await choose(page, page.getByTestId('filter-grid'), grid.name);
 }
 
-test('a helper moved to another township: how many pairs end is said first, cancel keeps them, saved says how many ended', { timeout: 120000 }, async () => {
+test('a helper moved to another township: how many pairs end is said first, cancel keeps them, saved says how many ended', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);

@@ -3,7 +3,7 @@
 // facilities and the overview first); the other roles still land on the overview.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('grid worker on a phone: log-in and / open 养老预警; no charts or facilities fetched', { timeout: 90000 }, async () => {
+test('grid worker on a phone: log-in and / open 养老预警; no charts or facilities fetched', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true });
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
@@ -31,7 +31,7 @@ test('grid worker on a phone: log-in and / open 养老预警; no charts or facil
   await context.close();
 });
 
-test('an officer still lands on the overview', { timeout: 60000 }, async () => {
+test('an officer still lands on the overview', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   await page.waitForURL((u) => u.pathname === '/dashboard');

@@ -5,7 +5,7 @@
 // in English.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -52,7 +52,7 @@ const WANT = {
   ],
 };
 
-describe('import reasons in the reader’s language', { timeout: 120000 }, () => {
+describe('import reasons in the reader’s language', { timeout: budget(120000) }, () => {
   for (const lang of ['zh-CN', 'en'])
     test(`${lang}: every bad row of an indicator table with its column and reason in ${lang}`, async () => {
       const { context, page } = await openPage(browser);

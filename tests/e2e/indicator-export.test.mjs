@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, DEMO_PW, BASE } from './lib.mjs';
+import { launch, openPage, login, DEMO_PW, BASE, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,7 +19,7 @@ async function download(page, testid) {
   return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
 }
 
-describe('indicator export for every reader', { timeout: 120000 }, () => {
+describe('indicator export for every reader', { timeout: budget(120000) }, () => {
   for (const user of ['viewer', 'jinhaihu']) {
     test(`${user}: exports all values from the list and one indicator's from its page`, async () => {
       const { context, page } = await openPage(browser);

@@ -8,7 +8,7 @@
 // progress without any write action, as the server refuses a viewer's write (403).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -41,7 +41,7 @@ async function indicator(page, { code, name, unit, hib, values }) {
 const targetsOf = async (page, code) => (await apiGet(page, `/indicators/targets?code=${code}`)).items;
 
 let capInd;
-describe('an indicator’s targets', { timeout: 180000 }, () => {
+describe('an indicator’s targets', { timeout: budget(180000) }, () => {
   test('an officer adds a target, sees it listed, drawn and measured, corrects it (409 reloads), removes it', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 let browser;
@@ -29,7 +29,7 @@ async function gdpValue(page, period) {
   return items[0];
 }
 
-describe('district indicators', { timeout: 120000 }, () => {
+describe('district indicators', { timeout: budget(120000) }, () => {
   test('export: an XLSX workbook next to the CSV export', async () => {
     const { context, page } = await openPage(browser, undefined, { acceptDownloads: true });
     await login(page, 'officer', DEMO_PW);

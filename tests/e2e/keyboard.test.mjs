@@ -4,7 +4,7 @@
 // policy's "why" for an eligible firm (each row has a button the Tab key reaches).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 const WINDOW = { width: 1400, height: 900 };
 let browser;
@@ -30,7 +30,7 @@ async function tabInto(page, container, max = 60) {
 }
 const focused = (page) => page.evaluate(() => ({ name: document.activeElement.getAttribute('aria-label') || document.activeElement.textContent.trim(), outline: getComputedStyle(document.activeElement).outlineStyle }));
 
-describe('keyboard', { timeout: 300000 }, () => {
+describe('keyboard', { timeout: budget(300000) }, () => {
   test('studios: a booking is focused with Tab in the grid and in the table, named, and opened with Enter or Space to cancel it', async () => {
     const { context, page } = await openPage(browser, WINDOW);
     await login(page, 'jd', DEMO_PW);

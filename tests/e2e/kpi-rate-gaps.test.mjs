@@ -5,7 +5,7 @@
 // years), accepted by its department and neither closed nor rated.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser, own;
 before(async () => {
@@ -24,7 +24,7 @@ async function api(page, method, p, data) {
   return body;
 }
 
-describe('KPI rates without a figure', { timeout: 180000 }, () => {
+describe('KPI rates without a figure', { timeout: budget(180000) }, () => {
   test('a gap in the departments chart, 暂无数据 in its tooltip, as — in the table', async () => {
     const off = await openPage(browser, undefined, { baseURL: own.base });
     await login(off.page, 'officer', own.demoPw);

@@ -2,7 +2,7 @@
 // (the API's `years`), and say which year is shown instead of showing an empty year.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -12,7 +12,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('appeal KPIs: the year opened on', { timeout: 120000 }, () => {
+describe('appeal KPIs: the year opened on', { timeout: budget(120000) }, () => {
   test('a year without appeals is not opened on; the page says which year it shows', async () => {
     for (const lang of ['zh-CN', 'en']) {
       const { context, page } = await openPage(browser);

@@ -6,7 +6,7 @@
 // district dashboard.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, choose, apiGet, holdFirst, BASE, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, choose, apiGet, holdFirst, BASE, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -33,7 +33,7 @@ async function abortDrill(page, drill) {
   assert.equal(res.status(), 200, await res.text());
 }
 
-describe('the last pick wins', { timeout: 180000 }, () => {
+describe('the last pick wins', { timeout: budget(180000) }, () => {
   test('facilities: the township picked stays listed when the unfiltered list asked first answers after it', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
@@ -185,7 +185,7 @@ describe('the last pick wins', { timeout: 180000 }, () => {
   });
 });
 
-describe('one export at a time', { timeout: 120000 }, () => {
+describe('one export at a time', { timeout: budget(120000) }, () => {
   test('facilities: a second export asked while the first is on its way gives no second file', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);

@@ -49,10 +49,17 @@ export async function launch() {
  * Console errors and page errors — CSP violations among them — are collected in
  * page.problems; tests assert it stays empty.
  */
+/**
+ * A test's time limit: ms for a run of its own, times the runs going at once (PJ_E2E_RUNS, set by
+ * scripts/web.sh e2e) — two runs on two cores take each test up to twice as long. A limit is
+ * there to stop a test that hangs, not to time one: how fast a page is, bench/ measures.
+ */
+export const budget = (ms) => ms * Math.max(1, Math.trunc(Number(process.env.PJ_E2E_RUNS)) || 1);
+
 export async function openPage(browser, viewport = DESKTOP, extra = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Europe/London', baseURL: BASE, ...extra });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(budget(15000));
   page.problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) page.problems.push(m.text());

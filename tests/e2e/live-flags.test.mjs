@@ -5,7 +5,7 @@
 // rest of it is the server's own).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 import { liveFirst, liveFlagged } from '../../web/src/utils/dualuse.js';
 
 let browser;
@@ -16,7 +16,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('live conversions on the dashboard', { timeout: 120000 }, () => {
+describe('live conversions on the dashboard', { timeout: budget(120000) }, () => {
   test('each carries its deadline and plan standing; a row over its deadline and behind plan is tagged in both languages', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

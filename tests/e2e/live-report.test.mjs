@@ -5,7 +5,7 @@
 // and a finding's link; it shows the report's figures (no score) and the findings.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('a live conversion has an after-action report with its findings, in Chinese and English', { timeout: 120000 }, async () => {
+test('a live conversion has an after-action report with its findings, in Chinese and English', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'wanda', DEMO_PW);
   const live = (await apiGet(page, '/conversions?mode=live&facility_id=1')).items[0];

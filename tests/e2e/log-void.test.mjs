@@ -4,7 +4,7 @@
 // take a log back at all.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('a service log is voided on the elder page, with its reason, in zh-CN and English', { timeout: 120000 }, async () => {
+test('a service log is voided on the elder page, with its reason, in zh-CN and English', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'grid01', DEMO_PW);
   const elder = (await apiGet(page, '/elders?status=active&limit=1')).items[0];

@@ -3,7 +3,7 @@
 // be ended first, two questions stacked, and every later save refused 401).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
 
 const PHONE = { width: 375, height: 667 };
 
-test('logout on a phone with a visit typed: one question first; 继续填写 keeps a working session', { timeout: 120000 }, async () => {
+test('logout on a phone with a visit typed: one question first; 继续填写 keeps a working session', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await login(page, 'grid01', DEMO_PW);
   const logouts = [];
@@ -58,7 +58,7 @@ test('logout on a phone with a visit typed: one question first; 继续填写 kee
   await context.close();
 });
 
-test('logout with nothing typed: straight to the login page, no question', { timeout: 60000 }, async () => {
+test('logout with nothing typed: straight to the login page, no question', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');

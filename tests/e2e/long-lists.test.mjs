@@ -5,7 +5,7 @@
 // 100 oldest matches, the newest 50 / 100 plans in the compare pickers).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, DEMO_PW, TABLET, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -42,7 +42,7 @@ async function walk(page, p) {
 
 // a district of 60,000 elders: grid01's three grids hold some 600 active elders, the
 // village more than 100 active helpers (the shared demo server has 2,000 elders in all)
-test("service entry: every active elder of a grid worker's grids is reachable, and any helper of the elder's village", { timeout: 300000 }, async () => {
+test("service entry: every active elder of a grid worker's grids is reachable, and any helper of the elder's village", { timeout: budget(300000) }, async () => {
   const own = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '60000' } });
   const { context, page } = await openPage(browser, TABLET, { baseURL: own.base });
   await login(page, 'grid01', own.demoPw);
@@ -100,7 +100,7 @@ async function expire(page, policies) {
   }
 }
 
-test("a firm's profile lists every policy in force it qualifies for, also those after the first hundred matches", { timeout: 300000 }, async () => {
+test("a firm's profile lists every policy in force it qualifies for, also those after the first hundred matches", { timeout: budget(300000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   await addPolicies(page, 101, `历年稳岗补贴 ${Date.now() % 100000}`, true);
@@ -128,7 +128,7 @@ async function loadAll(page, card) {
   }
 }
 
-test('cooperation: a firm with more contact requests than one page reaches and answers the newest', { timeout: 300000 }, async () => {
+test('cooperation: a firm with more contact requests than one page reaches and answers the newest', { timeout: budget(300000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'jd', DEMO_PW);
   const me = (await getJson(page, '/auth/me')).organisation_id;
@@ -161,7 +161,7 @@ test('cooperation: a firm with more contact requests than one page reaches and a
   await context.close();
 });
 
-test("policies: a firm's notices go on past the first page, the newest policy's notice reachable", { timeout: 300000 }, async () => {
+test("policies: a firm's notices go on past the first page, the newest policy's notice reachable", { timeout: budget(300000) }, async () => {
   const off = await openPage(browser);
   await login(off.page, 'officer', DEMO_PW);
   const fresh = await addPolicies(off.page, 21, `物流降本增效扶持 ${Date.now() % 100000}`, false);
@@ -183,7 +183,7 @@ test("policies: a firm's notices go on past the first page, the newest policy's 
   await off.context.close();
 });
 
-test('pairing: the runs go on past the newest twenty, an older run open for decisions reachable', { timeout: 300000 }, async () => {
+test('pairing: the runs go on past the newest twenty, an older run open for decisions reachable', { timeout: budget(300000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   // the villages of the last township (the other tests run pairing in 金海湖, 303)
@@ -212,7 +212,7 @@ test('pairing: the runs go on past the newest twenty, an older run open for deci
   await context.close();
 });
 
-test('plan pickers offer any plan, also one older than the newest hundred; a ?b= link shows its name', { timeout: 600000 }, async () => {
+test('plan pickers offer any plan, also one older than the newest hundred; a ?b= link shows its name', { timeout: budget(600000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   const stamp = Date.now() % 100000;
@@ -240,7 +240,7 @@ test('plan pickers offer any plan, also one older than the newest hundred; a ?b=
 // the dashboard read at most 40 pages of facilities and counted those as the district's
 // (20,000 of 20,113 at 500 a page); pages of 2 (the request rewritten) make the demo's
 // facilities longer than 40 pages
-test("dashboard: the facility count is the district's, read past the 40th page", { timeout: 300000 }, async () => {
+test("dashboard: the facility count is the district's, read past the 40th page", { timeout: budget(300000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'officer', DEMO_PW);
   const all = await walk(page, '/facilities');

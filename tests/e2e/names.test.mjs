@@ -3,7 +3,7 @@
 // a name that is no account (the demo data's "demo") is shown as it is, without a hover text.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +17,7 @@ function noProblems(page) {
   assert.deepEqual(page.problems, [], 'no console errors');
 }
 
-describe('who acted, by name', { timeout: 120000 }, () => {
+describe('who acted, by name', { timeout: budget(120000) }, () => {
   test('a plan lists and shows its author by display name, the username on hover', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

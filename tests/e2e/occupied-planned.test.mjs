@@ -9,7 +9,7 @@
 // API, the first one's site aborted while converting, the second one's converted and restored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -85,7 +85,7 @@ async function standDowns(api) {
   return world;
 }
 
-describe('a site stood down over the people of adopted plans', { timeout: 240000 }, () => {
+describe('a site stood down over the people of adopted plans', { timeout: budget(240000) }, () => {
   test('the cockpit timeline: to be placed for a site still converting, housed for one in emergency', async () => {
     const { context, page } = await openPage(browser, undefined, { baseURL: own.base });
     await login(page, 'officer', own.demoPw);

@@ -6,7 +6,7 @@
 // happens, brings its site back to peacetime (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
@@ -32,7 +32,7 @@ async function workPhase(page, c, phase) {
   return c;
 }
 
-describe('restoring a site that houses people', { timeout: 240000 }, () => {
+describe('restoring a site that houses people', { timeout: budget(240000) }, () => {
   test('the cockpit asks to confirm with a reason; the plan marks the site', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

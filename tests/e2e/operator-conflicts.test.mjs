@@ -9,7 +9,7 @@
 //   every version shown marks a replaced one with a link to the newest.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -25,7 +25,7 @@ const steps = [
 ];
 const restore = [{ code: 'R1', name: '恢复', planned_minutes: 30, team_type: 'cleaning' }];
 
-describe('operator conflicts', { timeout: 240000 }, () => {
+describe('operator conflicts', { timeout: budget(240000) }, () => {
   test('manual editor: minutes outside 1–43200 or not whole are refused at the cell, not replaced', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'wanda', DEMO_PW);

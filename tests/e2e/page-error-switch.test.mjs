@@ -4,7 +4,7 @@
 // list (a page of a list), the pairing runs (a list read with "load more").
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 const CJK = /[\u4e00-\u9fff]/;
 let browser;
@@ -30,7 +30,7 @@ const PAGES = [
 
 describe('a page whose load failed, then a switch of language', () => {
   for (const p of PAGES) {
-    test(`${p.path}: the message follows the switch both ways`, { timeout: 120000 }, async () => {
+    test(`${p.path}: the message follows the switch both ways`, { timeout: budget(120000) }, async () => {
       const { context, page } = await openPage(browser, { width: 1440, height: 900 });
       await login(page, 'officer', DEMO_PW);
       await page.route(p.api, refuse(p.status, p.code, p.message));

@@ -11,7 +11,7 @@
 // needs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 import { dayRange, monthWeeks, workdaysInYear, isWeekend, addDays, entryWarning } from '../../web/src/utils/calendar.js';
 
 let browser;
@@ -100,7 +100,7 @@ describe('pure helpers of the calendar page', () => {
   });
 });
 
-describe('holiday calendar (节假日与调休)', { timeout: 240000 }, () => {
+describe('holiday calendar (节假日与调休)', { timeout: budget(240000) }, () => {
   test('every role reads it from the 服务企业 menu; only the district may write', async () => {
     // a year of the seed (the State Council's 2026 notice): the same whatever the day
     const seeded = (await (async () => {
@@ -293,7 +293,7 @@ describe('holiday calendar (节假日与调休)', { timeout: 240000 }, () => {
   });
 });
 
-describe('elder centres (养老驿站与互助点)', { timeout: 240000 }, () => {
+describe('elder centres (养老驿站与互助点)', { timeout: budget(240000) }, () => {
   test('officials read them from the 互助养老 menu; officers edit, a township officer only in their township; an enterprise is refused', async () => {
     for (const [user, adds] of [['officer', true], ['jinhaihu', true], ['viewer', false], ['grid01', false], ['wanda', false]]) {
       const { context, page } = await openPage(browser);

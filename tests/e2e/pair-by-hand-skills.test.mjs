@@ -4,7 +4,7 @@
 // they lack — in Chinese and in English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, idNumber } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, idNumber, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -26,7 +26,7 @@ async function offered(page, q) {
   return { dlg, options };
 }
 
-test('hand pairing: helpers with the skills needed first, the others disabled and naming what they lack', { timeout: 120000 }, async () => {
+test('hand pairing: helpers with the skills needed first, the others disabled and naming what they lack', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
@@ -82,7 +82,7 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
 // typed: a suitable helper registered later never appeared unless searched by name. Those with
 // every skill needed are asked for first. A helper of the sex the elder does not want is offered
 // disabled, saying so (the server refuses them: sex_preference).
-test('hand pairing: a suitable helper beyond the first page is offered, one of the other sex disabled', { timeout: 120000 }, async () => {
+test('hand pairing: a suitable helper beyond the first page is offered, one of the other sex disabled', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
@@ -139,7 +139,7 @@ test('hand pairing: a suitable helper beyond the first page is offered, one of t
 // first 50 helpers were full offered nobody, and nothing beyond the first 50 could be reached
 // without typing a name. The server now sends only helpers with a place left (free=1), of the
 // sex the elder prefers first (sex=), and 加载更多 brings the next page.
-test('hand pairing: a helper with no place left is not offered; 加载更多 brings the next page', { timeout: 180000 }, async () => {
+test('hand pairing: a helper with no place left is not offered; 加载更多 brings the next page', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;

@@ -4,7 +4,7 @@
 // the console's language. Before, ending a pair and its reason were only in the API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, villageRun, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, villageRun, apiGet, DEMO_PW, budget } from './lib.mjs';
 import { endedNoteText } from '../../web/src/utils/eldercare.js';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -24,7 +24,7 @@ test('the server notes read in the console language, a typed note as written', (
   assert.equal(endedNoteText(t, null), '');
 });
 
-test('an officer ends a pair on the elder page; the note shows on every pair table', { timeout: 120000 }, async () => {
+test('an officer ends a pair on the elder page; the note shows on every pair table', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'jinhaihu', DEMO_PW);
   const { run, p } = await villageRun(page);
@@ -71,7 +71,7 @@ test('an officer ends a pair on the elder page; the note shows on every pair tab
   await context.close();
 });
 
-test('an officer pairs an unpaired elder by hand, from the helpers of the township with a place', { timeout: 120000 }, async () => {
+test('an officer pairs an unpaired elder by hand, from the helpers of the township with a place', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'jinhaihu', DEMO_PW);
   // an unpaired active elder of the township, and its township's helpers with a place left
@@ -114,7 +114,7 @@ test('an officer pairs an unpaired elder by hand, from the helpers of the townsh
   await context.close();
 });
 
-test('a grid worker sees why a pair ended but has no end button', { timeout: 60000 }, async () => {
+test('a grid worker sees why a pair ended but has no end button', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'grid01', DEMO_PW);
   const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
@@ -128,7 +128,7 @@ test('a grid worker sees why a pair ended but has no end button', { timeout: 600
 // Someone else ends the pair while the dialog is open: the 409 is said in the dialog, which
 // stays with the date and note typed; closing it reads the pair again. Before, the reload on
 // the 409 removed the row's 结束结对 and with it the dialog, without a word.
-test('a pair ended meanwhile by someone else: the dialog says so and stays', { timeout: 90000 }, async () => {
+test('a pair ended meanwhile by someone else: the dialog says so and stays', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'jinhaihu', DEMO_PW);
   const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];

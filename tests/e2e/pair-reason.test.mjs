@@ -3,7 +3,7 @@
 // note typed for a hand pair as written.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, villageRun, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, villageRun, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('a pair from a pairing run: its reason in Chinese on the elder page', { timeout: 120000 }, async () => {
+test('a pair from a pairing run: its reason in Chinese on the elder page', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true });
   await login(page, 'officer', DEMO_PW);
   const { run, p } = await villageRun(page);

@@ -5,7 +5,7 @@
 // rejected, and no stale at all: they no longer added up).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -37,7 +37,7 @@ async function listed(page, id, state) {
   return n;
 }
 
-test('a pairing run: the counts by state on its page equal its state tabs after a reject, a stale proposal and an accept', { timeout: 180000 }, async () => {
+test('a pairing run: the counts by state on its page equal its state tabs after a reject, a stale proposal and an accept', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   // a township other tests leave alone (not grid01's, not 金海湖's), with at least two proposals

@@ -4,7 +4,7 @@
 // opens one confirmation and starts one run (it opened two and started two runs).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, villageRun, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, villageRun, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -18,7 +18,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 
 const openCount = async (page, id) => (await apiGet(page, `/pairing-runs/${id}?state=proposed&limit=1`)).run.by_state.proposed;
 
-test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancelled nothing is decided, confirmed all are', { timeout: 180000 }, async () => {
+test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancelled nothing is decided, confirmed all are', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, TABLET);
   await login(page, 'officer', DEMO_PW);
   // the township run with the most open proposals (金海湖's has more than one page shows, 50)
@@ -63,7 +63,7 @@ test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancell
   await context.close();
 });
 
-test('a double tap on 开始匹配 opens one confirmation and starts one run; cancelled, the button works again', { timeout: 120000 }, async () => {
+test('a double tap on 开始匹配 opens one confirmation and starts one run; cancelled, the button works again', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
   await login(page, 'jinhaihu', DEMO_PW);
   const before = (await apiGet(page, '/pairing-runs?limit=500')).items.length;
@@ -91,7 +91,7 @@ test('a double tap on 开始匹配 opens one confirmation and starts one run; ca
 
 // a tablet (1024 px): the 状态 column lay half under the pinned 操作 column, with nothing to
 // scroll; every column now fits and the row buttons are 32 px tall
-test('a pairing run on a tablet: 状态 is not under 操作 and the row buttons are at least 32 px tall', { timeout: 120000 }, async () => {
+test('a pairing run on a tablet: 状态 is not under 操作 and the row buttons are at least 32 px tall', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
   await login(page, 'jinhaihu', DEMO_PW);
   const { run } = await villageRun(page);

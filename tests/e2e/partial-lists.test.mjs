@@ -4,7 +4,7 @@
 // session (the request rewritten) make a demo streamer longer than the pages read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, beijingToday, plusDays, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, beijingToday, plusDays, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -34,7 +34,7 @@ const pagesOfOne = (page) =>
     return route.continue({ url: u.toString() });
   });
 
-test('streamer dialog: a streamer with more sessions than the pages read says the list is not complete; a complete one says nothing', { timeout: 120000 }, async () => {
+test('streamer dialog: a streamer with more sessions than the pages read says the list is not complete; a complete one says nothing', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   const st = (await apiGet(page, '/ecommerce/streamers?limit=20')).items.find((x) => x.sessions > 10);
@@ -62,7 +62,7 @@ test('streamer dialog: a streamer with more sessions than the pages read says th
   await context.close();
 });
 
-test('practice dialog: the session picker of a streamer with more sessions than the pages read says it is not complete', { timeout: 120000 }, async () => {
+test('practice dialog: the session picker of a streamer with more sessions than the pages read says it is not complete', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
   // a running cohort of its own (the demo's terms leave weeks without one, winter among them)

@@ -8,7 +8,7 @@
 // options (why a helper is disabled) are within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, idNumber, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let browser;
@@ -185,7 +185,7 @@ describe('360 px wide: the field pages fit the phone', () => {
     await context.close();
   });
 
-  test('officer: the plan page’s 作废 and the cockpit’s 本站接收 figures are on screen', { timeout: 180000 }, async () => {
+  test('officer: the plan page’s 作废 and the cockpit’s 本站接收 figures are on screen', { timeout: budget(180000) }, async () => {
     const { context, page } = await openPage(browser, PHONE);
     await login(page, 'officer', DEMO_PW);
     const W = PHONE.width;

@@ -5,7 +5,7 @@
 // The test plans and adopts its own small plan (将军关村) and brings its site back to peacetime.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 900 };
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
@@ -18,7 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('standing a plan down', { timeout: 240000 }, () => {
+describe('standing a plan down', { timeout: budget(240000) }, () => {
   test('结束方案 asks for the reason; the closed plan houses no one and is listed apart', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

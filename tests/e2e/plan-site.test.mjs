@@ -6,7 +6,7 @@
 // adopted and shipped through the API, the cockpit read as the district officer.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -21,7 +21,7 @@ after(async () => {
   await own?.stop();
 });
 
-describe('cockpit: what the plan sends to the site', { timeout: 180000 }, () => {
+describe('cockpit: what the plan sends to the site', { timeout: budget(180000) }, () => {
   test('people, vulnerable, villages and supply flows of the site; none for a conversion by hand', async () => {
     const { page } = await openPage(browser, undefined, { baseURL: own.base });
     await login(page, 'officer', own.demoPw);

@@ -7,7 +7,7 @@
 // conversions this file starts are aborted at its end, so the facilities are in peacetime again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 import { formatDateTime } from '../../web/src/utils/format.js';
 import { formatMinutes, planClock } from '../../web/src/utils/dualuse.js';
 
@@ -70,7 +70,7 @@ async function violetPixels(gantt) {
   });
 }
 
-describe('plan schedules in the console', { timeout: 180000 }, () => {
+describe('plan schedules in the console', { timeout: budget(180000) }, () => {
   test('a conversion started by a plan: planned windows in the Gantt and the step list, steps behind the plan marked and counted', async () => {
     const { page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

@@ -7,7 +7,7 @@
 // back to peacetime (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { emptyForm, housesPeople, scenarioBody, uncoveredSites } from '../../web/src/utils/plans.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -47,7 +47,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('plans of roles that house no one', { timeout: 240000 }, () => {
+describe('plans of roles that house no one', { timeout: budget(240000) }, () => {
   test('the form plans no supplies for a supply store or a hub, and says why', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

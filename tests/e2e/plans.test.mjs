@@ -5,7 +5,7 @@
 // where; roles without plan access are refused the pages, a viewer reads without acting.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, choose, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, choose, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { formatMinutes } from '../../web/src/utils/dualuse.js';
 
@@ -56,7 +56,7 @@ const planId = (page) => Number(page.url().match(/\/plans\/(\d+)$/)[1]);
 
 let planA = null; // made by the first test, reused by the second
 
-describe('plans', { timeout: 180000 }, () => {
+describe('plans', { timeout: budget(180000) }, () => {
   test('make a plan: the API refuses negative people next to the field; solving shows progress; map, Gantt, curve and figures', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);

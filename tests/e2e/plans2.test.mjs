@@ -5,7 +5,7 @@
 // the API's errors about the polygon appear under the map.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -61,7 +61,7 @@ async function points(page, n) {
 
 let drawn = null; // the plan made from the drawn polygon
 
-describe('plans: the affected area drawn on the map', { timeout: 180000 }, () => {
+describe('plans: the affected area drawn on the map', { timeout: budget(180000) }, () => {
   test('four taps on the map make the area; the villages shown inside are the plan’s villages (tablet, touch)', async () => {
     const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
     await login(page, 'officer', DEMO_PW);

@@ -7,7 +7,7 @@
 // card at 1366 px. The helpers of web/src/utils/plans.js behind them are checked first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { formatMinutes } from '../../web/src/utils/dualuse.js';
 import {
@@ -138,7 +138,7 @@ async function townId(page) {
 let planX = null; // adopted
 let planY = null; // shares sites with X, ready late after its deadline
 
-describe('plans: what the server knows, said on the pages', { timeout: 240000 }, () => {
+describe('plans: what the server knows, said on the pages', { timeout: budget(240000) }, () => {
   test('a plan whose sites another plan took: the adopt button is not offered, the sites are named; a refusal names the site; the confirmation repeats the missed deadline', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

@@ -4,7 +4,7 @@
 // from. The helpers of web/src/utils/plans.js behind them are checked first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { adoptRefusal, compareInputs, emptyForm, formFromRequest, ganttBySite, scenarioBody, shortWhy } from '../../web/src/utils/plans.js';
 
 const LAPTOP = { width: 1440, height: 900 };
@@ -119,7 +119,7 @@ async function townId(page, name) {
   return (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent(name))).items[0].id;
 }
 
-describe('plans: the people needing medical care on the pages', { timeout: 180000 }, () => {
+describe('plans: the people needing medical care on the pages', { timeout: budget(180000) }, () => {
   test('a plan made again from one with a number keeps the number and the needs; “none” sends vulnerable: false; the plan page names the source', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
@@ -183,7 +183,7 @@ describe('plans: the people needing medical care on the pages', { timeout: 18000
   });
 });
 
-describe('plans: what the plan left out', { timeout: 180000 }, () => {
+describe('plans: what the plan left out', { timeout: budget(180000) }, () => {
   test('medical sites the teams cannot staff are named on the plan page with what they lack', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
@@ -282,7 +282,7 @@ describe('plans: what the plan left out', { timeout: 180000 }, () => {
   });
 });
 
-describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeout: 180000 }, () => {
+describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeout: budget(180000) }, () => {
   test('the solver card shows every column; a Gantt label names its site in full on hover; compare shows what was asked', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);
@@ -367,7 +367,7 @@ describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeo
   });
 });
 
-describe('plans: an adoption refused because a site changed', { timeout: 180000 }, () => {
+describe('plans: an adoption refused because a site changed', { timeout: budget(180000) }, () => {
   test('a site whose capacity was lowered since the plan: the page says so with the figures, in Chinese; nothing is adopted', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

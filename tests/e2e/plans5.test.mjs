@@ -4,7 +4,7 @@
 // and the figures. Short solves (0.3 s).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 const LAPTOP = { width: 1440, height: 900 };
@@ -29,7 +29,7 @@ async function townId(page, name) {
   return (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent(name))).items[0].id;
 }
 
-describe('plans: why villages are short, why an adoption is refused for supplies', { timeout: 180000 }, () => {
+describe('plans: why villages are short, why an adoption is refused for supplies', { timeout: budget(180000) }, () => {
   test('each village short says why, in Chinese and in English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

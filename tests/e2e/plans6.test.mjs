@@ -4,7 +4,7 @@
 // adopted plan; supply shortfalls are said beside the people's. Short solves (0.3 s).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { supplyShortage } from '../../web/src/utils/plans.js';
 import zh from '../../web/src/i18n/zh-CN.js';
@@ -32,7 +32,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('plans: the crisis day', { timeout: 240000 }, () => {
+describe('plans: the crisis day', { timeout: budget(240000) }, () => {
   test('a circle centred by a map click (6 decimals) and numbers with decimals are sent, nothing blocks the form', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

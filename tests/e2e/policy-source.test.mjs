@@ -4,7 +4,7 @@
 // keeps the rule text in small type under the words, a firm reads the words only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, shot, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, shot, BASE, DEMO_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
 let browser;
@@ -15,7 +15,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('rule source on the policy page', { timeout: 180000 }, () => {
+describe('rule source on the policy page', { timeout: budget(180000) }, () => {
   for (const [lang, show, hide, copied] of [
     ['zh-CN', '查看规则原文', '收起规则原文', '规则原文已复制'],
     ['en', 'Show rule source', 'Hide rule source', 'Rule source copied'],

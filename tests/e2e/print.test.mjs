@@ -4,7 +4,7 @@
 // sheet and numbers the sheets.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, solvedPlan, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, solvedPlan, DEMO_PW, budget } from './lib.mjs';
 
 const WINDOW = { width: 1400, height: 900 };
 let browser;
@@ -35,7 +35,7 @@ async function printed(page) {
   return sheets(pdf);
 }
 
-describe('printing', { timeout: 300000 }, () => {
+describe('printing', { timeout: budget(300000) }, () => {
   for (const [what, url] of [
     ['a conversion manual', '/manuals/1'],
     ['a conversion’s cockpit', '/conversions/1'],

@@ -6,7 +6,7 @@
 // its clock, and lays a helper's round back to back); times the user typed are sent as typed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -58,7 +58,7 @@ async function pickAndSave(page, n, kind = 'companionship') {
 }
 
 // (20 minutes: within the session's 30 idle minutes, which the page's clock also counts)
-test('a page opened 20 minutes ago logs the visit as the last 30 minutes before the save', { timeout: 120000 }, async () => {
+test('a page opened 20 minutes ago logs the visit as the last 30 minutes before the save', { timeout: budget(120000) }, async () => {
   const { context, page } = await phone(-20 * MIN);
   await login(page, 'grid01', DEMO_PW);
   // the world 20 minutes ago: the phone's clock and the server's answers agree on it
@@ -83,7 +83,7 @@ test('a page opened 20 minutes ago logs the visit as the last 30 minutes before 
   await context.close();
 });
 
-test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and the skew is said', { timeout: 120000 }, async () => {
+test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and the skew is said', { timeout: budget(120000) }, async () => {
   const { context, page } = await phone(8 * MIN);
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');
@@ -104,7 +104,7 @@ test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and 
   await context.close();
 });
 
-test('times typed by the user are sent as typed, not replaced at the save', { timeout: 120000 }, async () => {
+test('times typed by the user are sent as typed, not replaced at the save', { timeout: budget(120000) }, async () => {
   const { context, page } = await phone(0);
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');

@@ -3,7 +3,7 @@
 // a township officer was offered the first hundred helpers of the whole township.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('quick entry helpers', { timeout: 180000 }, () => {
+describe('quick entry helpers', { timeout: budget(180000) }, () => {
   test("a township officer picking an elder is offered the helpers of the elder's village", async () => {
     const { context, page } = await openPage(browser, TABLET);
     await login(page, 'jinhaihu', DEMO_PW);

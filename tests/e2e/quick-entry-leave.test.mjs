@@ -3,7 +3,7 @@
 // untouched page, and one whose visit was just logged, leaves at once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('quick entry: leaving a visit not logged asks first; nothing pending once it is logged', { timeout: 120000 }, async () => {
+test('quick entry: leaving a visit not logged asks first; nothing pending once it is logged', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1024, height: 768 }, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elders');

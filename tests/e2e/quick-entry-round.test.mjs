@@ -5,7 +5,7 @@
 // after the helper's other services; a real overlap (times typed) is said in Chinese.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, DEMO_PW, TABLET } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +17,7 @@ after(async () => {
 
 const isPost = (r) => new URL(r.url()).pathname === '/api/v1/service-logs' && r.method() === 'POST';
 
-test("quick entry: the same helper's second elder of a round is logged, not refused as busy", { timeout: 150000 }, async () => {
+test("quick entry: the same helper's second elder of a round is logged, not refused as busy", { timeout: budget(150000) }, async () => {
   const { context, page } = await openPage(browser, TABLET);
   await login(page, 'grid01', DEMO_PW);
   // a helper of grid01 paired with two active elders (from the end: other tests take the first)

@@ -3,7 +3,7 @@
 // were a bare "数值超出允许范围" — in Chinese and English; nothing is logged.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 /** A datetime-local value in Beijing time, `h` hours from now. */
 const beijing = (h) => new Date(Date.now() + (8 + h) * 3600000).toISOString().slice(0, 16);
 
-test('quick entry: a reversed or too-long visit is said so at 结束时间, with the limit', { timeout: 120000 }, async () => {
+test('quick entry: a reversed or too-long visit is said so at 结束时间, with the limit', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser, own;
 before(async () => {
@@ -27,7 +27,7 @@ async function api(page, method, p, data) {
   return body;
 }
 
-describe('the appeals of a reception day', { timeout: 180000 }, () => {
+describe('the appeals of a reception day', { timeout: budget(180000) }, () => {
   test('a day with appeals shows them, keeps its date and is not cancelled; a day without does not', async () => {
     const off = await openPage(browser, undefined, { baseURL: own.base });
     const page = off.page;

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser, own;
 before(async () => {
@@ -28,7 +28,7 @@ async function api(page, method, p, data) {
   return body;
 }
 
-describe('a reception day with appeals', { timeout: 180000 }, () => {
+describe('a reception day with appeals', { timeout: budget(180000) }, () => {
   test('a move is refused at the date field, the appeals counted, in both languages', async () => {
     const off = await openPage(browser, undefined, { baseURL: own.base });
     await login(off.page, 'officer', own.demoPw);

@@ -4,7 +4,7 @@
 // count above the firm's own sign-up is the day's (signup_count, as on the tile), not 1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('a cancelled reception day for a firm', { timeout: 120000 }, () => {
+describe('a cancelled reception day for a firm', { timeout: budget(120000) }, () => {
   test('withdrawn and signed up again; cancelled after the firm signed up: said so; the count is the day\'s', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

@@ -4,7 +4,7 @@
 // catalogue's departments first, each once), and kept by a save. On a server of its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser, own;
 before(async () => {
@@ -23,7 +23,7 @@ async function api(page, method, p, data) {
   return body;
 }
 
-describe('reception day departments', { timeout: 180000 }, () => {
+describe('reception day departments', { timeout: budget(180000) }, () => {
   test('a government department outside the dispatch catalogue is named, offered and kept', async () => {
     const off = await openPage(browser, undefined, { baseURL: own.base });
     await login(off.page, 'officer', own.demoPw);

@@ -6,7 +6,7 @@
 // Saturday off: the page says so as for a holiday entered (the delete named no day before).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -27,7 +27,7 @@ async function plannedDay(page, mm) {
   return { year, day: days.find((d) => d.held_on.startsWith(`${year}-${mm}`) && d.state === 'planned') };
 }
 
-describe('a reception day the calendar made a holiday', { timeout: 120000 }, () => {
+describe('a reception day the calendar made a holiday', { timeout: budget(120000) }, () => {
   test('the calendar says so and links to the day, which is marked and moved by its date', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

@@ -3,7 +3,7 @@
 // sign-ups stay and the day says the district moved it (not a calendar postponement). A date of another month is refused on the field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('moving a reception day', { timeout: 120000 }, () => {
+describe('moving a reception day', { timeout: budget(120000) }, () => {
   test('a day made a holiday moves to the next working day of its month, sign-ups kept', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

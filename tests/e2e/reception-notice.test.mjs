@@ -4,7 +4,7 @@
 // linked to the day.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, apiSend, beijingToday, plusDays, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
 
 const md = (iso) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 
-describe('a moved reception day is noticed to the firms signed up', { timeout: 120000 }, () => {
+describe('a moved reception day is noticed to the firms signed up', { timeout: budget(120000) }, () => {
   test('the district moves a day; the firm signed up reads the notice and opens the day', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);

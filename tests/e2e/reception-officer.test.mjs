@@ -6,7 +6,7 @@
 // day already planned).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, apiSend, beijingToday, plusDays } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, apiSend, beijingToday, plusDays, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,7 +17,7 @@ after(async () => {
 });
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-describe('reception days for officers', { timeout: 120000 }, () => {
+describe('reception days for officers', { timeout: budget(120000) }, () => {
   let off, year, days;
   before(async () => {
     off = await openPage(browser);

@@ -9,7 +9,7 @@
 // within a month of a year ahead, as the server moves days only to dates not past.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser, own;
 before(async () => {
@@ -28,7 +28,7 @@ async function api(page, method, p, data) {
   return body;
 }
 
-describe('a past planned reception day on a holiday', { timeout: 180000 }, () => {
+describe('a past planned reception day on a holiday', { timeout: budget(180000) }, () => {
   test('its month over: tagged 接待日当天为非工作日 with no 改期, for the district and a firm, in both languages', async () => {
     const off = await openPage(browser, undefined, { baseURL: own.base });
     await login(off.page, 'officer', own.demoPw);

@@ -7,7 +7,7 @@
 // whether to end the pair of a move that was none.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, choose, apiGet, apiSend, idNumber } from './lib.mjs';
+import { launch, openPage, login, choose, apiGet, apiSend, idNumber, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,7 +19,7 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const optionNames = async (page) => (await page.getByRole('option').allInnerTexts()).map((s) => s.trim());
 
-test('the village picker tells the two 后坨社区 of one township apart by their codes, other villages by name alone', { timeout: 120000 }, async () => {
+test('the village picker tells the two 后坨社区 of one township apart by their codes, other villages by name alone', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const twins = (await apiGet(page, `/regions?q=${encodeURIComponent('后坨社区')}&type=community&limit=50`)).items.filter((r) => r.name === '后坨社区');
@@ -47,7 +47,7 @@ test('the village picker tells the two 后坨社区 of one township apart by the
   await context.close();
 });
 
-test('the grid search of a user account tells grids of the same name apart by township, and by code within one', { timeout: 120000 }, async () => {
+test('the grid search of a user account tells grids of the same name apart by township, and by code within one', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grids = async (name) => {
@@ -83,7 +83,7 @@ test('the grid search of a user account tells grids of the same name apart by to
   await context.close();
 });
 
-test('an elder saved with a village and no grid: no question of a move to another township, the grid asked for', { timeout: 120000 }, async () => {
+test('an elder saved with a village and no grid: no question of a move to another township, the grid asked for', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);
@@ -122,7 +122,7 @@ test('an elder saved with a village and no grid: no question of a move to anothe
   await context.close();
 });
 
-test('the plan village picker tells namesakes apart: 王店村 by township, the two 后坨社区 of 滨河街道 by code', { timeout: 120000 }, async () => {
+test('the plan village picker tells namesakes apart: 王店村 by township, the two 后坨社区 of 滨河街道 by code', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const named = async (name) => (await apiGet(page, `/regions?q=${encodeURIComponent(name)}&limit=50`)).items.filter((r) => r.name === name);

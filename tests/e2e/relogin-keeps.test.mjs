@@ -4,7 +4,7 @@
 // saved then. A page with nothing typed still goes to the login page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -18,7 +18,7 @@ const PHONE = { width: 375, height: 667 };
 /** the session ended on the server (as 30 idle minutes do), the page not told */
 const endSession = (page) => page.evaluate(async () => (await fetch('/api/v1/auth/logout', { method: 'POST' })).status);
 
-test('quick entry: a visit typed when the session ended is kept over a login in place, then saved', { timeout: 120000 }, async () => {
+test('quick entry: a visit typed when the session ended is kept over a login in place, then saved', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');
@@ -65,7 +65,7 @@ test('quick entry: a visit typed when the session ended is kept over a login in 
   await context.close();
 });
 
-test('办结预警: a note typed when the session ended is kept over a login in place', { timeout: 120000 }, async () => {
+test('办结预警: a note typed when the session ended is kept over a login in place', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elder-alerts');
@@ -89,7 +89,7 @@ test('办结预警: a note typed when the session ended is kept over a login in 
   await context.close();
 });
 
-test('nothing typed: a session that ended goes to the login page as before', { timeout: 60000 }, async () => {
+test('nothing typed: a session that ended goes to the login page as before', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');

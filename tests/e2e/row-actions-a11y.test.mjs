@@ -8,7 +8,7 @@
 // on the elders.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiPost, apiSend, idNumber, solvedPlan, ADMIN_PW, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiPost, apiSend, idNumber, solvedPlan, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 const LAPTOP = { width: 1366, height: 768 };
@@ -35,7 +35,7 @@ async function focusAfter(page) {
 }
 const rowsOf = (locator) => locator.evaluateAll((bs) => bs.map((b) => b.dataset.rowAction));
 
-test("the plan's Gantt chart reads out each site's ready minutes", { timeout: 120000 }, async () => {
+test("the plan's Gantt chart reads out each site's ready minutes", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'officer', DEMO_PW);
   const plan = await solvedPlan(page, '读屏就绪时间');
@@ -58,7 +58,7 @@ test("the plan's Gantt chart reads out each site's ready minutes", { timeout: 12
   await context.close();
 });
 
-test('an alert acknowledged with the keyboard: the focus goes on to the next alert; the buttons name the alert', { timeout: 120000 }, async () => {
+test('an alert acknowledged with the keyboard: the focus goes on to the next alert; the buttons name the alert', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elder-alerts');
@@ -85,7 +85,7 @@ test('an alert acknowledged with the keyboard: the focus goes on to the next ale
   await context.close();
 });
 
-test('a pair ended with the keyboard: the focus goes on to the next pair; the button names the pair', { timeout: 120000 }, async () => {
+test('a pair ended with the keyboard: the focus goes on to the next pair; the button names the pair', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'jinhaihu', DEMO_PW);
   await page.goto('/pairing');
@@ -123,7 +123,7 @@ async function endWithKeys(page, list, id) {
   await list.locator(`[data-testid=pair-end][data-row-action="${id}"]`).waitFor({ state: 'detached' });
 }
 
-test("a pair ended with the keyboard on a helper's and on an elder's page: the focus goes on to the next pair, else to the pairs' heading", { timeout: 120000 }, async () => {
+test("a pair ended with the keyboard on a helper's and on an elder's page: the focus goes on to the next pair, else to the pairs' heading", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'admin', ADMIN_PW);
   // a helper of two places paired with two new elders of one grid (no other test's pairs)
@@ -162,7 +162,7 @@ test("a pair ended with the keyboard on a helper's and on an elder's page: the f
   await context.close();
 });
 
-test('开始匹配 without a region: the message is read out and the focus is on the region', { timeout: 60000 }, async () => {
+test('开始匹配 without a region: the message is read out and the focus is on the region', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'officer', DEMO_PW);
   await page.goto('/pairing');
@@ -174,7 +174,7 @@ test('开始匹配 without a region: the message is read out and the focus is on
   await context.close();
 });
 
-test('checklist items signed with the keyboard: the focus goes on to the next item, then to 完成; the buttons name item and step', { timeout: 120000 }, async () => {
+test('checklist items signed with the keyboard: the focus goes on to the next item, then to 完成; the buttons name item and step', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'officer', DEMO_PW);
   let conv = null;
@@ -224,7 +224,7 @@ test('checklist items signed with the keyboard: the focus goes on to the next it
   }
 });
 
-test('服务快速登记 with the keyboard: the elders and kinds are radio groups; 请先选择老人 is read out; after saving the focus is on 保存', { timeout: 120000 }, async () => {
+test('服务快速登记 with the keyboard: the elders and kinds are radio groups; 请先选择老人 is read out; after saving the focus is on 保存', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');

@@ -4,7 +4,7 @@
 // after a reload). A server of its own (an empty database, the built console) for the option.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -26,7 +26,7 @@ const minutesLeft = async (page) => {
   return { idle, m: Number(idle.split(':')[0]) };
 };
 
-test('the idle countdown is the server\'s --idle-minutes after the log-in and after a reload', { timeout: 120000 }, async () => {
+test('the idle countdown is the server\'s --idle-minutes after the log-in and after a reload', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, undefined, { baseURL: base });
   await login(page, 'admin', adminPw);
   await page.getByTestId('idle-countdown').waitFor();

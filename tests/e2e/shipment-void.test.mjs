@@ -7,7 +7,7 @@
 // started and voids what it shipped (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiPost, usableStock, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, usableStock, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { mayVoidShipment } from '../../web/src/utils/plans.js';
 
@@ -38,7 +38,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('voiding a shipment on the plan page', { timeout: 240000 }, () => {
+describe('voiding a shipment on the plan page', { timeout: budget(240000) }, () => {
   test('作废 with a reason puts the stock back; the record stays, struck through; a viewer is offered none; English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

@@ -11,7 +11,7 @@
 // The helpers of web/src/utils/plans.js behind the page are checked first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiPost, usableStock, holdFirst, BASE, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiPost, usableStock, holdFirst, BASE, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { mayShip, shipRefusal, shippingProgress } from '../../web/src/utils/plans.js';
 
@@ -116,7 +116,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('shipments of an adopted plan', { timeout: 240000 }, () => {
+describe('shipments of an adopted plan', { timeout: budget(240000) }, () => {
   test('the flows show shipped / planned; 发货 records a shipment taken off the stock; a refusal at the field; a viewer is offered none; English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await login(page, 'officer', DEMO_PW);

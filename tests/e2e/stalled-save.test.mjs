@@ -6,7 +6,7 @@
 // safe (and it is: the visit that did arrive is refused as a duplicate, logged once).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -43,7 +43,7 @@ async function usable(button, what) {
   assert.equal(await button.isEnabled(), true, `${what}: the button can be clicked again`);
 }
 
-test('quick entry: a visit saved on a stalled connection ends with a message within the limit, the form kept; saved again, it is logged once', { timeout: 120000 }, async () => {
+test('quick entry: a visit saved on a stalled connection ends with a message within the limit, the form kept; saved again, it is logged once', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/service-entry');
@@ -118,7 +118,7 @@ test('quick entry: a visit saved on a stalled connection ends with a message wit
   await context.close();
 });
 
-test('English: an elder edited on a stalled connection: the change may or may not have reached the server, the form kept', { timeout: 120000 }, async () => {
+test('English: an elder edited on a stalled connection: the change may or may not have reached the server, the form kept', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true, locale: 'en-GB' });
   await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
   await login(page, 'grid01', DEMO_PW);

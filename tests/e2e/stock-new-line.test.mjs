@@ -3,7 +3,7 @@
 // a line used up, is saved.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, choose, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,7 +13,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('a new stock line', { timeout: 120000 }, () => {
+describe('a new stock line', { timeout: budget(120000) }, () => {
   test('of 0 is refused at its field, nothing sent; an edit to 0 is saved', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
     await login(page, 'wanda', DEMO_PW);

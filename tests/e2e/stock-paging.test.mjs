@@ -9,7 +9,7 @@
 // request each. On servers of their own: they write hundreds and thousands of lines.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, choose, shot, DESKTOP } from './lib.mjs';
+import { launch, openPage, login, ownServer, choose, shot, DESKTOP, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { beijingToday, stockState } from '../../web/src/utils/dualuse.js';
 
@@ -64,7 +64,7 @@ async function rolesOn(page, what) {
   assert.equal(bare, 0, `${what}: rows or cells without their role`);
 }
 
-test('stock lines a page at a time: the pager counts them all, page 2 the next ones, a filter back to page 1', { timeout: 300000 }, async () => {
+test('stock lines a page at a time: the pager counts them all, page 2 the next ones, a filter back to page 1', { timeout: budget(300000) }, async () => {
   const srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
   const { context, page } = await openPage(browser, DESKTOP, { baseURL: srv.base });
   const api = async (method, p, data) => {
@@ -212,7 +212,7 @@ test('stock lines a page at a time: the pager counts them all, page 2 the next o
   }
 });
 
-test('a district of 3,000 lines: the page asks for the page it shows, not every line', { timeout: 600000 }, async () => {
+test('a district of 3,000 lines: the page asks for the page it shows, not every line', { timeout: budget(600000) }, async () => {
   const srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
   const { context, page } = await openPage(browser, DESKTOP, { baseURL: srv.base });
   const api = async (method, p, data) => {

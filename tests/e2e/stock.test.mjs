@@ -8,7 +8,7 @@
 // dialog offers only the facilities the user may write. Dates are relative to Beijing's today.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { addDays, beijingToday, stockState, STOCK_SOON_DAYS } from '../../web/src/utils/dualuse.js';
 
@@ -34,7 +34,7 @@ test('stock states of the lines, on a given day', () => {
   assert.deepEqual(lines.map((l) => stockState(l, today)), ['ok', 'soon', 'expired', 'ok']);
 });
 
-describe('emergency stock', { timeout: 180000 }, () => {
+describe('emergency stock', { timeout: budget(180000) }, () => {
   async function noProblems(page) {
     assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   }

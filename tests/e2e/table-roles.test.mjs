@@ -14,7 +14,7 @@
 // The stock page runs on a server of its own (it writes); the other two only read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, choose, ADMIN_PW, DEMO_PW, DESKTOP, TABLET } from './lib.mjs';
+import { launch, openPage, login, ownServer, choose, ADMIN_PW, DEMO_PW, DESKTOP, TABLET, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { beijingToday, stockState } from '../../web/src/utils/dualuse.js';
 
@@ -77,7 +77,7 @@ function assertRoles(t, what) {
 const rowsAre = (page, testid, n) =>
   page.waitForFunction(([id, k]) => document.querySelectorAll(`[data-testid="${id}"] .el-table__body > tbody > tr`).length === k, [testid, n]);
 
-test('stock: the roles of rows removed, added and re-ordered, and of the "no data" row', { timeout: 240000 }, async () => {
+test('stock: the roles of rows removed, added and re-ordered, and of the "no data" row', { timeout: budget(240000) }, async () => {
   const srv = await ownServer({ demo: true, env: { PINGJI_DEMO_ELDERS: '200' } });
   const { context, page } = await openPage(browser, DESKTOP, { baseURL: srv.base });
   const api = async (method, p, data) => {

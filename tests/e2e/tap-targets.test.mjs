@@ -4,7 +4,7 @@
 // the page still does not scroll sideways.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -20,7 +20,7 @@ const box = async (loc) => {
   return b;
 };
 
-test('phone: alert card buttons, the elder link and the header controls are a finger\'s size', { timeout: 90000 }, async () => {
+test('phone: alert card buttons, the elder link and the header controls are a finger\'s size', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   await login(page, 'grid01', DEMO_PW);
   await page.goto('/elder-alerts');

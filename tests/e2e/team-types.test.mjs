@@ -6,7 +6,7 @@
 // reads the list without the buttons.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
   await browser?.close();
 });
 
-describe('team types', { timeout: 180000 }, () => {
+describe('team types', { timeout: budget(180000) }, () => {
   test('the district officer adds, renames and removes a team type; one in use is refused and stays', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
     await login(page, 'officer', DEMO_PW);

@@ -7,7 +7,7 @@
 // a refusal names the township.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -55,7 +55,7 @@ async function pick(page, select, name) {
   await page.getByRole('option', { name, exact: true }).click();
 }
 
-describe('a township officer’s firm pickers', { timeout: 180000 }, () => {
+describe('a township officer’s firm pickers', { timeout: budget(180000) }, () => {
   test('企间合作: 请求联系 asks an officer for the firm, among the township’s, and sends it', async () => {
     const { context, page, me, town, outside, inside } = await officer();
     // the board is newest first: the posts other tests made lead it (one may be closed, be the

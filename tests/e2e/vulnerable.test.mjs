@@ -2,7 +2,7 @@
 // pages the list takes, and a list cut short says so and is not printed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -35,7 +35,7 @@ async function pagesOf(page, size) {
 
 const rowsShown = (page) => page.getByTestId('vulnerable-sheet').locator('tbody tr').count();
 
-describe('vulnerable-person sheet', { timeout: 300000 }, () => {
+describe('vulnerable-person sheet', { timeout: budget(300000) }, () => {
   test('the count shown is the API’s count, read over more than ten pages', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'admin', ADMIN_PW);
