@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -616,6 +617,13 @@ int th_list_has(th_server *s, const char *tok, const char *path, const char *key
         hit |= th_int(json_array_get(items, i), key) == id;
     json_decref(o);
     return hit;
+}
+
+void *th_scratch(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) t_fail(__FILE__, __LINE__, "th_scratch: %zu bytes", n);
+    return p;
 }
 
 void th_demo(th_server *s, th_demo_fn fn)

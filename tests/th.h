@@ -123,6 +123,11 @@ int th_run_as(char *out, size_t size, const char *const *args, const char *out_p
 int th_run_input(char *out, size_t size, const char *const *args, const char *input);
 /* th_run capturing standard output alone (standard error dropped): output meant for a pipe. */
 int th_run_stdout(char *out, size_t size, const char *const *args);
+/* n zeroed bytes for a test's large buffers, mapped apart from the heap: the leak checker neither
+ * scans nor counts them (an array of static storage is scanned at the exit of every process of
+ * the tests, whichever test it is of; a stack array of more than a megabyte may not fit). Not
+ * freed: each test is a process of its own. */
+void *th_scratch(size_t n);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* An enumerated list filter: GET path with key= a value not in values (NULL-terminated) is a
  * 400 bad_query at key ("KEY is one of …") that changes nothing; each of values answers 200.

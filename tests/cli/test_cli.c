@@ -97,7 +97,7 @@ static int password_is(const char *db, const char *name, const char *pw)
  * the only copy of the password. It is the "password" of that JSON now. */
 TEST(cli_user_add_prints_the_password_made_up_in_its_json)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);

@@ -15,7 +15,7 @@
 /* A demo database with n elders (the runner loads none) in the test's directory. */
 static void demo_db(char *db, size_t size, th_server *sv, const char *elders)
 {
-    static char out[65536];
+    char out[65536] = {0};
     snprintf(db, size, "%s/pj.db", t_tmpdir());
     const char *was = getenv("PINGJI_DEMO_ELDERS");
     char keep[32];
@@ -32,7 +32,7 @@ static void demo_db(char *db, size_t size, th_server *sv, const char *elders)
 
 static char *slurp(const char *path)
 {
-    static char buf[65536];
+    static char buf[65536]; /* the answer, until the next call */
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t n = fread(buf, 1, sizeof buf - 1, f);
@@ -45,7 +45,7 @@ static char *slurp(const char *path)
  * --reveal=false revealed and audited, --vulnerable=false filtered). */
 TEST_T(cli_a_flag_given_a_value_is_refused, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], file[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_server sv;
     demo_db(db, sizeof db, &sv, "5");
@@ -94,7 +94,7 @@ TEST_T(cli_a_flag_given_a_value_is_refused, 120)
 static int page_ids(const char *const *args, long long *ids, int *n, int cap, char *next,
                     size_t next_size)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     CHECK_INT(th_run_stdout(out, sizeof out, args), 0);
     json_error_t e;
     json_t *j = json_loads(out, 0, &e);
@@ -118,7 +118,7 @@ static int page_ids(const char *const *args, long long *ids, int *n, int cap, ch
  * printed next_cursor: each pages as the API does, --limit N and --cursor N. */
 TEST_T(cli_indicator_lists_page_by_cursor, 120)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], next[32] = "", limit[8];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -163,7 +163,7 @@ TEST_T(cli_indicator_lists_page_by_cursor, 120)
  * export acted on the whole district; refused, exit 2, as every other verb's ids. */
 TEST_T(cli_registry_id_filters_refuse_0, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], file[600];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -193,7 +193,7 @@ TEST_T(cli_registry_id_filters_refuse_0, 120)
  * bad_query), exit 2, as the registry lists do; 64 characters (of any script) are taken. */
 TEST_T(cli_text_filters_are_64_characters_at_most, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], long65[80], han64[64 * 3 + 1] = "";
     th_server sv;
     demo_db(db, sizeof db, &sv, "3");
@@ -218,7 +218,7 @@ TEST_T(cli_text_filters_are_64_characters_at_most, 120)
  * filter of audit is refused, exit 2, naming it. */
 TEST_T(cli_audit_refuses_an_empty_text_filter, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -240,7 +240,7 @@ TEST_T(cli_audit_refuses_an_empty_text_filter, 120)
  * 2) whichever verb is given it; some answered exit 1 (the API's 400 bad_query as a failure). */
 TEST_T(cli_bad_dates_and_ranges_are_usage_errors, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -286,7 +286,7 @@ TEST_T(cli_bad_dates_and_ranges_are_usage_errors, 120)
  * value", a bare "unknown sub-command" or "give the id after the action" told nothing useful. */
 TEST_T(cli_an_unknown_sub_command_is_named_with_the_valid_ones, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -316,7 +316,7 @@ TEST_T(cli_an_unknown_sub_command_is_named_with_the_valid_ones, 120)
  * refused alike, exit 2, before any file is opened; help and version need no database. */
 TEST_T(cli_an_empty_pingji_db_is_refused, 60)
 {
-    static char out[65536];
+    char out[65536] = {0};
     const char *was = getenv("PINGJI_DB");
     char keep[600];
     snprintf(keep, sizeof keep, "%s", was ? was : "");
@@ -341,7 +341,7 @@ TEST_T(cli_an_empty_pingji_db_is_refused, 60)
  * every delete prints {"deleted": ID} on standard output, JSON a script can read. */
 static void deleted_json(const char *const *args, long long id)
 {
-    static char out[65536];
+    char out[65536] = {0};
     CHECK_INT(th_run_stdout(out, sizeof out, args), 0);
     json_error_t e;
     json_t *j = json_loads(out, 0, &e);
@@ -354,7 +354,7 @@ static void deleted_json(const char *const *args, long long id)
 
 TEST_T(cli_every_delete_prints_one_json_shape, 120)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     th_server sv;
     demo_db(db, sizeof db, &sv, "0");
@@ -376,7 +376,7 @@ TEST_T(cli_every_delete_prints_one_json_shape, 120)
  * vulnerable --help says --csv is the whole list (no --limit, --cursor). */
 TEST(cli_init_seed_needs_demo_and_vulnerable_help_says_csv_is_whole)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/seeded.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--seed", "7", "--db", db), 2);

@@ -13,7 +13,7 @@
 
 TEST(cli_dualuse_manual_convert_drill_overview)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], csv[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(csv, sizeof csv, "%s/m.csv", t_tmpdir());
@@ -86,7 +86,7 @@ static int page_ids(const char *out, long long *ids, int max, char *next, size_t
  * a cursor that is not a number is a usage error. */
 TEST_T(cli_dualuse_lists_page_with_cursor, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
@@ -155,7 +155,7 @@ static const char *state_of(const char *out, char *buf, size_t size)
  * naming the verb to use), nothing written. */
 TEST_T(cli_dualuse_drill_verbs_leave_live_conversions_alone, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], live[24], drill[24], lstep[24], dstep[24], st[64];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
@@ -218,7 +218,7 @@ static long long db_int(const char *path, const char *sql)
  * (drills) of that township's facilities, all of them, no other. */
 TEST_T(cli_dualuse_lists_by_township, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], q[400], tid[32];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
@@ -264,7 +264,7 @@ static void db_exec(const char *path, const char *sql)
  * report's figures as they are. */
 TEST_T(cli_dualuse_drill_csv_keeps_the_report_figures, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], id[24], want[64], q[300];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
@@ -310,7 +310,7 @@ TEST_T(cli_dualuse_drill_csv_keeps_the_report_figures, 120)
  * signed, and the message names the command that comes first. */
 TEST_T(cli_dualuse_sign_waits_for_the_step, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], row[24], item[256], msg[160], q[200];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
@@ -344,7 +344,7 @@ TEST_T(cli_dualuse_sign_waits_for_the_step, 120)
  * demo's live conversion, put in emergency, with an adopted plan of 40 people there. */
 TEST_T(cli_dualuse_restore_occupied_needs_confirm, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], id[24], q[900], st[64];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);

@@ -20,10 +20,9 @@ static long long first_int(const char *out, const char *key)
     return p ? strtoll(p + strlen(k), NULL, 10) : -1;
 }
 
-static char out[1 << 20];
-
 TEST_T(cli_ecommerce_academy_enterprise_verbs, 120)
 {
+    char out[1 << 20] = {0};
     char db[600], j[512], id[24], id2[24];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "help"), 0);

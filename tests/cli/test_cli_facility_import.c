@@ -59,7 +59,7 @@ TEST_T(cli_facility_import_and_export, 120)
     CHECK(!strncmp(out, "id,version,name,type,", 21));
     /* under the Chinese headings the import reads (--headings zh): the same rows, back unchanged;
      * another language is refused before anything is written */
-    static char zh[1 << 20], en[1 << 20];
+    char zh[1 << 20] = {0}, en[1 << 20] = {0};
     CHECK_INT(RUN(en, "facility", "export", "--db", db), 0);
     CHECK_INT(RUN(zh, "facility", "export", "--headings", "zh", "--db", db), 0);
     CHECK(strncmp(zh, "id,", 3) != 0 && strstr(zh, "名称") != NULL);

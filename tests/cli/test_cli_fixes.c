@@ -41,7 +41,7 @@ static int exists(const char *path)
 
 TEST(cli_missing_or_foreign_database_is_not_created)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], empty[600], text[600], dir[600];
     path_in_tmp(db, sizeof db, "nothere.db");
     path_in_tmp(empty, sizeof empty, "empty.db");
@@ -85,7 +85,7 @@ TEST(cli_missing_or_foreign_database_is_not_created)
 /* A demo database in the test's directory; its path in db. */
 static void demo_db(char *db, size_t size)
 {
-    static char out[65536];
+    char out[65536] = {0};
     path_in_tmp(db, size, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
 }
@@ -107,7 +107,7 @@ static const char plan_scenario[] =
 
 TEST_T(cli_commands_check_everything_before_writing, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600], fresh[600];
     demo_db(db, sizeof db);
     path_in_tmp(scn, sizeof scn, "scenario.json");
@@ -164,7 +164,7 @@ TEST_T(cli_commands_check_everything_before_writing, 120)
 
 TEST(cli_last_active_admin_is_kept)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -246,7 +246,7 @@ TEST(api_user_delete_twice_and_admin_rules)
 
 TEST_T(cli_import_preview_with_bad_rows_fails, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], good[600], bad[600], xbad[600];
     demo_db(db, sizeof db);
     path_in_tmp(good, sizeof good, "good.csv");
@@ -289,7 +289,7 @@ TEST_T(cli_import_preview_with_bad_rows_fails, 120)
 
 TEST(cli_unknown_options_and_extra_arguments_are_refused)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -382,7 +382,7 @@ TEST(cli_help_and_version_as_options)
 
 TEST(cli_bad_values_are_refused_and_named)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], bin[600];
     path_in_tmp(db, sizeof db, "pj.db");
     path_in_tmp(bin, sizeof bin, "bin.csv");
@@ -451,7 +451,7 @@ static int run_readonly(char *out, size_t size, const char *const *args)
 
 TEST(cli_read_only_database_reads_and_names_writes)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char dir[600], db[700];
     path_in_tmp(dir, sizeof dir, "ro");
     CHECK(mkdir(dir, 0777) == 0 && chmod(dir, 0777) == 0 && chmod(t_tmpdir(), 0711) == 0);
@@ -475,7 +475,7 @@ TEST(cli_read_only_database_reads_and_names_writes)
 
 TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], bak[600], c[600], side[700];
     path_in_tmp(db, sizeof db, "pj.db");
     path_in_tmp(bak, sizeof bak, "b1.db");
@@ -513,7 +513,7 @@ TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
  * message at once, exit 1, the database untouched (not migrated). */
 TEST(cli_serve_during_a_restore_neither_opens_nor_migrates)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "restoring.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -531,7 +531,7 @@ TEST(cli_serve_during_a_restore_neither_opens_nor_migrates)
 
 TEST(cli_numbers_print_as_stored)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -548,7 +548,7 @@ TEST(cli_numbers_print_as_stored)
 
 TEST_T(cli_elder_demo_says_when_it_loads_nothing, 120)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "pj.db");
     setenv("PINGJI_DEMO_ELDERS", "0", 1); /* the district without its elders */
@@ -574,7 +574,7 @@ TEST_T(cli_elder_demo_says_when_it_loads_nothing, 120)
 
 TEST(cli_unknown_filter_values_and_reversed_ranges_are_refused)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -601,7 +601,7 @@ TEST(cli_unknown_filter_values_and_reversed_ranges_are_refused)
  * any database is opened. */
 TEST(cli_filters_values_and_sub_commands_checked)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "f.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -633,7 +633,7 @@ TEST(cli_filters_values_and_sub_commands_checked)
  * lists (exit 0). */
 TEST(cli_dualuse_and_enterprise_list_filters_checked)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "de.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -667,7 +667,7 @@ TEST(cli_dualuse_and_enterprise_list_filters_checked)
  * or the helper was taken meanwhile), and refuses any other with exit 2. */
 TEST(cli_pair_show_takes_the_states_the_api_takes)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "ps.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -689,7 +689,7 @@ TEST(cli_pair_show_takes_the_states_the_api_takes)
  * Each case: the command (up to the option), the option, a value it takes. */
 TEST(cli_domain_filter_values_are_usage_errors)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     path_in_tmp(db, sizeof db, "dv.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -749,7 +749,7 @@ static int no_raw_controls(const char *s)
  * bidirectional controls) and an error naming the facility now show them escaped. */
 TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600];
     demo_db(db, sizeof db);
     th_server sv;
@@ -795,7 +795,7 @@ TEST_T(cli_escapes_control_characters_for_the_terminal, 120)
  * the report's, as a drill finishing now keeps it. */
 TEST_T(cli_init_judges_the_drills_finished_before_verdicts_were_kept, 120)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     demo_db(db, sizeof db);
     th_server sv;
@@ -891,7 +891,7 @@ TEST_T(cli_a_dash_word_is_help_or_an_unknown_option_never_a_file, 120)
     CHECK_INT(RUN(out, "-h"), 0);
     CHECK_INT(RUN(out2, "--help"), 0);
     CHECK_STR(out, out2);
-    static char list[65536];
+    char list[65536] = {0};
     strcpy(list, out);
     int verbs = 0;
     for (char *save, *line = strtok_r(list, "\n", &save); line;
@@ -918,7 +918,7 @@ static unsigned mode_of(const char *path)
  * a pingji database readable by others is still made owner-only. */
 TEST(cli_a_refused_database_file_keeps_its_mode)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char text[600], foreign[600], db[600], side[700];
     path_in_tmp(text, sizeof text, "notes.txt");
     path_in_tmp(foreign, sizeof foreign, "other-program.db");
@@ -959,7 +959,7 @@ TEST(cli_a_refused_database_file_keeps_its_mode)
  * a date or a time, since not after until, a positive id, at most 64 characters. */
 TEST(cli_audit_takes_the_filters_of_the_api)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], big[100];
     path_in_tmp(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -1010,7 +1010,7 @@ TEST(cli_audit_takes_the_filters_of_the_api)
  * one. Nothing is written either way. */
 TEST(cli_an_unknown_option_at_the_end_is_named_unknown)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], fresh[600];
     path_in_tmp(db, sizeof db, "pj.db");
     path_in_tmp(fresh, sizeof fresh, "fresh.db");
@@ -1042,7 +1042,7 @@ TEST(cli_an_unknown_option_at_the_end_is_named_unknown)
  * names it: a directory, or the directory's own (permission denied, missing). Exit 1 stays. */
 TEST(cli_init_names_why_the_database_cannot_be_made)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char dir[600], locked[600], db[700], missing[700], w[600], outp[700];
     path_in_tmp(dir, sizeof dir, "adir");
     CHECK(mkdir(dir, 0700) == 0);
@@ -1106,7 +1106,7 @@ static int header_mode(const char *path)
  * stops its owner. */
 TEST_T(cli_restore_reads_a_backup_in_a_read_only_directory, 120)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char src[500], ro[500], w[500], outp[600], old[600], bk[600], live[600], livewal[600];
     char rt[600], shm[620], wal[520];
     path_in_tmp(src, sizeof src, "src.db");
@@ -1195,7 +1195,7 @@ static int file_mode(const char *path)
  * an existing file only with --force, replaced whole. */
 TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], hard[600], scn[600], victim[600], lnk[600], res[600], csv[600];
     demo_db(db, sizeof db);
     path_in_tmp(hard, sizeof hard, "hard.db");
@@ -1267,7 +1267,7 @@ TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
  * and no plan is saved. */
 TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600];
     demo_db(db, sizeof db);
     path_in_tmp(scn, sizeof scn, "dup.json");
@@ -1288,7 +1288,7 @@ TEST_T(cli_plan_scenario_refuses_duplicate_keys, 120)
  * usage error, exit 2, and no database is read, made or replaced. */
 TEST(cli_an_empty_db_names_no_database)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char dir[600], cwd[PATH_MAX], fresh[600];
     path_in_tmp(dir, sizeof dir, "work");
     path_in_tmp(fresh, sizeof fresh, "new.db");
@@ -1333,7 +1333,7 @@ TEST(cli_an_empty_db_names_no_database)
  * output. */
 TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], bad[600], none[600], bom[600], at[620], scn[600];
     demo_db(db, sizeof db);
     path_in_tmp(bad, sizeof bad, "bad.json");
@@ -1381,7 +1381,7 @@ TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
  * a new password lifts it for both. */
 TEST_T(cli_user_get_sees_the_servers_lockout, 120)
 {
-    static char out[65536];
+    char out[65536] = {0};
     th_server sv;
     th_start(&sv, 0);
     CHECK_INT(RUN(out, "user", "add", "wanda", "--role", "viewer", "--password", "Lantern-Rive7",

@@ -85,37 +85,40 @@ out:
 
 TEST_T(cli_indicator_export_csv_and_xlsx, 120)
 {
-    static char out[4 << 20], csv[4 << 20];
+    struct {
+        char out[4 << 20], csv[4 << 20], zh[4 << 20];
+    } *b = th_scratch(sizeof *b);
     char db[600], fx[600], fc[600], fu[600], fbad[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(fx, sizeof fx, "%s/values.xlsx", t_tmpdir());
     snprintf(fu, sizeof fu, "%s/VALUES.XLSX", t_tmpdir());
     snprintf(fc, sizeof fc, "%s/values.csv", t_tmpdir());
     snprintf(fbad, sizeof fbad, "%s/no-such-dir/values.xlsx", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db), 0);
-    CHECK_INT(RUN(out, "indicator", "demo", "--db", db), 0);
+    CHECK_INT(RUN(b->out, "init", "--db", db), 0);
+    CHECK_INT(RUN(b->out, "indicator", "demo", "--db", db), 0);
 
     /* CSV to standard output, as before */
-    CHECK_INT(RUN(csv, "indicator", "export", "--db", db), 0);
-    CHECK(strncmp(csv, "code,", 5) == 0);
-    CHECK(strstr(csv, "agri_output") != NULL);
+    CHECK_INT(RUN(b->csv, "indicator", "export", "--db", db), 0);
+    CHECK(strncmp(b->csv, "code,", 5) == 0);
+    CHECK(strstr(b->csv, "agri_output") != NULL);
 
     /* --format xlsx --out FILE: a workbook with the CSV's rows and values */
-    CHECK_INT(RUN(out, "indicator", "export", "--format", "xlsx", "--out", fx, "--db", db), 0);
-    CHECK(strstr(out, "\"format\": \"xlsx\"") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "xlsx", "--out", fx, "--db", db), 0);
+    CHECK(strstr(b->out, "\"format\": \"xlsx\"") != NULL);
     size_t n = 0;
     char *x = slurp(fx, &n);
     CHECK(x != NULL);
     CHECK(pj_xlsx_sniff(x, n));
-    int rows = same_rows(csv, x, n);
+    int rows = same_rows(b->csv, x, n);
     CHECK(rows > 50);
     free(x);
 
     /* the format inferred from the file name (any case); filters as for CSV */
     char csv1[1 << 16];
     CHECK_INT(RUN(csv1, "indicator", "export", "--code", "agri_output", "--db", db), 0);
-    CHECK_INT(RUN(out, "indicator", "export", "--code", "agri_output", "--out", fu, "--db", db), 0);
-    CHECK(strstr(out, "\"format\": \"xlsx\"") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--code", "agri_output", "--out", fu, "--db", db),
+              0);
+    CHECK(strstr(b->out, "\"format\": \"xlsx\"") != NULL);
     x = slurp(fu, &n);
     CHECK(x != NULL && pj_xlsx_sniff(x, n));
     int rows1 = same_rows(csv1, x, n);
@@ -123,38 +126,38 @@ TEST_T(cli_indicator_export_csv_and_xlsx, 120)
     free(x);
 
     /* CSV to a file: the same bytes as to standard output; an explicit format wins */
-    CHECK_INT(RUN(out, "indicator", "export", "--out", fc, "--db", db), 0);
-    CHECK(strstr(out, "\"format\": \"csv\"") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--out", fc, "--db", db), 0);
+    CHECK(strstr(b->out, "\"format\": \"csv\"") != NULL);
     char *c = slurp(fc, &n);
     CHECK(c != NULL);
-    CHECK_STR(c, csv);
+    CHECK_STR(c, b->csv);
     free(c);
     /* fx holds the workbook already: refused, then replaced with --force */
-    CHECK_INT(RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 1);
-    CHECK(strstr(out, "already exists") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 1);
+    CHECK(strstr(b->out, "already exists") != NULL);
     CHECK_INT(
-        RUN(out, "indicator", "export", "--format", "csv", "--out", fx, "--force", "--db", db), 0);
+        RUN(b->out, "indicator", "export", "--format", "csv", "--out", fx, "--force", "--db", db),
+        0);
     c = slurp(fx, &n);
-    CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, csv));
+    CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, b->csv));
     free(c);
 
     /* --headings zh: the Chinese headings the import reads over the same rows */
-    static char zh[4 << 20];
-    CHECK_INT(RUN(zh, "indicator", "export", "--headings", "zh", "--db", db), 0);
-    CHECK(!strncmp(zh, "指标代码,地区,期间,数值,单位,来源,备注",
+    CHECK_INT(RUN(b->zh, "indicator", "export", "--headings", "zh", "--db", db), 0);
+    CHECK(!strncmp(b->zh, "指标代码,地区,期间,数值,单位,来源,备注",
                    strlen("指标代码,地区,期间,数值,单位,来源,备注")));
-    CHECK(strchr(zh, '\n') && strchr(csv, '\n'));
-    CHECK_STR(strchr(zh, '\n'), strchr(csv, '\n'));
-    CHECK_INT(RUN(out, "indicator", "export", "--headings", "ZH", "--db", db), 2);
-    CHECK(strstr(out, "--headings takes en, zh") != NULL);
+    CHECK(strchr(b->zh, '\n') && strchr(b->csv, '\n'));
+    CHECK_STR(strchr(b->zh, '\n'), strchr(b->csv, '\n'));
+    CHECK_INT(RUN(b->out, "indicator", "export", "--headings", "ZH", "--db", db), 2);
+    CHECK(strstr(b->out, "--headings takes en, zh") != NULL);
 
     /* a bad format, an empty --out, an unwritable file: a message and a non-zero exit */
-    CHECK_INT(RUN(out, "indicator", "export", "--format", "ods", "--out", fx, "--db", db), 2);
-    CHECK(strstr(out, "unknown export format 'ods'") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "ods", "--out", fx, "--db", db), 2);
+    CHECK(strstr(b->out, "unknown export format 'ods'") != NULL);
     c = slurp(fx, &n); /* the earlier file is untouched */
-    CHECK(c != NULL && !strcmp(c, csv));
+    CHECK(c != NULL && !strcmp(c, b->csv));
     free(c);
-    CHECK_INT(RUN(out, "indicator", "export", "--format", "xlsx", "--out", "", "--db", db), 2);
-    CHECK_INT(RUN(out, "indicator", "export", "--out", fbad, "--db", db), 1);
-    CHECK(strstr(out, "cannot write") != NULL);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "xlsx", "--out", "", "--db", db), 2);
+    CHECK_INT(RUN(b->out, "indicator", "export", "--out", fbad, "--db", db), 1);
+    CHECK(strstr(b->out, "cannot write") != NULL);
 }

@@ -43,7 +43,7 @@ static pid_t spawn(const char *log, const char *const *args)
 /* The text of file path (static buffer), "" when absent */
 static const char *slurp(const char *path)
 {
-    static char buf[65536];
+    static char buf[65536]; /* the answer, until the next call */
     buf[0] = 0;
     FILE *f = fopen(path, "r");
     if (!f) return buf;
@@ -227,7 +227,7 @@ TEST_T(cli_restore_says_what_it_did_when_finishing_fails, 120)
  * file builds the whole demo. */
 TEST_T(cli_demo_build_stopped_halfway_is_named_at_the_next_start, 240)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], log[600];
     snprintf(db, sizeof db, "%s/demo.db", t_tmpdir());
     snprintf(log, sizeof log, "%s/serve.log", t_tmpdir());

@@ -16,7 +16,7 @@
 /* A demo database in the test's directory (its path in db), opened for fingerprints in sv. */
 static void demo_db(char *db, size_t size, th_server *sv)
 {
-    static char out[65536];
+    char out[65536] = {0};
     snprintf(db, size, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
     memset(sv, 0, sizeof *sv);
@@ -25,7 +25,7 @@ static void demo_db(char *db, size_t size, th_server *sv)
 
 TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], res[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_server sv;
     demo_db(db, sizeof db, &sv);
@@ -118,7 +118,7 @@ TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
 
 TEST(cli_help_says_each_sub_command_takes_its_own_options)
 {
-    static char out[65536];
+    char out[65536] = {0};
     CHECK_INT(RUN(out, "plan", "--help"), 0);
     CHECK(strstr(out, "ship ID --store S --site F --category C --quantity Q"));
     CHECK(strstr(out, "Each sub-command takes the options its form above names, and --db"));
@@ -143,7 +143,7 @@ TEST(cli_help_says_each_sub_command_takes_its_own_options)
  * the list's query once the database was open, and get, add, kpi … ignored it. */
 TEST_T(cli_record_lists_take_the_api_list_parameters_only, 120)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600], missing[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
     th_server sv;
     memset(&sv, 0, sizeof sv);
@@ -246,7 +246,7 @@ TEST_T(cli_record_lists_take_the_api_list_parameters_only, 120)
 
 TEST(cli_record_help_names_each_list_s_options)
 {
-    static char out[65536];
+    char out[65536] = {0};
     CHECK_INT(RUN(out, "agri", "--help"), 0);
     CHECK(strstr(out, "Each sub-command takes the options its form above names, and --db"));
     CHECK(strstr(out, "  labs        --kind, --organisation-id, --township-id\n"));
@@ -261,7 +261,7 @@ TEST(cli_record_help_names_each_list_s_options)
  * `pingji facility --help` names. */
 TEST(cli_facility_unknown_sub_command_names_import_and_export)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -281,7 +281,7 @@ TEST(cli_facility_unknown_sub_command_names_import_and_export)
  * --cursor (exit 2), so past the first 500 rows nothing could be read. */
 TEST_T(cli_paged_lists_take_the_cursor, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     th_server sv;
     setenv("PINGJI_DEMO_ELDERS", "600", 1); /* pairs and a vulnerable list to page through */
@@ -329,7 +329,7 @@ TEST_T(cli_paged_lists_take_the_cursor, 120)
  * empty list with exit 0. 64 characters (Chinese ones count as one each) are still a filter. */
 TEST_T(cli_text_filters_longer_than_the_api_takes_exit_2, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], long_q[80], ok_q[64 * 3 + 1];
     th_server sv;
     demo_db(db, sizeof db, &sv);

@@ -26,7 +26,7 @@ static long long q_int(const char *db, const char *sql)
 /* init --demo with n elders (the runner loads none), as the runner had it after */
 static void demo_with_elders(const char *db, const char *n)
 {
-    static char out[65536];
+    char out[65536] = {0};
     const char *was = getenv("PINGJI_DEMO_ELDERS");
     char keep[32];
     snprintf(keep, sizeof keep, "%s", was ? was : "");
@@ -46,7 +46,7 @@ static const char *num(char buf[24], long long v)
 
 TEST_T(cli_eldercare_alerts_credits_and_pair_end, 180)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], id[24], id2[24], j[200];
     tmp_path(db, sizeof db, "pj.db");
     demo_with_elders(db, "400"); /* elders with alerts, pairs and credits */
@@ -106,7 +106,7 @@ TEST_T(cli_eldercare_alerts_credits_and_pair_end, 180)
 
 TEST_T(cli_updates_and_actions_take_the_current_version, 180)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], id[24], j[200];
     tmp_path(db, sizeof db, "pj.db");
     demo_with_elders(db, "100");
@@ -205,7 +205,7 @@ TEST_T(cli_updates_and_actions_take_the_current_version, 180)
 
 TEST(cli_appeal_filters_are_refused_by_name)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     tmp_path(db, sizeof db, "pj.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -221,7 +221,7 @@ TEST(cli_appeal_filters_are_refused_by_name)
 
 TEST(cli_backup_restore_and_calendar_messages_say_why)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], link[600], dir[600], none[600], b1[600];
     tmp_path(db, sizeof db, "pj.db");
     tmp_path(link, sizeof link, "link.db");
@@ -249,7 +249,7 @@ TEST(cli_backup_restore_and_calendar_messages_say_why)
 
 TEST(cli_usage_errors_exit_2_and_flags_take_no_value)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], csv[600];
     tmp_path(db, sizeof db, "pj.db");
     tmp_path(csv, sizeof csv, "mod2.csv");
@@ -278,7 +278,7 @@ TEST(cli_usage_errors_exit_2_and_flags_take_no_value)
  * id did take the id for the file's name ("manual export needs ID") */
 TEST(cli_manual_export_csv_flag_before_the_id)
 {
-    static char out[1 << 18], again[1 << 18];
+    char out[1 << 18] = {0}, again[1 << 18] = {0};
     char db[600], csv[600], id[24];
     tmp_path(db, sizeof db, "pj.db");
     tmp_path(csv, sizeof csv, "manual.csv");
@@ -309,7 +309,7 @@ TEST(cli_manual_export_csv_flag_before_the_id)
  * dates. */
 TEST(cli_reception_move_notices_the_firm_signed_up)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600], id[24], body[128];
     tmp_path(db, sizeof db, "notice.db");
     CHECK_INT(RUN(out, "init", "--db", db), 0);

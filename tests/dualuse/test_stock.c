@@ -289,7 +289,7 @@ TEST(dualuse_stock_cli_delete)
     CHECK_INT(patch(&s, tok, a, "{\"version\":1,\"quantity\":3}", &o), 200);
     json_decref(o);
     th_stop(&s);
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     snprintf(id, sizeof id, "%lld", a);
     CHECK_INT(RUN(out, "stock", "delete", id, "--version", "1", "--db", s.db), 1);
     CHECK(strstr(out, "version_conflict") != NULL);

@@ -655,7 +655,7 @@ TEST_T(cli_ecommerce_session_update_and_delete, 60)
     th_server s;
     th_start(&s, 1);
     char off[80], body[512], id[24];
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     th_login(&s, "officer", s.demo_pw, off);
     long long sid =
         NEW(&s, off, "/api/v1/ecommerce/streamers",

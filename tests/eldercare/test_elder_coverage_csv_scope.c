@@ -75,7 +75,7 @@ TEST_T(elder_coverage_csv_says_what_rows_and_total_cover, 180)
     el_demo(&s, 3000);
     char g[80], off[80], town[80], path[300], total[160], jt[160];
     char *csv = malloc(1 << 20);
-    static char names[2000][160];
+    char names[2000][160] = {0};
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town);

@@ -183,7 +183,7 @@ TEST_T(serve_first_start_prints_the_login_at_once, 120)
     s.port = free_port();
     pid_t pid = spawn_server(s.db, s.port, "--demo-if-new");
     /* the log holds a line per migration applied before the password: room for them all */
-    static char text[1 << 16];
+    char text[1 << 16] = {0};
     const char *k = NULL;
     for (int i = 0; i < 3000 && !k; i++) {
         read_log(text, sizeof text);

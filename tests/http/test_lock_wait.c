@@ -71,11 +71,12 @@ static int status_of(const char *resp)
  * (the next answers on fd) is kept for the next call on fd. Returns the status, -1 when the
  * connection closed or a read timed out first. */
 #define FDS 256
-static char pending[FDS][1 << 15];
+static char (*pending)[1 << 15]; /* FDS of them, th_scratch */
 static size_t npending[FDS];
 static int read_one(int fd, char *out, size_t size)
 {
     if (fd < 0 || fd >= FDS) t_fail(__FILE__, __LINE__, "descriptor %d", fd);
+    if (!pending) pending = th_scratch(FDS * sizeof *pending);
     char *in = pending[fd];
     size_t *n = &npending[fd];
     for (;;) {

@@ -94,7 +94,7 @@ TEST_T(range_start_after_end_is_refused, 120)
 /* The command line passes the same ranges to the same lists: the message, and exit 1. */
 TEST(range_start_after_end_is_refused_on_the_command_line)
 {
-    static char out[65536];
+    char out[65536] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);

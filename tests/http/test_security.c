@@ -34,7 +34,7 @@ static void start_logged(th_server *s, char log[700])
 /* The server's log file as text (the first 64 KiB); fails the test when it cannot be read. */
 static const char *log_text(const char *path)
 {
-    static char text[1 << 16];
+    static char text[1 << 16]; /* the answer, until the next call */
     FILE *f = fopen(path, "r");
     if (!f) t_fail(__FILE__, __LINE__, "cannot read %s", path);
     size_t n = fread(text, 1, sizeof text - 1, f);
@@ -115,7 +115,7 @@ TEST_T(http_sec_no_body_held_without_login, 90)
     /* 34 of them sending 7 MiB each (more than the 256 MiB all bodies may take together) */
     enum { N = 34 };
     int fds[N];
-    static char chunk[65536];
+    char chunk[65536] = {0};
     memset(chunk, 'a', sizeof chunk);
     for (int i = 0; i < N; i++) {
         fds[i] = th_dial(s.port, NULL, 100);
@@ -503,7 +503,7 @@ TEST(http_sec_access_log_failed_login_names_nobody)
  * returns the bytes of body sent. */
 static size_t send_partial(int fd, const char *head, size_t body_len)
 {
-    static char chunk[65536];
+    char chunk[65536] = {0};
     memset(chunk, 'a', sizeof chunk);
     size_t hl = strlen(head);
     if (send(fd, head, hl, MSG_NOSIGNAL) != (ssize_t)hl) return 0;

@@ -18,7 +18,7 @@
 
 static int parse(const char *text, pj_head *h, pj_err *e)
 {
-    static char buf[1 << 16];
+    static char buf[1 << 16]; /* the head parsed points into it */
     size_t n = strlen(text);
     memcpy(buf, text, n);
     pj_err_clear(e);
@@ -204,7 +204,7 @@ TEST(wire_head_ready_scans_on)
         "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
         "\n\nGET / HTTP/1.1\nHost: x\r\n\r\n",
     };
-    static char buf[1 << 16];
+    char buf[1 << 16] = {0};
     for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++) {
         size_t n = strlen(heads[k]), from = 0;
         memcpy(buf, heads[k], n);

@@ -56,7 +56,7 @@ TEST_T(carbon_factor_list_pages_with_limit_and_cursor, 60)
  * id is a usage error. */
 static void cli_pages_from_cursor(const char *sub)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj-%s.db", t_tmpdir(), sub);
     CHECK_INT(RUN(out, "init", "--db", db), 0);

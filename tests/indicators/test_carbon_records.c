@@ -323,7 +323,7 @@ TEST_T(carbon_intensity_years_lists_only_years_with_data, 60)
 /* The command line corrects and removes a record as the API does. */
 TEST_T(cli_carbon_energy_update_and_delete, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -422,7 +422,7 @@ TEST_T(carbon_emissions_of_a_period_count_the_periods_inside_it, 60)
  * of the command line does; a stale version is refused; an id that is no value says so. */
 TEST_T(cli_indicator_revise_current_version, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -777,7 +777,7 @@ TEST_T(indicator_target_checked_and_corrected, 60)
 /* The command line lists, sets and corrects targets, and corrects and removes a factor. */
 TEST_T(cli_indicator_targets_and_carbon_factors, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -983,7 +983,7 @@ TEST_T(indicator_target_is_removed, 60)
 /* The command line removes a value and a target as the API does. */
 TEST_T(cli_indicator_delete_and_target_delete, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600], id[24];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);

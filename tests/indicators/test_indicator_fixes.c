@@ -349,7 +349,7 @@ TEST_T(indicator_null_value_and_out_of_range_said_as_such, 60)
 
 TEST_T(cli_indicator_values_by_period_kind, 60)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);

@@ -233,7 +233,7 @@ TEST_T(indicator_xlsx_round_trip_bad_row_and_corrupt_files, 120)
     CHECK(strstr(err_msg(o), "document type declaration is not allowed") != NULL);
     json_decref(o);
     free(z);
-    static char zeros[1 << 20];
+    char zeros[1 << 20] = {0};
     memset(zeros, ' ', sizeof zeros);
     z = zip_one("xl/worksheets/sheet1.xml", zeros, sizeof zeros, 100, &zn);
     CHECK(zn < 1000000); /* 100 MiB packed small */

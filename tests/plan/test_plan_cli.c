@@ -13,7 +13,7 @@
 
 TEST_T(cli_plan_make_list_show_compare_adopt, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600], res[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
@@ -84,7 +84,7 @@ static int cols(const char *s, size_t n)
  * its columns with Chinese names, a name too long cut with "…". */
 TEST_T(cli_plan_says_deadline_shortfall_supplies_and_aligns_names, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600], sql[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
@@ -153,7 +153,7 @@ static long long db_int(const char *db, const char *sql)
  * usage error (2), a refusal of the planner 1, neither writes anything. */
 TEST_T(cli_plan_ship_records_a_shipment, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600], res[600], id[24], store[24], site[24], qty[24], more[24], sql[300];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
@@ -286,7 +286,7 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
  * them. */
 TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -333,7 +333,7 @@ TEST_T(cli_plan_unknown_gap_is_not_zero, 60)
  * shortfall 0, cost 0.0), as if solved with no one in need. */
 TEST_T(cli_plan_show_failed_and_solving, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -367,7 +367,7 @@ TEST_T(cli_plan_show_failed_and_solving, 60)
  * writes it. */
 TEST_T(cli_plan_show_says_why_villages_are_short, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -409,7 +409,7 @@ TEST_T(cli_plan_show_says_why_villages_are_short, 60)
  * out of reach: plan show names the team types the left-out sites need. */
 TEST_T(cli_plan_show_short_of_teams, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
@@ -445,7 +445,7 @@ TEST_T(cli_plan_show_short_of_teams, 60)
  * as the API refuses it (supplies, invalid; exit 1, no plan saved); without supplies it is made. */
 TEST_T(cli_plan_store_takes_no_supplies, 60)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
@@ -509,7 +509,7 @@ TEST_T(cli_plan_store_takes_no_supplies, 60)
  * force, and the shortfall and a line of its own count the sites and people no longer placed. */
 TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
 {
-    static char out[1 << 20];
+    char out[1 << 20] = {0};
     char db[600], scn[600], res[600], id[24], conv[24], sql[300];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
@@ -576,7 +576,7 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
  * plan stored as a solve writes it now. */
 TEST_T(cli_plan_two_stage_gap_per_stage, 60)
 {
-    static char out[1 << 16];
+    char out[1 << 16] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     CHECK_INT(RUN(out, "init", "--db", db), 0);
