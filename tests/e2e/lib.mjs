@@ -45,17 +45,17 @@ export async function launch() {
 }
 
 /**
- * A fresh context (own cookies) and page; extra: more context options (e.g. {hasTouch: true}).
- * Console errors and page errors — CSP violations among them — are collected in
- * page.problems; tests assert it stays empty.
- */
-/**
  * A test's time limit: ms for a run of its own, times the runs going at once (PJ_E2E_RUNS, set by
  * scripts/web.sh e2e) — two runs on two cores take each test up to twice as long. A limit is
  * there to stop a test that hangs, not to time one: how fast a page is, bench/ measures.
  */
 export const budget = (ms) => ms * Math.max(1, Math.trunc(Number(process.env.PJ_E2E_RUNS)) || 1);
 
+/**
+ * A fresh context (own cookies) and page; extra: more context options (e.g. {hasTouch: true}).
+ * Console errors and page errors — CSP violations among them — are collected in
+ * page.problems; tests assert it stays empty.
+ */
 export async function openPage(browser, viewport = DESKTOP, extra = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Europe/London', baseURL: BASE, ...extra });
   const page = await context.newPage();

@@ -26,6 +26,13 @@ async function sessionsOf(page, streamerId) {
   }
 }
 
+/** a demo streamer with more live sessions than the 10 pages of one the console reads below */
+async function streamerOfMoreThan10(page) {
+  const st = (await apiGet(page, '/ecommerce/streamers?limit=20')).items.find((x) => x.sessions > 10);
+  assert.ok(st, 'a demo streamer with more than 10 sessions');
+  return st;
+}
+
 /** the console's session reads in pages of one: 10 pages read, fewer than the streamer's */
 const pagesOfOne = (page) =>
   page.route(/\/api\/v1\/ecommerce\/sessions\?/, (route) => {
@@ -37,8 +44,7 @@ const pagesOfOne = (page) =>
 test('streamer dialog: a streamer with more sessions than the pages read says the list is not complete; a complete one says nothing', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
   await login(page, 'officer', DEMO_PW);
-  const st = (await apiGet(page, '/ecommerce/streamers?limit=20')).items.find((x) => x.sessions > 10);
-  assert.ok(st, 'a demo streamer with more than 10 sessions');
+  const st = await streamerOfMoreThan10(page);
   const total = await sessionsOf(page, st.id);
   await page.goto('/development/ecommerce');
   const open = async () => {
@@ -67,8 +73,7 @@ test('practice dialog: the session picker of a streamer with more sessions than 
   await login(page, 'officer', DEMO_PW);
   // a running cohort of its own (the demo's terms leave weeks without one, winter among them)
   // with a demo streamer of more than 10 sessions enrolled
-  const st = (await apiGet(page, '/ecommerce/streamers?limit=20')).items.find((x) => x.sessions > 10);
-  assert.ok(st, 'a demo streamer with more than 10 sessions');
+  const st = await streamerOfMoreThan10(page);
   const course = (await apiGet(page, '/academy/courses?limit=1')).items[0];
   const base = (await apiGet(page, '/ecommerce/bases?limit=1')).items[0];
   const post = (await apiGet(page, '/academy/posts?limit=100')).items.find((x) => x.filled < x.openings);
