@@ -640,6 +640,22 @@ static void opt_time(pj_jw *w, const char *k, pj_stmt *s, int col)
         pj_render_time(w, k, pj_col_int(s, col));
 }
 
+/* The round (1 + the reopenings before it) the appeal's `reply` was given in, null while it has
+ * none: a reopened appeal keeps its earlier round's reply until the new round is replied to, and
+ * the department handling the new round is not to read it as its own. Event ids order a reply
+ * and a reopening within one second; an appeal without a reply event (the demo's, in their only
+ * round) has its reply in round 1. */
+#define REPLY_ROUND                                                                                \
+    "CASE WHEN COALESCE(a.reply, '') = '' THEN NULL ELSE 1 + (SELECT COUNT(*) FROM"                \
+    " ent_appeal_events r WHERE r.appeal_id = a.id AND r.to_state = 'reopened' AND r.id <"         \
+    " COALESCE((SELECT MAX(e.id) FROM ent_appeal_events e WHERE e.appeal_id = a.id AND"            \
+    " e.action = 'reply'), 0)) END"
+
+/* the deadlines of an appeal not closed are provisional while its year's holidays are not in */
+#define PROVISIONAL                                                                                \
+    "a.state != 'closed' AND (" ENT_NO_CALENDAR_YEAR("a.received_at") " OR " ENT_NO_CALENDAR_YEAR( \
+        "a.complete_due - 1") ")"
+
 static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *err)
 {
     pj_stmt *s = pj_row_by_id(
@@ -651,17 +667,8 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
         " a.resolved, a.rating, a.returns, a.reopens, a.escalated, a.visit_due, a.visited_at,"
         " a.visit_note, a.source, a.created_by, a.version, a.reopened_at,"
         " " PJ_SQL_BY_NAME_OF "a.created_by" PJ_SQL_BY_NAME_END ","
-        " a.state != 'closed' AND (" ENT_NO_CALENDAR_YEAR(
-            "a.received_at") " OR " ENT_NO_CALENDAR_YEAR("a.complete_due - 1") ") FROM ent_appeals "
-                                                                               "a"
-                                                                               " JOIN "
-                                                                               "organisations o ON "
-                                                                               "o.id = a.org_id"
-                                                                               " LEFT JOIN "
-                                                                               "organisations d ON "
-                                                                               "d.id = "
-                                                                               "a.department_id "
-                                                                               "WHERE a.id = ?",
+        " " PROVISIONAL ", " REPLY_ROUND " FROM ent_appeals a JOIN organisations o ON o.id ="
+        " a.org_id LEFT JOIN organisations d ON d.id = a.department_id WHERE a.id = ?",
         id, "appeal", err);
     if (!s) return -1;
     int rc;
@@ -716,6 +723,7 @@ static int appeal_render_x(pj_ctx *c, int64_t id, pj_jw *w, int events, pj_err *
     pj_jw_kint(w, "version", pj_col_int(s, 34));
     opt_time(w, "reopened_at", s, 35);
     pj_jw_kbool(w, "deadline_provisional", (int)pj_col_int(s, 37));
+    pj_render_ref(w, "reply_round", s, 38);
     pj_stmt_done(s);
     if (events) {
         /* every rating given, one per reply: `rating` above is the current round's only */

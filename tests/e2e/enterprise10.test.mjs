@@ -1,7 +1,8 @@
 // The enterprise-service pages, tenth round. A reopened appeal sent on to a second department
 // reads no rating while that department works it (it read 评价：不满意, the first round's, as if
 // the second department had earned it): 评价 — with 本轮尚未评价，往轮评价见下表, the first round's
-// not_satisfied in 历次评价 only, and the list shows none.
+// not_satisfied in 历次评价 only, and the list shows none. Nor is the first department's reply
+// read as the second's: 本轮尚未答复 · 第 1 轮的答复： before it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
@@ -52,6 +53,9 @@ describe('enterprise services (10)', { timeout: budget(240000) }, () => {
     assert.equal(await off.page.getByTestId('appeal-rating').innerText(), '—');
     await off.page.getByTestId('appeal-round-unrated').getByText('本轮尚未评价，往轮评价见下表').waitFor();
     assert.doesNotMatch(await off.page.getByTestId('appeal-details').innerText(), /不满意/);
+    // nor replied to: the reply shown is said to be the first round's, not the second department's
+    assert.equal(await off.page.getByTestId('appeal-reply-earlier').innerText(), '本轮尚未答复 · 第 1 轮的答复：');
+    assert.equal(await off.page.getByTestId('appeal-reply').innerText(), '已答复');
     const ratings = await off.page.getByTestId('appeal-ratings').innerText();
     assert.match(ratings, /第 1 轮/);
     assert.match(ratings, /不满意/);
@@ -71,6 +75,7 @@ describe('enterprise services (10)', { timeout: budget(240000) }, () => {
     await off.page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
     await off.page.goto(`/enterprise/appeals/${a.id}`);
     await off.page.getByTestId('appeal-round-unrated').getByText('This round is not rated yet').waitFor();
+    assert.match(await off.page.getByTestId('appeal-reply-earlier').innerText(), /^Not replied to in this round yet · round 1’s reply:/);
     await off.page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     await off.context.close();
     await jd.context.close();

@@ -1,7 +1,9 @@
 /* A not_satisfied rating reopens the appeal and starts a new round: the appeal's `rating` is that
  * round's, null until its reply is rated. It kept the earlier round's not_satisfied while the
  * new round was worked, also once returned and sent to another department, whose page then
- * read 评价：不满意 before it had replied. The earlier ratings stay in `ratings` and the events. */
+ * read 评价：不满意 before it had replied. The earlier ratings stay in `ratings` and the events.
+ * Its reply stays the earlier round's until the new round is replied to: `reply_round` says so
+ * (the new department's page read the first department's reply as its own). */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +20,19 @@ static void rating_is_null(th_server *s, const char *tok, long long id)
     json_decref(o);
 }
 
+/* the appeal's reply, the round it was given in, and the appeal's reopenings */
+static void reply_of_round(th_server *s, const char *tok, long long id, const char *reply,
+                           long long round, long long reopens)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    json_t *o = CALL(s, "GET", tok, path, NULL, 200);
+    CHECK_STR(th_str(o, "reply"), reply);
+    CHECK_INT(th_int(o, "reply_round"), round);
+    CHECK_INT(th_int(o, "reopens"), reopens);
+    json_decref(o);
+}
+
 TEST(enterprise_appeal_reopened_round_not_rated_while_resent)
 {
     th_server s;
@@ -25,10 +40,14 @@ TEST(enterprise_appeal_reopened_round_not_rated_while_resent)
     char off[80], jd[80], path[128], body[96];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jd", s.demo_pw, jd);
+    json_t *o;
     long long id = ap_accepted_appeal(&s, off, jd);
+    snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
+    o = CALL(&s, "GET", off, path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "reply_round"))); /* none before the first reply */
+    json_decref(o);
     long long other = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type ="
                                      " 'government' AND name <> '平谷区商务局'");
-    json_t *o;
     CHECK_INT(
         ap_act(&s, off, id, "reply", "{\"version\":3,\"reply\":\"a\",\"resolved\":true}", NULL),
         200);
@@ -45,6 +64,9 @@ TEST(enterprise_appeal_reopened_round_not_rated_while_resent)
     /* the other department's round: not rated, to the officers and to the firm */
     rating_is_null(&s, off, id);
     rating_is_null(&s, jd, id);
+    /* nor replied to: the reply held is the first round's, and says so */
+    reply_of_round(&s, off, id, "a", 1, 1);
+    reply_of_round(&s, jd, id, "a", 1, 1);
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals?limit=500&department_id=%lld", other);
     o = CALL(&s, "GET", off, path, NULL, 200);
     json_t *items = json_object_get(o, "items");
@@ -63,6 +85,7 @@ TEST(enterprise_appeal_reopened_round_not_rated_while_resent)
     CHECK_INT(ap_act(&s, jd, id, "rate", "{\"version\":10,\"rating\":\"basically\"}", &o), 200);
     CHECK_STR(th_str(o, "rating"), "basically");
     json_decref(o);
+    reply_of_round(&s, jd, id, "b", 2, 1);
     snprintf(path, sizeof path, "/api/v1/enterprise/appeals/%lld", id);
     o = CALL(&s, "GET", jd, path, NULL, 200);
     json_t *rs = json_object_get(o, "ratings");

@@ -77,6 +77,7 @@ export default {
       round: 'Round',
       roundN: 'Round {n}',
       ratedAt: 'Rated at',
+      replyEarlierRound: 'Not replied to in this round yet · round {n}’s reply: ',
       roundNotRated: 'This round is not rated yet; earlier rounds’ ratings are listed below',
       ratedBy: 'Rated by',
       reopenedAt: 'Reopened at',

@@ -76,6 +76,7 @@ export default {
       round: '轮次',
       roundN: '第 {n} 轮',
       ratedAt: '评价时间',
+      replyEarlierRound: '本轮尚未答复 · 第 {n} 轮的答复：',
       roundNotRated: '本轮尚未评价，往轮评价见下表',
       ratedBy: '评价人',
       reopenedAt: '重新办理时间',

@@ -47,6 +47,11 @@ export function escalatedThisRound(a) {
   return ev.some((e, i) => i > since && e.action === 'escalate');
 }
 
+/** The appeal's reply is an earlier round's: reopened since, the new round not replied to yet. */
+export function replyOfEarlierRound(a) {
+  return Boolean(a && a.reply && a.reply_round && a.reply_round <= (a.reopens || 0));
+}
+
 /**
  * The return visit of this round is recorded after the reply (an officer may rate). A reply
  * clears the visit made before it (docs/api-enterprise.md), so a visit on a replied or closed
