@@ -199,9 +199,9 @@ int pj_ent_profile_update(pj_ctx *c, int64_t org, json_t *body, pj_jw *w, pj_err
     pj_stmt_int(s, 11, cleared);
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, org);
+    /* one that changes nothing writes nothing: the same version, no audit row, no matching */
     if (pj_step_done(s, err) || match_policies(c, org, "profile_changed", err)) goto fail;
-    if (pj_render_commit(c, "update", "ent_profile", org, before, profile_render, w, err))
-        goto fail;
+    if (pj_render_update_commit(c, "ent_profile", org, before, profile_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

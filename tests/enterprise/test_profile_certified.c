@@ -110,3 +110,40 @@ TEST(enterprise_firm_cannot_certify_itself)
     }
     th_stop(&s);
 }
+
+/* A PATCH that changes nothing (only the version, or the figures the profile has) writes
+ * nothing: the same version, no audit row, as for every other record (it bumped the version and
+ * wrote an audit row of no change, so a form sent back as it was read made the next one stale). */
+TEST(enterprise_profile_patch_changing_nothing_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char jd[80];
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    const char *audits = "SELECT COUNT(*) FROM audit WHERE entity = 'ent_profile'";
+    json_t *o;
+    CHECK_INT(patch(&s, jd, jd, org, "\"employees\":40", &o), 200);
+    long long v = th_int(o, "version"), n = th_sql_int(&s, audits);
+    CHECK(v >= 1);
+    json_decref(o);
+    /* the figure it has, sent again; the version alone */
+    CHECK_INT(patch(&s, jd, jd, org, "\"employees\":40", &o), 200);
+    CHECK_INT(th_int(o, "version"), v);
+    CHECK_INT(th_int(o, "employees"), 40);
+    json_decref(o);
+    char path[96], body[64];
+    snprintf(path, sizeof path, "/api/v1/enterprise/profiles/%lld", org);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v);
+    CHECK_INT(th_call(&s, "PATCH", path, jd, body, &o), 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, audits), n);
+    /* a change still is one */
+    CHECK_INT(patch(&s, jd, jd, org, "\"employees\":41", &o), 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, audits), n + 1);
+    th_stop(&s);
+}
