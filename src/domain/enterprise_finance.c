@@ -201,11 +201,27 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         if (pj_step_done(s, err)) goto fail;
     }
     char *after = pj_render_to_string(c, id, product_render, err);
-    if (!after ||
-        pj_audit_add(c, create ? "create" : "update", "ent_bank_product", id, before, after, err) ||
-        pj_db_commit(c->db, err))
+    if (!after) goto fail;
+    /* the warnings of the rule as it now stands (the one sent, else the one stored), as a
+     * policy's: an industry or township no firm has */
+    char *warnings = NULL;
+    s = pj_db_prepare(c->db, "SELECT conditions FROM ent_bank_products WHERE id = ?", err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    if (pj_stmt_step(s, err) == 1)
+        warnings = ent_rule_warnings_text(c, pj_arena_strdup(c->arena, pj_col_text(s, 0)), err);
+    pj_stmt_done(s);
+    if (!warnings) goto fail;
+    /* a change that changes nothing (the version alone, the same values again) keeps the
+     * version and writes nothing: no audit row */
+    if (!create && pj_render_same(before, after)) {
+        pj_db_rollback(c->db);
+        after = before;
+    } else if (pj_audit_add(c, create ? "create" : "update", "ent_bank_product", id, before, after,
+                            err) ||
+               pj_db_commit(c->db, err))
         goto fail;
-    pj_jw_raw(w, after);
+    pj_jw_raw(w, pj_render_with(c, after, pj_arena_printf(c->arena, "\"warnings\":%s", warnings)));
     return 0;
 fail:
     pj_db_rollback(c->db);

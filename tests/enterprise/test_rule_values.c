@@ -3,7 +3,8 @@
  * eligible_count 0, rules/check ok). Such a value is 422 rule_syntax on conditions naming its
  * column and the values allowed, at rules/check and when a policy or a financing product is
  * saved, nothing written. An `industry` or `township` no firm or township has is allowed (a
- * policy may come before its firms) but warned of: rules/check and the policy's answer list it. */
+ * policy may come before its firms) but warned of: rules/check and the policy's answer list it,
+ * and a financing product's answer (it had none: the bank saw no hint its rule matched nobody). */
 #include <stdio.h>
 #include <string.h>
 
@@ -128,6 +129,64 @@ TEST(enterprise_rule_values_outside_the_fixed_lists_refused)
     CHECK_INT(th_int(json_object_get(o, "policy"), "eligible_count"), 0);
     warned(json_object_get(o, "warnings"), 1, "industry", "Logistics");
     json_decref(o);
+    /* and so is a financing product: its answer (the product) holds the warnings too */
+    snprintf(body, sizeof body,
+             "{\"bank_id\":%lld,\"name\":\"物流贷\",\"min_wan\":1,\"max_wan\":100,"
+             "\"rate_pct\":3.5,\"term_months\":12,\"conditions\":\"industry =="
+             " \\\"Logistics\\\"\"}",
+             bank);
+    o = CALL(&s, "POST", off, "/api/v1/enterprise/bank-products", body, 201);
+    CHECK_STR(th_str(o, "name"), "物流贷");
+    warned(json_object_get(o, "warnings"), 1, "industry", "Logistics");
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "warnings"), 0), "column"), 13);
+    product = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", product);
+    /* a change of its rate leaves the rule and its warning; a rule of known values has none */
+    o = CALL(&s, "PATCH", off, path, "{\"version\":1,\"rate_pct\":3.2}", 200);
+    warned(json_object_get(o, "warnings"), 1, "industry", "Logistics");
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path,
+             "{\"version\":2,\"conditions\":\"industry == \\\"logistics\\\"\"}", 200);
+    warned(json_object_get(o, "warnings"), 0, NULL, NULL);
+    CHECK_INT(th_int(o, "version"), 3);
+    json_decref(o);
+    th_stop(&s);
+}
+
+/* A product's PATCH that changes nothing (the version alone, the values it has) writes nothing:
+ * the same version, no audit row, as every other record's (it made the next edit stale). */
+TEST(enterprise_bank_product_patch_changing_nothing_writes_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char off[80], path[96], body[160];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long product = th_sql_int(&s, "SELECT MIN(id) FROM ent_bank_products");
+    long long v = th_sql_int(&s, "SELECT version FROM ent_bank_products WHERE id = (SELECT"
+                                 " MIN(id) FROM ent_bank_products)");
+    const char *audits = "SELECT COUNT(*) FROM audit WHERE entity = 'ent_bank_product'";
+    long long n = th_sql_int(&s, audits);
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", product);
+    json_t *o = CALL(&s, "GET", off, path, NULL, 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"rate_pct\":%.17g,\"name\":\"%s\"}", v,
+             json_number_value(json_object_get(o, "rate_pct")), th_str(o, "name"));
+    json_decref(o);
+    o = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"version\":%lld}", v);
+    o = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(o, "version"), v);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, audits), n);
+    /* a change is one */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"term_months\":7}", v);
+    o = CALL(&s, "PATCH", off, path, body, 200);
+    CHECK_INT(th_int(o, "version"), v + 1);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, audits), n + 1);
     th_stop(&s);
 }
 
