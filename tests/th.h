@@ -58,8 +58,9 @@ void th_stop(th_server *s);
 /* The test's clock (pj_now, pj_now_ms: of the test and of every server it starts from then on)
  * set to `day` (YYYY-MM-DD) at hh:mm Beijing time and going on from there, for a test of what
  * depends on the date; fails the test on a bad date. A server already running keeps the clock
- * it started with, as does the pingji program th_run runs, and SQLite's own 'now' in SQL (the
- * server's PJ_REC_TODAY_SQL, a test's th_sql_int) is the real one. th_clock_real puts the real
+ * it started with, as does the pingji program th_run runs. The server's SQL reads today through
+ * pj_today() (PJ_REC_TODAY_SQL), which follows this clock; SQLite's own 'now' (date('now') in a
+ * test's th_sql_int) stays the real one. th_clock_real puts the real
  * clock back; each test runs in a process of its own, so a test that sets the clock changes no
  * other test's. The server's own program cannot move its clock (src/core/util.c). */
 void th_clock_at(const char *day, int hh, int mm);

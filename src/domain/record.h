@@ -153,9 +153,9 @@ int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int r
 int pj_rec_date_ok(const char *s);
 /* Today in the district (Beijing) as "YYYY-MM-DD". */
 void pj_rec_today(char out[11]);
-/* The same date as an SQL expression, for a kind's extras (which take no parameters): Beijing
- * keeps UTC+8 all year (PJ_LOCAL_OFFSET_S). */
-#define PJ_REC_TODAY_SQL "date('now', '+8 hours')"
+/* The same date as an SQL expression, for a kind's extras (which take no parameters): the
+ * database's pj_today() (db_sqlite.c), read from the same clock as pj_rec_today. */
+#define PJ_REC_TODAY_SQL "pj_today()"
 
 /* Field descriptions, for the kinds' tables. */
 #define PJ_F_TEXT(n, fl, lo, hi)                                                                   \

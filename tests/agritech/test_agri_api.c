@@ -819,3 +819,39 @@ TEST_T(agri_kpi_scoped_figures_are_the_organisations_rows, 90)
     json_decref(e);
     th_stop(&s);
 }
+
+/* A milestone's `overdue` (SQL: due before the district's today) reads the server's clock, as
+ * its `done` date does: it read SQLite's date('now'), the system clock, which a server on a
+ * shifted clock (a test's th_clock_at) did not share — a milestone due yesterday by the
+ * server's date was not overdue. */
+TEST_T(agri_milestone_overdue_on_the_servers_clock, 60)
+{
+    th_clock_at("2031-03-10", 10, 0);
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/agri/projects", "{\"name\":\"时钟项目\"}", 201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    static const struct {
+        const char *due;
+        int overdue;
+    } cases[] = {{"2031-03-09", 1}, {"2031-03-10", 0}, {"2031-03-11", 0}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"project_id\":%lld,\"name\":\"节点%d\",\"due\":\"%s\"}", pid,
+                 i, cases[i].due);
+        json_t *m = CALL(&s, "POST", tok, "/api/v1/agri/milestones", body, 201);
+        if (json_is_true(obj(m, "overdue")) != cases[i].overdue)
+            t_fail(__FILE__, __LINE__, "due %s on 2031-03-10: overdue %d, expected %d",
+                   cases[i].due, !cases[i].overdue, cases[i].overdue);
+        json_decref(m);
+    }
+    /* the project's count of overdue milestones reads the same day */
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", pid);
+    p = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT(th_int(p, "milestones_overdue"), 1);
+    json_decref(p);
+    th_stop(&s);
+}
