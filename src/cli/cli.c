@@ -21,6 +21,7 @@
 #include "domain/ecommerce.h"
 #include "domain/enterprise.h"
 #include "domain/indicator.h"
+#include "domain/input.h"
 #include "domain/logistics.h"
 #include "domain/registry.h"
 #include "http/server.h"
@@ -642,6 +643,7 @@ json_t *cli_json_text(const char *what, const char *text, size_t len)
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) text += 3, len -= 3;
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    pj_in_whole_numbers(v);
     if (!v && je.line > 0)
         fprintf(stderr, "pingji: %s: %s (line %d)\n", what, je.text, je.line);
     else if (!v)

@@ -206,6 +206,41 @@ int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_
     return in_text(o, key, required, min_chars, max_chars, 1, out, err);
 }
 
+/* the integer a real of no fraction is, NULL for another value (9e15: beyond, a double's
+ * whole numbers are not all exact, and pj_in_int refuses it) */
+static json_t *whole(json_t *x)
+{
+    if (!json_is_real(x)) return NULL;
+    double d = json_real_value(x);
+    return d == floor(d) && fabs(d) < 9e15 ? json_integer((json_int_t)d) : NULL;
+}
+
+void pj_in_whole_numbers(json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x, *n;
+        /* setting an existing key replaces its value in place: the iteration goes on */
+        json_object_foreach(v, k, x)
+        {
+            if ((n = whole(x)))
+                json_object_set_new(v, k, n);
+            else
+                pj_in_whole_numbers(x);
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x, *n;
+        json_array_foreach(v, i, x)
+        {
+            if ((n = whole(x)))
+                json_array_set_new(v, i, n);
+            else
+                pj_in_whole_numbers(x);
+        }
+    }
+}
+
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
               pj_err *err)
 {

@@ -12,6 +12,13 @@
 
 struct pj_arena;
 
+/* A whole number written with a fraction or exponent (2024.0, 1e2) made the integer it is,
+ * everywhere in v (objects and arrays), in place: read so by pj_in_int, such a number was taken
+ * by the code after it (json_integer_value, json_is_integer) as 0 or as no number — a record's
+ * year stored as 0, a scope check passed over. Every request body and --json of the command line
+ * goes through it once it is parsed; a number with a fraction (2.5) stays a real. */
+void pj_in_whole_numbers(json_t *v);
+
 int pj_in_str(json_t *o, const char *key, int required, size_t min_chars, size_t max_chars,
               const char **out, pj_err *err);
 /* pj_in_str refuses the characters a text must not hold, whatever its field: the C0 controls

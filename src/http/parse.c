@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "domain/input.h"
 
 #include "core/banned.h"
 
@@ -138,6 +139,7 @@ int pj_json_decode(const char *buf, size_t len, json_t **out, pj_err *err)
         json_decref(v);
         return -1;
     }
+    pj_in_whole_numbers(v);
     *out = v;
     return 0;
 }

@@ -855,3 +855,41 @@ TEST_T(agri_milestone_overdue_on_the_servers_clock, 60)
     json_decref(p);
     th_stop(&s);
 }
+
+/* A whole number written with a fraction (2024.0, 2.025e3) is that number: the records took it
+ * in their checks (pj_in_int) and then stored 0 (a result's year 0, outside its 1950–2100), a
+ * version 1.0 was a conflict with version 0, and a lab_id 5.0 passed the township officer's
+ * scope check unread (it looked for an integer). */
+TEST_T(agri_whole_numbers_with_fractions_are_those_numbers, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char off[80], town[80], path[96], body[256];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *r = CALL(&s, "POST", off, "/api/v1/agri/results",
+                     "{\"title\":\"新品种\",\"kind\":\"variety\",\"year\":2024.0}", 201);
+    CHECK_INT(th_int(r, "year"), 2024);
+    snprintf(path, sizeof path, "/api/v1/agri/results/%lld", th_int(r, "id"));
+    json_decref(r);
+    CHECK_INT(th_sql_int(&s, "SELECT year FROM ag_results WHERE title = '新品种'"), 2024);
+    r = CALL(&s, "PATCH", off, path, "{\"version\":1.0,\"year\":2.025e3}", 200);
+    CHECK_INT(th_int(r, "year"), 2025);
+    CHECK_INT(th_int(r, "version"), 2);
+    json_decref(r);
+    /* another township's lab, as an integer and as a whole number with a fraction: refused
+     * alike at lab_id */
+    long long lab = th_sql_int(&s, "SELECT MIN(id) FROM ag_labs WHERE township_id IS NOT NULL AND"
+                                   " township_id <> (SELECT township_id FROM users WHERE"
+                                   " username = 'jinhaihu')");
+    CHECK(lab > 0);
+    snprintf(body, sizeof body, "{\"name\":\"跨乡镇项目\",\"lab_id\":%lld}", lab);
+    REFUSED(&s, "POST", town, "/api/v1/agri/projects", body, 403, "forbidden");
+    snprintf(body, sizeof body, "{\"name\":\"跨乡镇项目\",\"lab_id\":%lld.0}", lab);
+    REFUSED(&s, "POST", town, "/api/v1/agri/projects", body, 403, "forbidden");
+    /* a fraction is still no whole number */
+    REFUSED(&s, "POST", off, "/api/v1/agri/results",
+            "{\"title\":\"半年\",\"kind\":\"variety\",\"year\":2024.5}", 422, "wrong_type");
+    th_stop(&s);
+}

@@ -63,6 +63,11 @@ TEST(cli_init_user_region_facility_backup_restore)
         RUN(out, "facility", "update", "1", "--json", "{\"peacetime_capacity\":-1}", "--db", db),
         1);
     CHECK(strstr(out, "peacetime_capacity"));
+    /* a whole number written with a fraction is that number (it was stored as 0) */
+    CHECK_INT(RUN(out, "agri", "results", "add", "--json",
+                  "{\"title\":\"命令行品种\",\"kind\":\"variety\",\"year\":2024.0}", "--db", db),
+              0);
+    CHECK(strstr(out, "\"year\": 2024"));
     CHECK_INT(RUN(out, "audit", "--entity", "facility", "--db", db), 0);
     CHECK(strstr(out, "\"username\": \"cli\""));
     /* backup, damage, restore */
