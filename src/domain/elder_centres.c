@@ -298,6 +298,9 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         return pj_fail(err, 422, "missing_field", pj_in_is_null(body, "lat") ? "lon" : "lat",
                        "give both lat and lon, or neither");
     if (pj_in_is_null(body, "lat")) had_ll = 0;
+    /* a lon alone for a centre without a point was dropped, answered 200: refused, as on create */
+    if (!has_ll && !had_ll && json_object_get(body, "lon") && !pj_in_is_null(body, "lon"))
+        return pj_fail(err, 422, "missing_field", "lat", "give both lat and lon, or neither");
     if (occ > cap)
         return pj_fail(err, 422, "out_of_range", "occupancy", "occupancy exceeds capacity");
     if (pj_db_begin(c->db, err)) return -1;
@@ -326,7 +329,8 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 9, pj_now());
     pj_stmt_int(s, 10, id);
     if (pj_step_done(s, err)) goto fail;
-    if (pj_render_commit(c, "update", "elder_centre", id, before, centre_render, w, err)) goto fail;
+    /* one that changes nothing writes nothing: the same version, no audit row */
+    if (pj_render_update_commit(c, "elder_centre", id, before, centre_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -154,7 +154,7 @@ TEST_T(elder_centres_unique_per_region_deletable_and_filtered, 120)
 
 /* Regression: a centre created with lon but no lat was taken (201) with lon dropped and no
  * point; lat without lon was refused. Either alone is 422 missing_field on the other, nothing
- * written; both together make the point. */
+ * written; both together make the point. So on a change of a centre without a point. */
 TEST_T(elder_centre_point_needs_lat_and_lon, 120)
 {
     th_server s;
@@ -185,6 +185,28 @@ TEST_T(elder_centre_point_needs_lat_and_lon, 120)
     o = EL(&s, off, "POST", "/api/v1/elder-centres", body, 201);
     CHECK(json_number_value(json_object_get(o, "lat")) > 40.09 &&
           json_number_value(json_object_get(o, "lon")) > 117.09);
+    json_decref(o);
+    /* a change likewise: a centre without a point given lon alone was answered 200 with the
+     * lon dropped (and a new version); now 422 at lat, nothing written */
+    snprintf(body, sizeof body, "{\"kind\":\"village\",\"name\":\"无点\",\"region_id\":%lld}",
+             th_sql_int(&s, "SELECT MAX(id) FROM regions WHERE type = 'village'"));
+    o = EL(&s, off, "POST", "/api/v1/elder-centres", body, 201);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/elder-centres/%lld", th_int(o, "id"));
+    json_decref(o);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = EL(&s, off, "PATCH", path, "{\"version\":1,\"lon\":117.2}", 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "lat");
+    json_decref(o);
+    /* and one that changes nothing writes nothing: the same version, no audit row */
+    o = EL(&s, off, "PATCH", path, "{\"version\":1,\"name\":\"无点\"}", 200);
+    CHECK_INT(th_int(o, "version"), 1);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    o = EL(&s, off, "PATCH", path, "{\"version\":1,\"lat\":40.2,\"lon\":117.2}", 200);
+    CHECK_INT(th_int(o, "version"), 2);
     json_decref(o);
     th_stop(&s);
 }
