@@ -492,15 +492,22 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
         if (rc != 1) goto fail;
     }
     char *after = pj_render_to_string(c, id, calendar_render, err);
-    if (!after ||
-        pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
-        ent_calendar_load(c, &now, err) || ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err))
+    if (!after) goto fail;
+    /* the day as it was (sent again): nothing written, no audit row, no deadline redone */
+    int same = before && pj_render_same(before, after);
+    if (!same &&
+        (pj_audit_add(c, before ? "update" : "create", "ent_calendar", id, before, after, err) ||
+         ent_calendar_load(c, &now, err) ||
+         ent_appeal_deadlines_redo(c, &was, &now, INT64_MAX, err)))
         goto fail;
     /* the day as stored, and the reception days it leaves on a day off (a calendar change
      * moves none by itself: the answer tells the district which to move) */
     if (calendar_obj(c, id, w, 0, err) || calendar_days_to_move(c, day, w, err)) goto fail;
     pj_jw_obj_end(w);
-    if (pj_db_commit(c->db, err)) goto fail;
+    if (same)
+        pj_db_rollback(c->db);
+    else if (pj_db_commit(c->db, err))
+        goto fail;
     if (created) *created = !before;
     return 0;
 fail:
@@ -634,8 +641,10 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             snprintf(err->field, sizeof err->field, "kpi_weights.%s", weight_keys[i]);
             return -1;
         }
+    if (pj_db_begin(c->db, err)) return -1;
+    /* read in the transaction: another writer's change just before is this change's "before" */
     char *before = pj_render_to_string(c, 0, settings_fn, err), *after;
-    if (!before || pj_db_begin(c->db, err)) return -1;
+    if (!before) goto fail;
     /* optional optimistic version: two admins editing at once do not overwrite each other */
     int64_t cur = (int64_t)ent_setting(c, "ent_settings_version", 1);
     if (version && version != cur) {
@@ -750,8 +759,16 @@ int pj_ent_dispatch_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (rc == 1)
         snprintf(before, sizeof before, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
                  (long long)pj_col_int(s, 0));
+    int64_t had = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (rc < 0) goto fail;
+    char *after = pj_arena_printf(c->arena, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
+                                  (long long)dept);
+    if (rc == 1 && had == dept) { /* the department it has: nothing written, no audit row */
+        pj_db_rollback(c->db);
+        pj_jw_raw(w, after);
+        return 0;
+    }
     s = pj_db_prepare(c->db,
                       rc == 1 ? "UPDATE ent_dispatch SET department_id = ?, version = version + 1"
                                 " WHERE category = ?"
@@ -761,8 +778,6 @@ int pj_ent_dispatch_set(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_int(s, 1, dept);
     pj_stmt_text(s, 2, cat);
     if (pj_step_done(s, err)) goto fail;
-    char *after = pj_arena_printf(c->arena, "{\"category\":\"%s\",\"department_id\":%lld}", cat,
-                                  (long long)dept);
     if (pj_audit_add(c, rc == 1 ? "update" : "create", "ent_dispatch", 0, before[0] ? before : NULL,
                      after, err) ||
         pj_db_commit(c->db, err))
