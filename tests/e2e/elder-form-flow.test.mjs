@@ -140,6 +140,18 @@ test('leaving a half-filled elder or helper form asks first; kept on 继续填�
   await page.getByRole('link', { name: '登记互助员' }).click();
   await page.waitForURL((u) => u.pathname === '/helpers/new');
   await page.locator('.pj-form input').first().fill('未保存的帮扶人');
+  // saved with the name alone: every other required field named at once, nothing sent (the
+  // server names one per attempt: it took five saves)
+  const posts = [];
+  page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/v1/helpers') && posts.push(r.url()));
+  await page.getByTestId('save-helper').click();
+  const summary = page.getByTestId('form-error');
+  await summary.waitFor();
+  assert.equal(await summary.innerText(), '请填写必填项：性别、出生日期、身份证号、所属网格');
+  const fieldErrors = page.locator('.pj-form .el-form-item__error');
+  await fieldErrors.nth(3).waitFor();
+  assert.deepEqual(await fieldErrors.allInnerTexts(), ['请填写性别', '请填写出生日期', '请填写身份证号', '请填写所属网格']);
+  assert.deepEqual(posts, []);
   await page.goBack();
   await box.waitFor();
   await box.getByRole('button', { name: '放弃并离开' }).click();

@@ -27,3 +27,17 @@ export function useElderErrors() {
   };
   return { ...f, apply };
 }
+
+/**
+ * The required fields left empty (keys), each said at its field (请填写出生日期) and all of them
+ * together above the form (请填写必填项：性别、出生日期): checked before sending, as the server
+ * names one per attempt. f: the form's errors (say, sayGeneral); labelOf(key): the field's label.
+ */
+export function sayMissing(f, keys, labelOf) {
+  const { t } = i18n.global;
+  // inside a sentence a label starts in lower case ("Enter the birth date"), an abbreviation
+  // keeps its capitals ("Enter the ID number"); Chinese has no case
+  const inSentence = (l) => (/^[A-Z][a-z]/.test(l) ? l[0].toLowerCase() + l.slice(1) : l);
+  for (const k of keys) f.say(k, () => t('eldercare.requiredField', { label: inSentence(labelOf(k)) }));
+  f.sayGeneral(() => t('eldercare.missingFields', { fields: keys.map(labelOf).join(t('common.listSep')) }));
+}
