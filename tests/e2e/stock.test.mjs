@@ -77,6 +77,15 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
     // add: without a category the field says so, nothing written
     await page.getByTestId('stock-add').click();
     const dlg = page.getByRole('dialog', { name: '新增库存' });
+    // nothing chosen: facility, category and quantity each said at once, nothing sent (the
+    // server names one per attempt)
+    const posts = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/v1/stock') && posts.push(r.url()));
+    await dlg.getByTestId('stock-save').click();
+    const said = dlg.locator('.el-form-item__error');
+    await said.nth(2).waitFor();
+    assert.deepEqual(await said.allInnerTexts(), ['必填', '必填', '必填']);
+    assert.deepEqual(posts, []);
     await dlg.getByTestId('stock-facility').locator('input').fill('万达锦华酒店');
     await page.locator('.el-select-dropdown__item', { hasText: '万达锦华酒店' }).first().click();
     await dlg.getByTestId('stock-quantity').locator('input').fill('1200');

@@ -9,6 +9,7 @@
 import { customRef, getCurrentScope, nextTick, reactive, ref, watch } from 'vue';
 import { i18n } from '@/i18n/index.js';
 import { errorsAgain } from '@/plugins/formItem.js';
+import { ApiError } from '@/api/client.js';
 
 /** The label of an API field: from `labels` (object or function), else fields.<name>. */
 function fieldLabel(field, labels) {
@@ -289,4 +290,13 @@ export function usePageError(initial = '') {
   error.set = (e, opts) => error.say(() => apiMessage(e, opts));
   error.clear = () => (error.value = '');
   return error;
+}
+
+/**
+ * A refusal a form finds itself before sending, as the server would give it (its code, field and
+ * English message, e.g. 'missing_field', 'name', 'name is required'): shown through apiMessage as
+ * the server's own would be, so both read the same in either language.
+ */
+export function formRefusal(field, code, message) {
+  return new ApiError(422, { error: { code, message, field } });
 }
