@@ -1442,12 +1442,11 @@ int pj_stock_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     /* a new line holds something: 0 is a line used up, which only an update records; a
      * quantity below 0 is told the same (the range 0–1e12 of a line named 0 as allowed) */
     json_t *q = json_object_get(body, "quantity");
-    int none = json_is_number(q) && json_number_value(q) <= 0;
-    if (!none && stock_read(c, body, 1, &cat, &qty, &unit, err)) return -1;
-    if (none)
+    if (json_is_number(q) && json_number_value(q) <= 0)
         return pj_fail(err, 422, "out_of_range", "quantity",
                        "a new stock line's quantity must be more than 0 (a line used up is"
                        " updated to 0)");
+    if (stock_read(c, body, 1, &cat, &qty, &unit, err)) return -1;
     if (stock_expiry(body, &set, &has, &expiry, err) ||
         pj_du_facility_scope(c, fid, "facility_id", NULL, err))
         return -1;

@@ -227,6 +227,11 @@ export function useFieldErrors() {
       inView(general.value);
     }
   }
+  // refusals a form found itself before sending (formRefusal): each said at its field, as
+  // apply says the server's
+  function refuse(list, { labels, codes } = {}) {
+    for (const e of list) say(e.field, () => apiMessage(e, { atField: true, labels, codes }));
+  }
   // a language switch: every message in the new language, none left in the old one
   function relocalise() {
     const again = (k, now) => {
@@ -244,7 +249,7 @@ export function useFieldErrors() {
   }
   // in a component's setup: the watch ends with the component
   if (getCurrentScope()) watch(i18n.global.locale, relocalise, { flush: 'sync' });
-  return { errors, general, conflict, apply, clear, say, sayGeneral };
+  return { errors, general, conflict, apply, clear, say, sayGeneral, refuse };
 }
 
 /**
