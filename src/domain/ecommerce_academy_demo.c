@@ -1,9 +1,10 @@
 /* The academy demo, on top of the e-commerce demo. The seed gives the academy's principle
  * (入学即入岗、实训即实战、毕业即就业), the HQ base and the 140 new-farmer streamers; everything
  * here is invented and labelled source = 'synthetic': the zone enterprises' settlement dates
- * and bases, four courses, eight cohorts at the HQ and two village points on the academy's
- * yearly calendar around today — six begun (graduated once their end is past, else running),
- * the next one open for enrolment, the one after planned — job posts at settled zone
+ * and bases, four courses, ten cohorts at the HQ and two village points on the academy's
+ * yearly calendar around today — a year's eight terms begun (graduated once their end is
+ * past, else running: one at least on any day), the next one open for enrolment, the one after
+ * planned — job posts at settled zone
  * enterprises (the demo enterprise's and the MCN agencies' among them), 120 of the 140
  * streamers enrolled once each (a streamer of a zone organisation on its post), their practice
  * sessions, graduations, placements and first sales after graduation, none after today. */
@@ -91,15 +92,18 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                    {"直播间运营", "operations", 48, 3, 16},
                    {"农产品选品与供应链", "product", 24, 4, 8}};
     /* the academy's year: a term starts on the nth Monday of its month and runs `weeks` weeks
-     * to a Friday; base 0 the HQ, 1.. the village points in id order */
+     * to a Friday; base 0 the HQ, 1.. the village points in id order. Each term begins before
+     * the one before it ends, so on any day of the year a cohort is running (the year-end
+     * terms teach the New Year goods season, 年货) */
     static const struct {
         int month, nth;
         const char *name;
         int course, base, capacity, weeks;
     } terms[] = {
-        {3, 1, "春季直播销售班", 0, 0, 30, 8},    {4, 2, "春季村播点选品班", 3, 2, 20, 8},
-        {6, 1, "夏季直播间运营班", 2, 0, 30, 8},  {9, 1, "秋季短视频班", 1, 0, 30, 8},
-        {10, 2, "秋季村播点实训班", 0, 1, 20, 8},
+        {1, 2, "冬季年货直播班", 0, 0, 30, 9},     {3, 1, "春季直播销售班", 0, 0, 30, 8},
+        {4, 2, "春季村播点选品班", 3, 2, 20, 9},   {6, 1, "夏季直播间运营班", 2, 0, 30, 8},
+        {7, 3, "暑期村播点短视频班", 1, 1, 20, 8}, {9, 1, "秋季短视频班", 1, 0, 30, 8},
+        {10, 2, "秋季村播点实训班", 0, 1, 20, 8},  {11, 3, "冬季村播点年货班", 3, 2, 20, 9},
     };
     enum { NTERMS = sizeof terms / sizeof terms[0] };
     acd d = {seed * 0x9E3779B97F4A7C15u + 0x2545F4914F6CDD1Du};
@@ -215,8 +219,9 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                                     "isii", zone[i], titles[i % 5], now, now)) <= 0)
             goto fail;
     }
-    /* the terms of the years around today in order: the six latest begun by today, the next
-     * (open for enrolment) and the one after (planned) */
+    /* the terms of the years around today in order: the year of terms latest begun by today
+     * (each term once: four at the HQ, four at village points), the next (open for enrolment)
+     * and the one after (planned) */
     int ty, tm, td;
     pj_cal_to_civil((int32_t)today, &ty, &tm, &td);
     struct {
@@ -235,22 +240,25 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             if (sd <= today) last_begun = ncal;
             ncal++;
         }
-    if (last_begun < 5 || last_begun + 2 >= ncal) {
+    if (last_begun < NTERMS - 1 || last_begun + 2 >= ncal) {
         pj_fail(err, 500, "internal", "", "academy demo: no calendar around today");
         goto fail;
     }
     int64_t next_streamer = 0, left = nstreamers < 120 ? nstreamers : 120, rr = 0;
-    for (int j = 0; j < 8; j++) {
-        int h = last_begun - 5 + j, t = cal[h].term;
+    for (int j = 0; j < NTERMS + 2; j++) {
+        int h = last_begun - (NTERMS - 1) + j, t = cal[h].term;
         int64_t sd = cal[h].sd, ed = cal[h].ed;
-        const char *state = j == 7       ? "planned"
-                            : j == 6     ? "open"
-                            : ed < today ? "graduated"
-                                         : "running";
+        const char *state = j == NTERMS + 1 ? "planned"
+                            : j == NTERMS   ? "open"
+                            : ed < today    ? "graduated"
+                                            : "running";
         int running = !strcmp(state, "running"), done = !strcmp(state, "graduated");
-        int64_t n = j == 7 ? 0 : j == 6 ? terms[t].capacity : terms[t].capacity == 30 ? 24 : 15;
+        /* 18 at each HQ term begun, 9 at each village point's (108), the rest of the 120 in the
+         * open cohort, which keeps room */
+        int64_t n = j == NTERMS + 1 ? 0 : j == NTERMS ? left : terms[t].base ? 9 : 18;
         if (!npost) n = 0;
         if (n > left) n = left;
+        if (n > terms[t].capacity) n = terms[t].capacity;
         char name[64], sds[11], eds[11];
         snprintf(name, sizeof name, "%d%s", cal[h].year, terms[t].name);
         ec_day_str(sd, sds);
@@ -285,7 +293,7 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             left--;
             int64_t p = post[pi];
             char es[11];
-            ec_day_str(j == 6 ? today - rnd(&d, 0, 20) : sd - rnd(&d, 3, 20), es);
+            ec_day_str(j == NTERMS ? today - rnd(&d, 0, 20) : sd - rnd(&d, 3, 20), es);
             /* a graduating student meets the practice hours; one in ten falls short */
             int short_of = done && rnd(&d, 0, 9) == 0;
             int64_t eid = ec_run(c, err,
@@ -348,7 +356,7 @@ int pj_academy_demo(pj_ctx *c, uint64_t seed, pj_err *err)
     /* the practice sessions and first sales in the products' livestream sales */
     if (ec_demo_derive_livestream(c, err)) goto fail;
     if (pj_audit_add(c, "demo", "academy", hq, NULL,
-                     "{\"courses\":4,\"cohorts\":8,\"enrolments\":120,\"source\":\"synthetic\"}",
+                     "{\"courses\":4,\"cohorts\":10,\"enrolments\":120,\"source\":\"synthetic\"}",
                      err) ||
         pj_db_commit(c->db, err))
         goto fail;

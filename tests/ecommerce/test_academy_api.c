@@ -762,7 +762,7 @@ TEST_T(academy_demo_is_consistent_and_labelled, 90)
     CHECK_INT(th_int(o, "placed"),
               th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments WHERE state = 'placed'"));
     CHECK(th_int(o, "graduated") > 0 && th_int(o, "placed") > 0);
-    CHECK_INT(json_array_size(json_object_get(a, "cohorts")), 8);
+    CHECK_INT(json_array_size(json_object_get(a, "cohorts")), 10);
     json_decref(a);
     th_stop(&s);
 }

@@ -217,27 +217,50 @@ TEST_T(ecommerce_demo_followers_seasons_and_sales_from_sessions, 90)
     th_stop(&s);
 }
 
-TEST_T(academy_demo_cohorts_in_the_state_of_their_dates, 90)
+/* The academy's cohorts in the state their dates give on `day` (NULL: today), the demo built
+ * on that day's clock: past its end graduated, begun and not ended running, not begun open or
+ * planned; one cohort at least running, whatever the day; the open one with room; nothing
+ * dated after the day. */
+static void cohorts_on(const char *day)
 {
+    if (day) th_clock_at(day, 10, 0);
     th_server s;
     th_start(&s, 1);
     load_demos(&s);
-    /* past its end graduated; begun and not ended running; not begun open or planned */
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE ends_on < " TODAY
-                             " AND state <> 'graduated'"),
+    char t[11], q[600];
+    pj_local_date(pj_now(), t);
+    if (day) CHECK_STR(t, day);
+#define SQL_INT(...) (snprintf(q, sizeof q, __VA_ARGS__), th_sql_int(&s, q))
+    CHECK_INT(SQL_INT("SELECT COUNT(*) FROM ac_cohorts WHERE ends_on < '%s' AND state <>"
+                      " 'graduated'",
+                      t),
               0);
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE starts_on <= " TODAY
-                             " AND ends_on >= " TODAY " AND state <> 'running'"),
+    CHECK_INT(SQL_INT("SELECT COUNT(*) FROM ac_cohorts WHERE starts_on <= '%s' AND ends_on >="
+                      " '%s' AND state <> 'running'",
+                      t, t),
               0);
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE starts_on > " TODAY
-                             " AND state NOT IN ('open', 'planned')"),
+    CHECK_INT(SQL_INT("SELECT COUNT(*) FROM ac_cohorts WHERE starts_on > '%s' AND state NOT IN"
+                      " ('open', 'planned')",
+                      t),
               0);
+    if (th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE state = 'running'") < 1)
+        t_fail(__FILE__, __LINE__, "no cohort running on %s", t);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE state = 'graduated'") >= 4);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE state = 'open'"), 1);
-    /* nothing after today: enrolments, graduations, placements, practice */
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments WHERE enrolled_on > " TODAY
-                             " OR graduated_on >= " TODAY " OR placed_on >= " TODAY),
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_cohorts WHERE state = 'open' AND enrolled >"
+                             " 0 AND enrolled < capacity"),
+              1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments"), 120);
+    /* nothing after the day: enrolments, graduations, placements, practice */
+    CHECK_INT(SQL_INT("SELECT COUNT(*) FROM ac_enrolments WHERE enrolled_on > '%s' OR"
+                      " graduated_on >= '%s' OR placed_on >= '%s'",
+                      t, t, t),
               0);
+    CHECK_INT(SQL_INT("SELECT COUNT(*) FROM ac_practice a JOIN ec_sessions q ON q.id ="
+                      " a.session_id WHERE q.day >= '%s'",
+                      t),
+              0);
+#undef SQL_INT
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ac_enrolments e JOIN ac_cohorts h ON h.id ="
                              " e.cohort_id WHERE h.state IN ('open', 'planned', 'running') AND"
                              " e.state <> 'enrolled'"),
@@ -259,6 +282,41 @@ TEST_T(academy_demo_cohorts_in_the_state_of_their_dates, 90)
     CHECK(json_number_value(json_object_get(ov, "streaming_6_months_share")) >= 50);
     json_decref(k);
     th_stop(&s);
+    if (day) th_clock_real();
+}
+
+TEST_T(academy_demo_cohorts_in_the_state_of_their_dates, 90)
+{
+    cohorts_on(NULL);
+}
+
+/* Regression: the academy's year had no term from early December to March, nor in August, so
+ * a demo built then showed no cohort running (and a page that looks for one had none). The
+ * days: 2026-12-05 (the first day without one), mid-February and mid-August, a Saturday
+ * between two terms (2026-01-10) and New Year's Eve. */
+TEST_T(academy_demo_a_cohort_runs_in_early_december, 90)
+{
+    cohorts_on("2026-12-05");
+}
+
+TEST_T(academy_demo_a_cohort_runs_in_february, 90)
+{
+    cohorts_on("2027-02-17");
+}
+
+TEST_T(academy_demo_a_cohort_runs_in_august, 90)
+{
+    cohorts_on("2027-08-14");
+}
+
+TEST_T(academy_demo_a_cohort_runs_on_a_saturday_between_terms, 90)
+{
+    cohorts_on("2026-01-10");
+}
+
+TEST_T(academy_demo_a_cohort_runs_on_new_years_eve, 90)
+{
+    cohorts_on("2027-12-31");
 }
 
 /* The running month has the sessions of the days passed (up to yesterday), at the rate of the
