@@ -21,7 +21,7 @@ test('carbon: opens on the latest year with energy use; the year picked stays in
   const thisYear = beijingYear();
   const hasUse = async (y) => (await apiGet(page, `/carbon/energy?year=${y}&limit=1`)).items.length > 0;
   let latest = thisYear;
-  for (let y = thisYear; y >= thisYear - 4; y--) {
+  for (let y = thisYear; y >= 2000; y--) { // the demo's years are fixed: further back each year
     if (await hasUse(y)) {
       latest = y;
       break;

@@ -4,7 +4,7 @@
 // with the server's message; carbon and the e-commerce zone draw their charts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, TABLET, budget, dayAhead, plusDays } from './lib.mjs';
 import { withUnit } from '../../web/src/utils/biz.js';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -113,7 +113,7 @@ describe('district development', { timeout: budget(120000) }, () => {
     await login(page, 'jd', DEMO_PW);
     const base = (await apiGet(page, '/ecommerce/bases?limit=100')).items.find((b) => b.studios >= 40);
     assert.ok(base, 'the 供销 park with its 40 studios');
-    const day = '2027-03-15';
+    const day = dayAhead(40, 40); // 40–79 days ahead: 直播间02 at 10:00 is this test's
     await page.goto(`/development/studios?base_id=${base.id}&day=${day}`);
     await page.getByRole('heading', { name: '直播间预约' }).waitFor();
     const grid = page.getByTestId('st-grid');
@@ -136,7 +136,7 @@ describe('district development', { timeout: budget(120000) }, () => {
     await page.getByTestId('st-book').click();
     const fieldError = page.getByTestId('st-form').locator('.el-form-item', { has: page.getByTestId('st-start') }).locator('.el-form-item__error');
     await fieldError.getByText(/^该时段已被预约$/).waitFor(); // in zh-CN the code's label, not the server's English
-    const booked = (await apiGet(page, `/ecommerce/bookings?base_id=${base.id}&from=${day}&to=2027-03-16`)).items;
+    const booked = (await apiGet(page, `/ecommerce/bookings?base_id=${base.id}&from=${day}&to=${plusDays(day, 1)}`)).items;
     assert.equal(booked.length, 1, 'only the first booking exists');
     assert.equal(booked[0].purpose, '平谷大桃预售专场');
     await shot(page, '53-dev-studio-double-booking');

@@ -5,7 +5,7 @@
 // enterprise user who sees only their own organisation's warehouses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, TABLET, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, TABLET, budget, beijingToday, plusDays } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -48,7 +48,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
 
     // a cohort of one place, opened, and filled through the API
     const cname = `测试满员班${Date.now() % 100000}（合成）`;
-    const made = await apiSend(page, 'post', '/academy/cohorts', { course_id: first.course_id, base_id: first.base_id, name: cname, starts_on: '2026-12-01', ends_on: '2026-12-31', capacity: 1 });
+    const made = await apiSend(page, 'post', '/academy/cohorts', { course_id: first.course_id, base_id: first.base_id, name: cname, starts_on: plusDays(beijingToday(), -3), ends_on: plusDays(beijingToday(), 27), capacity: 1 }); // enrols today: not ended
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const opened = await apiSend(page, 'post', `/academy/cohorts/${made.body.id}/state`, { state: 'open', version: made.body.version });
     assert.equal(opened.status, 200, JSON.stringify(opened.body));

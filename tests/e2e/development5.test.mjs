@@ -11,7 +11,7 @@
 // sideways, the description box in one column).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget, beijingToday, plusDays, dayAhead } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -136,9 +136,9 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     await login(page, 'officer', DEMO_PW);
     const base = (await apiGet(page, '/ecommerce/bases?limit=100')).items.find((b) => b.studios >= 40);
     const studio = (await apiGet(page, `/ecommerce/studios?base_id=${base.id}&limit=100`)).items.find((x) => x.name === '直播间05');
-    // three days of their own in 2027–2028 (the test may run again on the same database)
-    const d0 = Date.UTC(2027, 5, 1) + (Number(stamp()) % 500) * 3 * 86400e3;
-    const dayOf = (plus) => new Date(d0 + plus * 86400e3).toISOString().slice(0, 10);
+    // three days of their own, 400–1,899 days ahead (the test may run again on the same database)
+    const d0 = plusDays(beijingToday(), 400 + (Number(stamp()) % 500) * 3);
+    const dayOf = (plus) => plusDays(d0, plus);
     const day = dayOf(0);
     // 23:30–00:30 Beijing time is 15:30–16:30 UTC
     await send(page, 'post', '/ecommerce/bookings', { studio_id: studio.id, starts_at: `${day}T15:30:00Z`, ends_at: `${day}T16:30:00Z`, purpose: '夜场大桃直播' });
@@ -198,8 +198,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     assert.equal(await box.getByRole('button', { name: '取消预约' }).count(), 0, 'no cancel button for a booking begun');
     await box.getByRole('button').last().click();
     await box.waitFor({ state: 'hidden' });
-    const d0 = Date.UTC(2028, 0, 3) + (Number(stamp()) % 300) * 86400e3;
-    const day = new Date(d0).toISOString().slice(0, 10);
+    const day = dayAhead(100, 300); // 100–399 days ahead, a window of this test's own
     const ahead = await send(page, 'post', '/ecommerce/bookings', { studio_id: past.studio_id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '预约取消测试' });
     await page.goto(`/development/studios?base_id=${past.base_id}&day=${day}`);
     await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="10:00"]`).click();
@@ -222,7 +221,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     await page.goto('/development/studios');
     await page.getByTestId('st-form').waitFor(); // opens at their own base
     assert.match(await page.getByTestId('st-base').innerText(), new RegExp(own.name));
-    await page.goto(`/development/studios?base_id=${other.id}&day=2027-04-23`);
+    await page.goto(`/development/studios?base_id=${other.id}&day=${dayAhead(30, 10)}`);
     await page.getByTestId('st-not-own').waitFor();
     assert.equal(await page.getByTestId('st-form').count(), 0, 'no form for another township\'s base');
     await page.getByTestId('st-grid').locator('tr[data-studio="直播间01"] td[data-slot="10:00"]').click();
@@ -415,7 +414,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     const mine = await send(page, 'post', '/academy/posts', { zone_enterprise_id: zone.id, title: `京东带货岗${n}`, openings: 3 });
     const full = await send(page, 'post', '/academy/posts', { zone_enterprise_id: zone.id, title: `京东满员岗${n}`, openings: 1 });
     const adult = (await apiGet(page, '/ecommerce/streamers?limit=100')).items.find((s) => s.age >= 18 && !s.anonymised && !s.organisation_id);
-    const helper = await send(page, 'post', '/academy/cohorts', { course_id: open.course_id, base_id: open.base_id, name: `满员测试班${n}（合成）`, starts_on: '2027-01-04', ends_on: '2027-02-26', capacity: 5 });
+    const helper = await send(page, 'post', '/academy/cohorts', { course_id: open.course_id, base_id: open.base_id, name: `满员测试班${n}（合成）`, starts_on: plusDays(beijingToday(), 30), ends_on: plusDays(beijingToday(), 86), capacity: 5 });
     await send(page, 'post', `/academy/cohorts/${helper.id}/state`, { state: 'open', version: helper.version });
     await send(page, 'post', '/academy/enrolments', { cohort_id: helper.id, streamer_id: adult.id, post_id: full.id });
     await context.close();

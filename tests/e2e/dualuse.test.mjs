@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, TABLET, budget, plusDays } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 import { formatMinutes } from '../../web/src/utils/dualuse.js';
 import { beijingToday } from '../../web/src/utils/calendar.js';
@@ -269,7 +269,7 @@ describe('dual-use', { timeout: budget(300000) }, () => {
     await page.getByTestId('finding-action').fill('张贴取用路线图并培训');
     await page.getByTestId('finding-owner').fill('后勤组');
     assert.equal(await page.getByTestId('finding-due').getAttribute('min'), beijingToday(), 'no due date before today is offered');
-    await page.getByTestId('finding-due').fill('2027-01-15');
+    await page.getByTestId('finding-due').fill(plusDays(beijingToday(), 30));
     await page.getByTestId('finding-save').click();
     const finding = page.getByTestId('finding-table').locator('tr', { hasText: '消杀物资取用路线不清' });
     await finding.getByText('待整改').waitFor();

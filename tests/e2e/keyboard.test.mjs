@@ -4,7 +4,7 @@
 // policy's "why" for an eligible firm (each row has a button the Tab key reaches).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW, budget, beijingToday, plusDays } from './lib.mjs';
 
 const WINDOW = { width: 1400, height: 900 };
 let browser;
@@ -38,11 +38,11 @@ describe('keyboard', { timeout: budget(300000) }, () => {
     const any = (await apiGet(page, `/ecommerce/bookings?organisation_id=${me.organisation_id}&limit=1`)).items[0];
     assert.ok(any, 'a booking of jd');
     const studio = (await apiGet(page, `/ecommerce/studios?base_id=${any.base_id}&limit=100`)).items.find((s) => s.id === any.studio_id);
-    // a day of its own in 2029 (10:00–11:00 Beijing time); the test may run again on the same database
-    // (the first free one from 2 January: the same day whenever the database is fresh)
+    // a day of its own about three years ahead (10:00–11:00 Beijing time), whatever day the tests
+    // run; the test may run again on the same database (the first free one from 1,100 days on)
     let day, res;
     for (let k = 0; k < 300; k++) {
-      day = new Date(Date.UTC(2029, 0, 2) + k * 86400e3).toISOString().slice(0, 10);
+      day = plusDays(beijingToday(), 1100 + k);
       res = await page.request.post('/api/v1/ecommerce/bookings', { data: { studio_id: studio.id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '键盘预约' } });
       if (res.status() !== 409) break;
     }

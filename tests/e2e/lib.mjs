@@ -107,6 +107,12 @@ export async function apiSend(page, method, p, data) {
 export const beijingToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 /** The date n days after day (YYYY-MM-DD). */
 export const plusDays = (day, n) => new Date(Date.parse(day + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
+/** A day of a test's own ahead of today (Beijing): `from` days on plus one of `spread` days
+ * picked by the clock, so that it stays ahead whatever day the tests run (a fixed date passes,
+ * and then the server refuses it as past), lies past the demo's bookings (three weeks ahead),
+ * and a test run again on the same database most likely picks another. Tests that book the same
+ * studio take windows of their own. */
+export const dayAhead = (from, spread) => plusDays(beijingToday(), from + (Date.now() % spread));
 
 /** Opens a financing need from the list, paging on until its row shows. */
 export async function openNeed(page, id) {
