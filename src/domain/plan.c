@@ -1591,7 +1591,9 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
         }
     double objective = p->fixed_cost + p->service_cost;
     double lb = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.lower_bound : -INFINITY;
-    double gap = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.gap : (nopen ? 1 : 0);
+    /* a search that found no plan (the max-flow assignment kept) has no bound: its gap is
+     * unknown (null), not 1; a plan of no site has nothing to improve (0) */
+    double gap = p->cflp_ran && p->cr.status == PJ_CFLP_OK ? p->cr.stats.gap : (nopen ? NAN : 0);
     if (p->cflp_v_ran) {
         /* two stages in turn: each stage's bound takes the earlier stage's sites as fixed, so it
          * bounds nothing about the plan as a whole: no bound and no gap (null, unknown); each

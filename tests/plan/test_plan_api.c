@@ -662,6 +662,72 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     th_stop(&s);
 }
 
+/* A location search that finds no plan at all: every candidate's capacity taken away in the
+ * instance it is handed (a test's stand-in for a search that finds nothing in time), so the
+ * plan falls back to its max-flow assignment. */
+static void no_room(const pj_cflp *in, pj_cflp_kind kind, void *ud)
+{
+    (void)kind, (void)ud;
+    for (int i = 0; i < in->m; i++) ((pj_cflp *)in)->capacity[i] = 0;
+}
+
+/* Regression: a plan whose location search found no solution (`flags.location_fallback`) said
+ * `gap` 1 (100 %) in its summary, its head, the list and the compare, which ranked it so; the
+ * bound was null. Its gap is unknown: null everywhere, as the docs say. */
+TEST_T(plan_fallback_location_has_no_gap, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char body[1024], tok[80], path[64];
+    scenario(&s, body, sizeof body, "fallback", "{\"share\":0.1}", NULL);
+    th_ctx t;
+    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
+    pj_err err;
+    pj_err_clear(&err);
+    json_t *req = json_loads(body, 0, NULL);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 22);
+    pj_jw w;
+    pj_jw_init(&w, &b);
+    pj_plan_cflp_hook = no_room;
+    int rc = pj_plan_create(&t.c, req, NULL, &w, &err);
+    pj_plan_cflp_hook = NULL;
+    CHECK_INT(rc, 0);
+    json_t *plan = json_loads(b.data, 0, NULL);
+    json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
+    CHECK(json_is_true(json_object_get(json_object_get(json_object_get(res, "solver"), "flags"),
+                                       "location_fallback")));
+    CHECK(num(sum, "sites") > 0);
+    CHECK(json_is_null(json_object_get(sum, "lower_bound")));
+    CHECK(json_is_null(json_object_get(sum, "gap")));
+    long long id = th_int(plan, "id");
+    json_decref(plan);
+    json_decref(req);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    /* the head as read: the plan, the list */
+    th_login(&s, "officer", s.demo_pw, tok);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    json_t *got = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &got), 200);
+    CHECK(json_is_null(json_object_get(got, "gap")));
+    CHECK(json_is_null(
+        json_object_get(json_object_get(json_object_get(got, "result"), "summary"), "gap")));
+    json_decref(got);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/plans?limit=5", tok, NULL, &got), 200);
+    json_t *e;
+    size_t i;
+    int listed = 0;
+    json_array_foreach(json_object_get(got, "items"), i, e) if (th_int(e, "id") == id)
+    {
+        listed = 1;
+        CHECK(json_is_null(json_object_get(e, "gap")));
+    }
+    CHECK(listed);
+    json_decref(got);
+    th_stop(&s);
+}
+
 /* Regression: the deadline kept out only sites whose manual alone is too slow; sites the shared
  * teams made ready later were not flagged (4 of them 30–210 minutes past a 24 h deadline in
  * review). Each site now says whether it is after the deadline, and the summary counts them. */
