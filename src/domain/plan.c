@@ -1898,6 +1898,12 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     pj_jw_obj(w);
     for (int k = 0; k < p->q.nteams; k++) pj_jw_kint(w, p->q.teams[k].code, p->q.teams[k].count);
     pj_jw_obj_end(w);
+    /* the types a scheduled step needs: the teams the plan takes as free (teams_busy) */
+    pj_jw_key(w, "teams_used");
+    pj_jw_arr(w);
+    for (int k = 0; p->sched_ran && k < p->q.nteams; k++)
+        if (p->q.teams[k].used) pj_jw_str(w, p->q.teams[k].code);
+    pj_jw_arr_end(w);
     pj_jw_key(w, "gantt");
     pj_jw_arr(w);
     for (int j = 0; p->sched_ran && j < p->rp.n_jobs; j++) {

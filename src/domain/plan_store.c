@@ -151,18 +151,21 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 /* The teams already at work: the teams the request gives are taken as free from minute 0 by
  * the schedule, while live conversions under way (converting, or restoring) may still have
  * steps of their open phase not done that need teams of those types — an earlier adopted plan's
- * conversions, or one started by hand. Per team type the request gives (at least one team) and
- * such steps need: `team_type`, `given`, `needed` (the conversions' `teams` summed) and
+ * conversions, or one started by hand. Per team type the request gives (at least one team), the
+ * plan's schedule uses (`used`: the result's schedule.teams_used as JSON text; NULL for a plan
+ * solved before it was kept: every type given) and such steps need: `team_type`, `given`,
+ * `needed` (the conversions' `teams` summed) and
  * `conversions` (`conversion_id`, `facility_id`, `facility_name`, `plan_id` or null, `state`,
  * `steps` not done, `teams`: the most one of those steps needs), by id, as it is now: the
  * array, `[]` when none. */
-static int teams_busy_write(pj_ctx *c, const char *request, pj_jw *w, pj_err *err)
+static int teams_busy_write(pj_ctx *c, const char *request, const char *used, pj_jw *w, pj_err *err)
 {
     pj_jw_arr(w);
     pj_stmt *s = pj_db_prepare(
         c->db,
         "WITH given AS (SELECT t.key AS team_type, t.value AS n FROM json_each(?1, '$.teams') t"
-        " WHERE t.type = 'integer' AND t.value > 0), busy AS (SELECT ms.team_type AS team_type,"
+        " WHERE t.type = 'integer' AND t.value > 0 AND (?2 IS NULL OR t.key IN (SELECT u.value"
+        " FROM json_each(?2) u))), busy AS (SELECT ms.team_type AS team_type,"
         " v.id AS cid, v.facility_id AS fid, v.state AS state, COUNT(*) AS steps,"
         " MAX(ms.team_count) AS teams FROM conversions v JOIN conversion_steps cs ON"
         " cs.conversion_id = v.id JOIN manual_steps ms ON ms.id = cs.step_id WHERE v.mode ="
@@ -176,6 +179,7 @@ static int teams_busy_write(pj_ctx *c, const char *request, pj_jw *w, pj_err *er
         err);
     if (!s) return -1;
     pj_stmt_text(s, 1, request);
+    pj_stmt_text(s, 2, used);
     int rc, open = 0;
     char last[64] = "";
     while ((rc = pj_stmt_step(s, err)) == 1) {
@@ -220,11 +224,11 @@ static int teams_busy_write(pj_ctx *c, const char *request, pj_jw *w, pj_err *er
  * its adoption (`stored`: kept then, the adopter having confirmed it; recomputed now they
  * would be its own conversions' or none), `[]` for one adopted before it was kept; `[]` for a
  * plan solving or failed. */
-static int teams_busy_render(pj_ctx *c, const char *status, const char *request, const char *stored,
-                             pj_jw *w, pj_err *err)
+static int teams_busy_render(pj_ctx *c, const char *status, const char *request, const char *used,
+                             const char *stored, pj_jw *w, pj_err *err)
 {
     pj_jw_key(w, "teams_busy");
-    if (!strcmp(status, "draft")) return teams_busy_write(c, request, w, err);
+    if (!strcmp(status, "draft")) return teams_busy_write(c, request, used, w, err);
     if (stored && (!strcmp(status, "adopted") || !strcmp(status, "closed")))
         pj_jw_raw(w, stored);
     else {
@@ -234,15 +238,16 @@ static int teams_busy_render(pj_ctx *c, const char *status, const char *request,
     return 0;
 }
 
-/* The teams busy for request as JSON text (in c's arena), or NULL with err. */
-static char *teams_busy_text(pj_ctx *c, const char *request, pj_err *err)
+/* The teams busy for request and used (teams_busy_write) as JSON text (in c's arena), or NULL
+ * with err. */
+static char *teams_busy_text(pj_ctx *c, const char *request, const char *used, pj_err *err)
 {
     pj_buf b;
     pj_buf_init(&b, 1 << 20);
     pj_jw w;
     pj_jw_init(&w, &b);
     char *out = NULL;
-    if (teams_busy_write(c, request, &w, err) == 0) {
+    if (teams_busy_write(c, request, used, &w, err) == 0) {
         if (b.overflow)
             pj_fail(err, 500, "internal", "", "the teams at work are larger than 1 MiB");
         else
@@ -295,14 +300,15 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     int rd = pj_db_read_begin(c->db);
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT " PLAN_COLS ", request_json, " RESULT_SHIPPED
-                               ", teams_busy_json FROM plans p"
-                               " WHERE id = ?",
+                               ", teams_busy_json, CASE p.status WHEN 'draft' THEN"
+                               " json_extract(p.result_json, '$.schedule.teams_used') END"
+                               " FROM plans p WHERE id = ?",
                                err);
     int rc = -1;
     if (!s) goto out;
     pj_stmt_int(s, 1, id);
     rc = pj_stmt_step(s, err);
-    const char *status = "", *request = "{}", *busy = NULL;
+    const char *status = "", *request = "{}", *busy = NULL, *used = NULL;
     if (rc == 1) {
         pj_jw_obj(w);
         head_render(s, w);
@@ -319,6 +325,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         status = pj_arena_strdup(c->arena, pj_col_text(s, 4));
         request = pj_arena_strdup(c->arena, pj_col_text(s, 23));
         if (!pj_col_is_null(s, 25)) busy = pj_arena_strdup(c->arena, pj_col_text(s, 25));
+        if (!pj_col_is_null(s, 26)) used = pj_arena_strdup(c->arena, pj_col_text(s, 26));
     }
     pj_stmt_done(s);
     if (rc < 0) goto out;
@@ -327,7 +334,7 @@ static int plan_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         goto out;
     }
     rc = conversions_render(c, id, w, err);
-    if (rc == 0) rc = teams_busy_render(c, status, request, busy, w, err);
+    if (rc == 0) rc = teams_busy_render(c, status, request, used, busy, w, err);
     pj_jw_obj_end(w);
 out:
     pj_db_read_end(c->db, rd);
@@ -1101,7 +1108,10 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (!before) goto fail;
     /* the teams still at work on conversions under way, as now, before this plan's own start:
      * its schedule took them as free; checked once nothing else refuses the adoption */
-    const char *busy = teams_busy_text(c, request, err);
+    json_t *used_j = json_object_get(json_object_get(res, "schedule"), "teams_used");
+    char *used = used_j ? json_dumps(used_j, JSON_COMPACT) : NULL;
+    const char *busy = teams_busy_text(c, request, used, err);
+    free(used);
     if (!busy) goto fail;
     size_t i;
     json_array_foreach(sites, i, e)

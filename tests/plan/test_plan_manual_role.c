@@ -350,6 +350,53 @@ TEST_T(plan_draft_names_the_teams_conversions_under_way_need, 60)
     th_stop(&s);
 }
 
+/* Regression: a draft named as busy every team type its request gave that conversions under way
+ * need, also a type no step of its own schedule needs, and adopting it then wanted a
+ * confirmation for nothing. Here the second plan's hotel converts with security teams alone,
+ * while the first plan's conversion still needs a cleaning team: the draft has no teams_busy
+ * and is adopted without confirm. The result says the types its schedule uses
+ * (`schedule.teams_used`). */
+TEST_T(plan_teams_busy_only_of_types_its_schedule_uses, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'security' WHERE manual_id = 2");
+    static const char *const req =
+        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
+        "\"vulnerable\":false,\"teams\":{\"cleaning\":2,\"security\":1},\"time_limit_s\":1}";
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", req, 201);
+    json_t *used =
+        json_object_get(json_object_get(json_object_get(p, "result"), "schedule"), "teams_used");
+    CHECK_INT((long long)json_array_size(used), 1);
+    CHECK_STR(json_string_value(json_array_get(used, 0)), "cleaning"); /* hotel A's manual */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_decref(call_ok(&s, tok, "POST", path, "{}", 200));
+    /* the second plan on hotel B: security teams only, the cleaning teams busy elsewhere */
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", req, 201);
+    long long p2 = th_int(p, "id");
+    json_t *site = json_array_get(json_object_get(json_object_get(p, "result"), "sites"), 0);
+    CHECK_INT(th_int(site, "facility_id"), 2);
+    used = json_object_get(json_object_get(json_object_get(p, "result"), "schedule"), "teams_used");
+    CHECK_INT((long long)json_array_size(used), 1);
+    CHECK_STR(json_string_value(json_array_get(used, 0)), "security");
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 0);
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", p2);
+    p = call_ok(&s, tok, "GET", path, NULL, 200);
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 0);
+    json_decref(p);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", p2);
+    json_t *ad = call_ok(&s, tok, "POST", path, "{}", 200);
+    CHECK_STR(th_str(ad, "status"), "adopted");
+    json_decref(ad);
+    th_stop(&s);
+}
+
 /* Regression: a second plan given the teams the first plan's conversions still needed was
  * adopted without a word (its schedule taking them as free, its ready times then the
  * conversions' deadlines), and once adopted its `teams_busy` was [] (computed for drafts only):
