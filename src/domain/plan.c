@@ -782,7 +782,8 @@ typedef struct pexcls {
 } pexcls;
 
 typedef struct pcount {
-    int with_role, peacetime, with_manual, with_teams, in_deadline, in_reach, ready0;
+    int with_role, peacetime, with_manual, with_room, with_steps, with_teams, in_deadline, in_reach,
+        ready0;
     /* when the teams leave no candidate: the candidate that needs the fewest more teams, with
      * every team type it is short of (the most any of its steps needs, and what is given) */
     const char *site;
@@ -920,9 +921,10 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) continue;
         cnt->peacetime++;
         int64_t housing = ready0 ? pj_col_int(s, 12) : 0;
-        if (pj_col_double(s, 7) - (double)housing < 1 || (!ready0 && pj_col_is_null(s, 8)))
-            continue;
+        if (!ready0 && pj_col_is_null(s, 8)) continue;
         cnt->with_manual++;
+        if (pj_col_double(s, 7) - (double)housing < 1) continue; /* full, or of no capacity */
+        cnt->with_room++;
         if (*ns == *cap) {
             int nc = *cap ? 2 * *cap : 64;
             psite *n2 = pj_arena_alloc(c->arena, sizeof *n2 * (size_t)nc);
@@ -955,8 +957,9 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         psite *st = &(*sites)[i];
         if (!st->ready0) {
             if (load_steps(c, st, err)) return -1;
-            if (st->crit_min < 0 || st->nsteps == 0) continue;
+            if (st->crit_min < 0 || st->nsteps == 0) continue; /* none, or in a loop */
         }
+        cnt->with_steps++;
         double best = INFINITY;
         for (int j = 0; j < nv; j++)
             if (v[j].has_loc) {
@@ -2014,6 +2017,16 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
         return pj_fail(err, 422, "no_candidates", "scenario",
                        "no peacetime facility with the %s role has a manual for %s", q->role,
                        q->scenario);
+    if (!k->with_room)
+        return pj_fail(err, 422, "no_candidates", "role",
+                       "every peacetime facility with the %s role and a manual for %s is full or"
+                       " has no %s capacity",
+                       q->role, q->scenario, q->role);
+    if (!k->with_steps)
+        return pj_fail(err, 422, "no_candidates", "scenario",
+                       "no %s manual for %s of a facility with room has conversion steps to"
+                       " schedule (none, or steps whose predecessors form a loop)",
+                       q->role, q->scenario);
     if (!k->in_deadline) {
         if (!k->fast_site)
             return pj_fail(err, 422, "no_candidates", "deadline_hours",

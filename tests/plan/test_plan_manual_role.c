@@ -350,6 +350,39 @@ TEST_T(plan_draft_names_the_teams_conversions_under_way_need, 60)
     th_stop(&s);
 }
 
+/* Regression: with no candidate left, the answer named the wrong cause: sites all full (or of
+ * no capacity for the role) were "no peacetime facility with the resettlement role has a
+ * manual for disaster" at `scenario`, and manuals without conversion steps were "no candidate
+ * converts within 0 hours" at `deadline_hours`, which the request did not give. */
+TEST_T(plan_no_candidates_names_full_sites_and_manuals_without_steps, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    long long audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 0 WHERE role = 'resettlement'");
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, PLAN_R, &o), 422);
+    CHECK_STR(th_err_code(o), "no_candidates");
+    CHECK_STR(th_err_field(o), "role");
+    CHECK(strstr(th_err_message(o), "is full or has no resettlement capacity") != NULL);
+    json_decref(o);
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 200 WHERE role = 'resettlement'");
+    th_sql_exec(&s, "DELETE FROM manual_steps WHERE manual_id IN (1, 2)");
+    o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, PLAN_R, &o), 422);
+    CHECK_STR(th_err_code(o), "no_candidates");
+    CHECK_STR(th_err_field(o), "scenario");
+    CHECK(strstr(th_err_message(o), "has conversion steps to schedule") != NULL);
+    json_decref(o);
+    /* nothing written */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audits);
+    th_stop(&s);
+}
+
 /* Regression: a draft named as busy every team type its request gave that conversions under way
  * need, also a type no step of its own schedule needs, and adopting it then wanted a
  * confirmation for nothing. Here the second plan's hotel converts with security teams alone,
