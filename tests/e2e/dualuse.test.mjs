@@ -446,6 +446,8 @@ describe('dual-use', { timeout: budget(300000) }, () => {
     const forbidden = [];
     page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
     await login(page, 'jd', DEMO_PW);
+    await page.waitForURL((u) => u.pathname === '/enterprise/appeals'); // its start page: its appeals
+    await page.goto('/dashboard');
     await page.getByRole('heading', { name: '平急总览' }).waitFor();
     await page.getByTestId('capacity-table').getByText('安置床位').waitFor(); // from the facilities list
     const nav = page.getByRole('menubar');

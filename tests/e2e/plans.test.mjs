@@ -293,6 +293,7 @@ describe('plans', { timeout: budget(180000) }, () => {
     const forbidden = [];
     page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
     await login(page, 'jd', DEMO_PW);
+    await page.goto('/dashboard');
     await page.getByRole('heading', { name: '平急总览' }).waitFor();
     const nav = page.getByRole('menubar');
     await nav.getByText('设施台账').waitFor();
