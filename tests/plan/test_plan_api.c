@@ -626,14 +626,15 @@ TEST_T(plan_villages_without_location, 60)
     th_stop(&s);
 }
 
-TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
+/* The plan of a 10 % share as the district officer makes it in this process, hook set as
+ * pj_plan_cflp_hook while it solves. */
+static json_t *plan_hooked(th_server *s, const char *name,
+                           void (*hook)(const pj_cflp *, pj_cflp_kind, void *))
 {
-    th_server s;
-    th_start(&s, 1);
     char body[1024];
-    scenario(&s, body, sizeof body, "hook", "{\"share\":0.1}", NULL);
+    scenario(s, body, sizeof body, name, "{\"share\":0.1}", NULL);
     th_ctx t;
-    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
+    th_ctx_open(s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
     pj_err err;
     pj_err_clear(&err);
     json_t *req = json_loads(body, 0, NULL);
@@ -641,12 +642,23 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     pj_buf_init(&b, 1 << 22);
     pj_jw w;
     pj_jw_init(&w, &b);
-    memset(&seen, 0, sizeof seen);
-    pj_plan_cflp_hook = see;
+    pj_plan_cflp_hook = hook;
     int rc = pj_plan_create(&t.c, req, NULL, &w, &err);
     pj_plan_cflp_hook = NULL;
-    CHECK_INT(rc, 0);
+    if (rc) t_fail(__FILE__, __LINE__, "plan: %s", err.message);
     json_t *plan = json_loads(b.data, 0, NULL);
+    json_decref(req);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    return plan;
+}
+
+TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    memset(&seen, 0, sizeof seen);
+    json_t *plan = plan_hooked(&s, "hook", see);
     json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
     CHECK_INT(seen.calls, 1);
     CHECK_INT(seen.kind, PJ_CFLP_SINGLE);
@@ -656,9 +668,6 @@ TEST_T(plan_cflp_hook_sees_the_solved_instance, 60)
     CHECK_INT((long long)seen.demand, (long long)num(sum, "demand"));
     CHECK((long long)num(sum, "demand") > 0);
     json_decref(plan);
-    json_decref(req);
-    pj_buf_free(&b);
-    th_ctx_close(&t);
     th_stop(&s);
 }
 
@@ -678,22 +687,8 @@ TEST_T(plan_fallback_location_has_no_gap, 60)
 {
     th_server s;
     th_start(&s, 1);
-    char body[1024], tok[80], path[64];
-    scenario(&s, body, sizeof body, "fallback", "{\"share\":0.1}", NULL);
-    th_ctx t;
-    th_ctx_open(&s, &t, "officer", PJ_ROLE_DISTRICT_OFFICER);
-    pj_err err;
-    pj_err_clear(&err);
-    json_t *req = json_loads(body, 0, NULL);
-    pj_buf b;
-    pj_buf_init(&b, 1 << 22);
-    pj_jw w;
-    pj_jw_init(&w, &b);
-    pj_plan_cflp_hook = no_room;
-    int rc = pj_plan_create(&t.c, req, NULL, &w, &err);
-    pj_plan_cflp_hook = NULL;
-    CHECK_INT(rc, 0);
-    json_t *plan = json_loads(b.data, 0, NULL);
+    char tok[80], path[64];
+    json_t *plan = plan_hooked(&s, "fallback", no_room);
     json_t *res = json_object_get(plan, "result"), *sum = json_object_get(res, "summary");
     CHECK(json_is_true(json_object_get(json_object_get(json_object_get(res, "solver"), "flags"),
                                        "location_fallback")));
@@ -702,9 +697,6 @@ TEST_T(plan_fallback_location_has_no_gap, 60)
     CHECK(json_is_null(json_object_get(sum, "gap")));
     long long id = th_int(plan, "id");
     json_decref(plan);
-    json_decref(req);
-    pj_buf_free(&b);
-    th_ctx_close(&t);
     /* the head as read: the plan, the list */
     th_login(&s, "officer", s.demo_pw, tok);
     snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
