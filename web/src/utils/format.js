@@ -77,6 +77,16 @@ export function formatNumber(n, locale = 'zh-CN') {
 }
 
 /**
+ * A number in full, grouped in thousands in either language (12,445), never abbreviated as
+ * formatNumber does in Chinese (1.24万): for a table's column or a tooltip's exact value. At
+ * most `digits` decimals (0: whole, rounded).
+ */
+export function fullNumber(n, locale = 'zh-CN', digits = 2) {
+  if (n === null || n === undefined || Number.isNaN(Number(n))) return '—';
+  return Number(n).toLocaleString(String(locale).toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits });
+}
+
+/**
  * A number short enough for a chart's axis: in Chinese 100万 / 4.5亿 as formatNumber; in English
  * 1.5M / 200k / 2.6B (so neighbouring labels do not run together).
  */
