@@ -77,6 +77,86 @@ static void name_of(uint64_t *rng, int male, char *out, size_t n)
     snprintf(out, n, "%s%s", surnames[sn], male ? given_m[g] : given_f[g]);
 }
 
+/* One demo service log of `mins` minutes from t_in, recorded by grid01: with a helper (0: none,
+ * a meal of the family's or a canteen's), credited to the helper's account in one balanced
+ * transaction; left out (*logged 0) when the helper is logged elsewhere then (a helper is in
+ * one place at a time, the rule of POST /service-logs). */
+static int demo_log(pj_ctx *c, int64_t elder, int64_t helper, int64_t helper_acc, int64_t issue,
+                    const grid *gg, const char *kind, int64_t t_in, int mins, int *logged,
+                    pj_err *err)
+{
+    int64_t t_out = t_in + mins * 60, txn = 0, log = 0;
+    *logged = 0;
+    pj_stmt *s;
+    if (helper) {
+        s = pj_db_prepare(c->db,
+                          "SELECT EXISTS (SELECT 1 FROM elder_service_logs WHERE helper_id = ?"
+                          " AND time_in < ? AND time_out > ?)",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, helper);
+        pj_stmt_int(s, 2, t_out);
+        pj_stmt_int(s, 3, t_in);
+        int64_t busy = 0;
+        if (step(s, err, &busy)) return -1;
+        if (busy) return 0;
+        s = pj_db_prepare(c->db,
+                          "INSERT INTO credit_txns (kind, at, note, created_by)"
+                          " VALUES ('earn', ?, ?, 'demo') RETURNING id",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, t_out);
+        pj_stmt_text(s, 2, kind);
+        if (step(s, err, &txn)) return -1;
+        for (int side = 0; side < 2; side++) {
+            s = pj_db_prepare(c->db,
+                              "INSERT INTO credit_entries (txn_id, account_id, amount_min,"
+                              " at) VALUES (?,?,?,?)",
+                              err);
+            if (!s) return -1;
+            pj_stmt_int(s, 1, txn);
+            pj_stmt_int(s, 2, side ? helper_acc : issue);
+            pj_stmt_int(s, 3, side ? mins : -mins);
+            pj_stmt_int(s, 4, t_out);
+            if (step(s, err, NULL)) return -1;
+        }
+    }
+    s = pj_db_prepare(c->db,
+                      "INSERT INTO elder_service_logs (elder_id, helper_id, kind, time_in,"
+                      " time_out, minutes, recorded_by, grid_id, village_id, township_id,"
+                      " credit_txn_id, source, created_at)"
+                      " VALUES (?,?,?,?,?,?,'grid01',?,?,?,?,'synthetic',?) RETURNING id",
+                      err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder);
+    if (helper)
+        pj_stmt_int(s, 2, helper);
+    else
+        pj_stmt_null(s, 2);
+    pj_stmt_text(s, 3, kind);
+    pj_stmt_int(s, 4, t_in);
+    pj_stmt_int(s, 5, t_out);
+    pj_stmt_int(s, 6, mins);
+    pj_stmt_int(s, 7, gg->id);
+    pj_stmt_int(s, 8, gg->village);
+    pj_stmt_int(s, 9, gg->town);
+    if (txn)
+        pj_stmt_int(s, 10, txn);
+    else
+        pj_stmt_null(s, 10);
+    pj_stmt_int(s, 11, t_out);
+    if (step(s, err, &log)) return -1;
+    if (txn) {
+        s = pj_db_prepare(c->db, "UPDATE credit_txns SET log_id = ? WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, log);
+        pj_stmt_int(s, 2, txn);
+        if (step(s, err, NULL)) return -1;
+    }
+    *logged = 1;
+    return 0;
+}
+
 int pj_eldercare_demo(pj_ctx *c, uint64_t seed, pj_err *err)
 {
     return pj_eldercare_demo_sized(c, seed, 0, err);
@@ -110,13 +190,14 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
     int64_t *hacc = calloc((size_t)nh_total + 1, sizeof *hacc),
             *hbal = calloc((size_t)nh_total + 1, sizeof *hbal);
     char *etier = calloc((size_t)n_elders + 1, 1), *emeal = calloc((size_t)n_elders + 1, 1);
+    char *eown = calloc((size_t)n_elders + 1, 1); /* the meal days of those not a helper's */
     char(*hname)[32] = calloc((size_t)nh_total + 1, sizeof *hname); /* for the pairs' reasons */
     int *born = calloc(AGE_DAYS_MAX + 1, sizeof *born); /* elders born each day before today */
     int64_t *egrid = calloc((size_t)n_elders + 1, sizeof *egrid);
     int rc = -1;
     pj_pair_result pr = {0};
     if (!gs || !g_elders || !ph || !pe || !hid || !eid || !hacc || !hbal || !etier || !emeal ||
-        !egrid || !hname || !born) {
+        !eown || !egrid || !hname || !born) {
         pj_fail(err, 500, "internal", "", "out of memory");
         goto out;
     }
@@ -237,6 +318,7 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
             pe[e] = (pj_pair_elder){lat, lon, gs[g].village, needs, 0, gs[g].town};
             etier[e] = tier[0];
             emeal[e] = !strcmp(meal, "helper") ? (char)mdays : 0;
+            eown[e] = strcmp(meal, "helper") && strcmp(meal, "none") ? (char)mdays : 0;
             egrid[e] = g;
         }
     }
@@ -365,19 +447,44 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
         if (step(s, err, NULL)) goto out;
     }
     /* a month of service logs: companionship visits per tier, meals for those whose helper
-     * brings them; each credited to the helper (one balanced transaction per log) */
+     * brings them, each credited to the helper (one balanced transaction per log); a week of
+     * the family's and canteens' meals */
     int64_t issue;
     if (pj_el_int(c, "SELECT id FROM credit_accounts WHERE owner_kind = 'system' AND owner_id = ?",
                   1, 0, &issue, err))
         goto out;
     int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    uint64_t mrng = seed ^ 0x3ea15ULL; /* the meals below, a stream of their own */
     for (int i = 0; i < n_elders; i++) {
         int hh = pr.helper_of[i];
+        const grid *gg = &gs[egrid[i]];
+        int64_t last = 0;
+        int logged;
+        /* meals served by the family or a canteen, checked by the grid worker: the last week
+         * and today until now, a day in fifty missed; then today's meals of the helpers who
+         * bring them (their month before is below) */
+        int own = eown[i], brings = emeal[i] && hh >= 0 && (ph[hh].skills & PJ_SKILL_MEALS);
+        for (int64_t d = today - (own ? 7 : 0); (own || brings) && d <= today; d++) {
+            if ((int)((d + 3) % 7) >= (own ? own : emeal[i])) continue;
+            if (own && pj_rng_below(&mrng, 50) == 0) continue;
+            int64_t t_in = d * 86400 - tz + 10 * 3600 + 60 * (int64_t)pj_rng_below(&mrng, 105);
+            int mins = 15 + (int)pj_rng_below(&mrng, 16);
+            /* a helper's round: a meal meeting another of the helper's goes a quarter of an
+             * hour later, up to 11:45 */
+            logged = 0;
+            for (; t_in + mins * 60 <= now && t_in <= d * 86400 - tz + 11 * 3600 + 45 * 60;
+                 t_in += 15 * 60) {
+                if (demo_log(c, eid[i], own ? 0 : hid[hh], own ? 0 : hacc[hh], issue, gg, "meal",
+                             t_in, mins, &logged, err))
+                    goto out;
+                if (logged) break;
+            }
+            if (logged && !own) hbal[hh] += mins;
+        }
         if (hh < 0) continue;
         int every = etier[i] == 'h' ? 7 : etier[i] == 'k' ? 30 : 90;
         int visits = 30 / every + (pj_rng_below(&rng, (uint32_t)every) < (uint32_t)(30 % every));
         int meals = emeal[i] && (ph[hh].skills & PJ_SKILL_MEALS) ? 30 : 0;
-        int64_t last = 0;
         for (int k = 0; k < visits + meals; k++) {
             int visit = k < visits;
             int64_t d =
@@ -390,67 +497,11 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
                                   : 10 * 3600 + 60 * (int64_t)pj_rng_below(&rng, 150));
             int mins = visit ? 30 + (int)pj_rng_below(&rng, 61) : 15 + (int)pj_rng_below(&rng, 16);
             int64_t t_out = t_in + mins * 60;
-            /* a helper is in one place at a time (the rule of POST /service-logs): a visit or
-             * meal drawn over another of the same helper's is left out */
-            s = pj_db_prepare(c->db,
-                              "SELECT EXISTS (SELECT 1 FROM elder_service_logs WHERE helper_id = ?"
-                              " AND time_in < ? AND time_out > ?)",
-                              err);
-            if (!s) goto out;
-            pj_stmt_int(s, 1, hid[hh]);
-            pj_stmt_int(s, 2, t_out);
-            pj_stmt_int(s, 3, t_in);
-            int64_t busy;
-            if (step(s, err, &busy)) goto out;
-            if (busy) continue;
-            s = pj_db_prepare(c->db,
-                              "INSERT INTO credit_txns (kind, at, note, created_by)"
-                              " VALUES ('earn', ?, ?, 'demo') RETURNING id",
-                              err);
-            if (!s) goto out;
-            pj_stmt_int(s, 1, t_out);
-            pj_stmt_text(s, 2, visit ? "companionship" : "meal");
-            int64_t txn;
-            if (step(s, err, &txn)) goto out;
-            for (int side = 0; side < 2; side++) {
-                s = pj_db_prepare(c->db,
-                                  "INSERT INTO credit_entries (txn_id, account_id, amount_min,"
-                                  " at) VALUES (?,?,?,?)",
-                                  err);
-                if (!s) goto out;
-                pj_stmt_int(s, 1, txn);
-                pj_stmt_int(s, 2, side ? hacc[hh] : issue);
-                pj_stmt_int(s, 3, side ? mins : -mins);
-                pj_stmt_int(s, 4, t_out);
-                if (step(s, err, NULL)) goto out;
-            }
+            if (demo_log(c, eid[i], hid[hh], hacc[hh], issue, gg, visit ? "companionship" : "meal",
+                         t_in, mins, &logged, err))
+                goto out;
+            if (!logged) continue;
             hbal[hh] += mins;
-            const grid *gg = &gs[egrid[i]];
-            s = pj_db_prepare(c->db,
-                              "INSERT INTO elder_service_logs (elder_id, helper_id, kind, time_in,"
-                              " time_out, minutes, recorded_by, grid_id, village_id, township_id,"
-                              " credit_txn_id, source, created_at)"
-                              " VALUES (?,?,?,?,?,?,'grid01',?,?,?,?,'synthetic',?) RETURNING id",
-                              err);
-            if (!s) goto out;
-            pj_stmt_int(s, 1, eid[i]);
-            pj_stmt_int(s, 2, hid[hh]);
-            pj_stmt_text(s, 3, visit ? "companionship" : "meal");
-            pj_stmt_int(s, 4, t_in);
-            pj_stmt_int(s, 5, t_out);
-            pj_stmt_int(s, 6, mins);
-            pj_stmt_int(s, 7, gg->id);
-            pj_stmt_int(s, 8, gg->village);
-            pj_stmt_int(s, 9, gg->town);
-            pj_stmt_int(s, 10, txn);
-            pj_stmt_int(s, 11, t_out);
-            int64_t log;
-            if (step(s, err, &log)) goto out;
-            s = pj_db_prepare(c->db, "UPDATE credit_txns SET log_id = ? WHERE id = ?", err);
-            if (!s) goto out;
-            pj_stmt_int(s, 1, log);
-            pj_stmt_int(s, 2, txn);
-            if (step(s, err, NULL)) goto out;
             if (visit && t_out > last) last = t_out;
         }
         if (last) {
@@ -487,6 +538,6 @@ int pj_eldercare_demo_sized(pj_ctx *c, uint64_t seed, int n_elders, pj_err *err)
 out:
     pj_pair_result_free(&pr);
     free(gs), free(g_elders), free(ph), free(pe), free(hid), free(eid), free(hacc), free(hbal);
-    free(etier), free(emeal), free(egrid), free(hname), free(born);
+    free(etier), free(emeal), free(eown), free(egrid), free(hname), free(born);
     return rc;
 }

@@ -393,6 +393,84 @@ TEST_T(elder_demo_alerts_raised_by_build_time, 120)
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_alerts WHERE raised_at > %lld",
              (long long)time(NULL));
     CHECK_INT(th_sql_int(&s, sql), 0);
+    /* nor a meal logged that is still to come (today's are at 10:00–12:00) */
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_service_logs WHERE time_out > %lld",
+             (long long)time(NULL));
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs WHERE kind = 'meal'") > 0);
+    th_stop(&s);
+}
+
+/* Regression: the demo logged meals only of the elders whose helper brings them, and none
+ * today, so the first scan after the meal cut-off (12:00) raised a missed meal for every elder
+ * with meals that day (29,648 of the demo's 99,000 elders): the grid workers' alerts were a
+ * flood of the demo's making. Built after the cut-off, the demo has today's meals logged: those
+ * of the family and canteens (a day in fifty missed) and those the paired helpers bring, and a
+ * scan then raises a missed meal for few of the elders with meals today — those of a helper's
+ * meals without a helper who brings them, and the days missed. The district's offset is set so
+ * that it is 14:00–14:59 there now, whenever the test runs. */
+TEST_T(elder_demo_meals_logged_today, 180)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    long long now = (long long)time(NULL);
+    long long tz = ((840 - (now % 86400) / 60) % 1440 + 1440) % 1440; /* local 14:00–14:59 */
+    if (tz > 840) tz -= 1440;
+    char sql[900];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO settings (key, value) VALUES ('elder_tz_offset_min', '%lld')"
+             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             tz);
+    th_sql_exec(&s, sql);
+    el_demo(&s, 2000);
+    long long day = (now + tz * 60) / 86400, from = day * 86400 - tz * 60;
+    int wd = (int)((day + 3) % 7); /* Monday 0 */
+    /* the elders with meals today, of a provider ("family", "canteen" or "helper"), and of
+     * those the ones with a meal logged today by the cut-off */
+#define TODAY_MEALS(prov, more)                                                                    \
+    snprintf(sql, sizeof sql,                                                                      \
+             "SELECT COUNT(*) FROM elders e WHERE e.meal_provider IN (%s) AND"                     \
+             " (COALESCE(e.meal_weekdays, (1 << e.meal_days) - 1) >> %d) & 1 %s",                  \
+             prov, wd, more)
+    char fed[300];
+    snprintf(fed, sizeof fed,
+             "AND EXISTS (SELECT 1 FROM elder_service_logs l WHERE l.elder_id = e.id AND l.kind"
+             " = 'meal' AND l.time_in >= %lld AND l.time_in <= %lld)",
+             from, from + 12 * 3600);
+    TODAY_MEALS("'family', 'canteen'", "");
+    long long own = th_sql_int(&s, sql);
+    TODAY_MEALS("'family', 'canteen'", fed);
+    long long own_fed = th_sql_int(&s, sql);
+    CHECK(own > 300);
+    CHECK(own_fed < own && own_fed * 100 >= own * 95); /* a day in fifty missed */
+    /* the helpers bring theirs: every elder paired with a helper who brings meals (a meal
+     * meeting another of the helper's goes later, up to 11:45) */
+    char paired[300];
+    snprintf(paired, sizeof paired,
+             "AND EXISTS (SELECT 1 FROM elder_pairs p JOIN helpers h ON h.id = p.helper_id"
+             " WHERE p.elder_id = e.id AND p.state = 'active' AND h.skills & %d)",
+             PJ_SKILL_MEALS);
+    TODAY_MEALS("'helper'", paired);
+    long long brought = th_sql_int(&s, sql);
+    char paired_fed[700];
+    snprintf(paired_fed, sizeof paired_fed, "%s %s", paired, fed);
+    TODAY_MEALS("'helper'", paired_fed);
+    CHECK(brought > 20);
+    CHECK(th_sql_int(&s, sql) * 100 >= brought * 95);
+#undef TODAY_MEALS
+    /* a scan now: missed meals for the elders without one, a few of those with meals today */
+    scan_at(&s, off, now);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM elders e WHERE e.meal_provider <> 'none' AND"
+             " (COALESCE(e.meal_weekdays, (1 << e.meal_days) - 1) >> %d) & 1",
+             wd);
+    long long eating = th_sql_int(&s, sql);
+    long long alerts = th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts WHERE kind ="
+                                      " 'missed_meal' AND state = 'open'");
+    CHECK(alerts > 0);
+    CHECK(alerts * 100 < eating * 15);
     th_stop(&s);
 }
 
