@@ -3,11 +3,12 @@
 // 恢复: the cockpit says so — not "restoring started" — and treats it as the end of the restore,
 // in zh-CN and English. 演练管理 offers a township officer every facility to read (its drills,
 // trend and open findings: reads are open), while a drill is started only on a facility of his
-// township. A server of the file's own (the demo district): the manual written here is the
+// township; a drill over its time limit is marked late there. A server of the file's own (the demo district): the manual written here is the
 // newest of its facility × scenario, which no other test should find.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
+import { formatMinutes } from '../../web/src/utils/dualuse.js';
 
 let browser;
 let own;
@@ -131,6 +132,41 @@ describe('dual-use review fixes', { timeout: budget(240000) }, () => {
     await page.goto(`/drills?facility_id=${ownManual.facility_id}`);
     await page.getByTestId('start-drill').waitFor();
     assert.equal(await page.getByTestId('drill-start-scope').count(), 0);
+    noProblems(page);
+    await context.close();
+  });
+
+  test('a drill that went over its time limit is marked so in the drill list, not only 演练结束', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 768 }, { baseURL: own.base });
+    await login(page, 'officer', own.demoPw);
+    const api = apiOf(page);
+    const drills = (await api('GET', '/conversions?mode=drill&state=finished&limit=200')).items;
+    // a facility whose drills include one over its deadline and one within it
+    const byFac = new Map();
+    for (const d of drills.filter((x) => x.deadline_minutes != null)) byFac.set(d.facility_id, [...(byFac.get(d.facility_id) || []), d]);
+    const [facId, its] = [...byFac].find(([, ds]) => ds.some((d) => d.over_deadline) && ds.some((d) => !d.over_deadline)) || [];
+    assert.ok(facId, 'a facility with a drill over its deadline and one within it');
+    const late = its.find((d) => d.over_deadline);
+    const fine = its.find((d) => !d.over_deadline);
+    assert.ok(late.elapsed_minutes > late.deadline_minutes);
+    for (const lang of ['zh-CN', 'en']) {
+      const zh = lang === 'zh-CN';
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      await page.goto(`/drills?facility_id=${facId}`);
+      const table = page.getByTestId('drill-table');
+      const rowOf = (d) => table.locator('tbody tr').filter({ has: page.getByRole('link', { name: `#${d.id}`, exact: true }) });
+      await rowOf(late).waitFor();
+      // the late drill: finished, and late — its time red against the limit
+      await rowOf(late).getByText(zh ? '演练结束' : 'Finished').waitFor();
+      assert.equal((await rowOf(late).getByTestId('drill-over-deadline').innerText()).trim(), zh ? '超时' : 'Late');
+      assert.equal(await rowOf(late).getByTestId('elapsed').getAttribute('data-over'), 'true');
+      assert.equal((await rowOf(late).getByTestId('deadline').innerText()).trim(), `/ ${formatMinutes(late.deadline_minutes, zh ? 'zh-CN' : 'en')}`);
+      // the one within its limit: no such mark
+      assert.equal(await rowOf(fine).getByTestId('drill-over-deadline').count(), 0);
+      assert.equal(await rowOf(fine).getByTestId('elapsed').getAttribute('data-over'), 'false');
+      await shot(page, `du-drills-late-${lang}`);
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
     await context.close();
   });

@@ -1196,6 +1196,7 @@ export default {
   drill: {
     list: 'Drills',
     report: 'Drill report',
+    overShort: 'Late',
     startHint: 'A drill runs the newest manual step by step and leaves the facility state alone',
     startOwnTownship: 'Drills are started for facilities of your township only',
     startOwnFacility: 'Drills are started for your own facility only',

@@ -1198,6 +1198,7 @@ export default {
   drill: {
     list: '演练管理',
     report: '演练报告',
+    overShort: '超时',
     startHint: '演练按最新版工作手册逐步执行，不改变设施状态',
     startOwnTownship: '只能为本乡镇（街道）的设施发起演练',
     startOwnFacility: '只能为本设施发起演练',
