@@ -1,6 +1,7 @@
 // Who acted, by name: where a page showed the username a record keeps (a plan's created_by, a
 // conversion's started_by) it shows that user's display name, the username as the hover text;
-// a name that is no account (the demo data's "demo") is shown as it is, without a hover text.
+// the platform's own actors, no accounts (the demo data's "demo"), are named in the console's
+// language (演示数据 / Demo data), without a hover text.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
@@ -56,18 +57,23 @@ describe('who acted, by name', { timeout: budget(120000) }, () => {
     await context.close();
   });
 
-  test('a conversion the demo data started shows "demo" as it is', async () => {
+  test('a conversion the demo data started names the demo data in the console\'s language, not a user "demo"', async () => {
     const { context, page } = await openPage(browser);
     await login(page, 'officer', DEMO_PW);
     const list = await apiGet(page, '/conversions?limit=100');
     const conv = list.items.find((c) => c.started_by === 'demo');
     assert.ok(conv, 'a demo conversion');
     assert.equal(conv.started_by_name, null);
-    await page.goto(`/conversions/${conv.id}`);
-    const who = page.getByTestId('conv-started-by');
-    await who.waitFor();
-    assert.equal((await who.innerText()).trim(), 'demo');
-    assert.equal(await who.getAttribute('title'), null);
+    for (const [lang, name] of [['zh-CN', '演示数据'], ['en', 'Demo data']]) {
+      await page.evaluate((l) => localStorage.setItem('pj_locale', l), lang);
+      await page.goto(`/conversions/${conv.id}`);
+      const who = page.getByTestId('conv-started-by');
+      await page.getByTestId('conv-started-by').filter({ hasText: name }).waitFor();
+      assert.equal((await who.innerText()).trim(), name);
+      assert.equal(await who.getAttribute('title'), null);
+      assert.equal(await who.getAttribute('data-username'), 'demo');
+    }
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
     await context.close();
   });

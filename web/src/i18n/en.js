@@ -94,6 +94,8 @@ export default {
   common: {
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name} ({ctx})',
+    // the platform's own actors where a user's name would be (actorName)
+    actors: { system: 'System', server: 'Planner', cli: 'Command line', demo: 'Demo data' },
     leaveUnsavedTitle: 'Discard what you entered?',
     leaveUnsaved: 'What you entered is not saved and is lost if you leave this page.',
     listPartial: 'Only the first {n} are shown: the list is not complete',
@@ -1676,7 +1678,6 @@ export default {
       helperInactive: 'the helper is inactive',
       idBack: "no elder of the helper's ID number is moved or deceased any more",
     },
-    alertBy: { system: 'System' },
     alertReason: 'Reason',
     counterparty: 'Counterparty',
     accountNo: 'account #{id}',

@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN.js';
 import en from './en.js';
+import { byName } from '@/utils/format.js';
 
 export const LOCALES = [
   { code: 'zh-CN', label: '中文' },
@@ -69,4 +70,16 @@ export function tNamed(group, code, apiName) {
 export function tTeam(code, apiName) {
   if (apiName && apiName !== code && i18n.global.locale.value !== 'en') return apiName;
   return tNamed('teamTypes', code, apiName);
+}
+
+// the platform's own actors (the alert scan, the plan worker, the command line, the demo
+// loader): no accounts, and no user may take their names (docs/api.md, "Who acted")
+const ACTORS = ['system', 'server', 'cli', 'demo'];
+
+/** Who did something, as byName (the display name, else the username), the platform's own
+ * actors named in the console's language ("demo" is 演示数据, not a user called demo). */
+export function actorName(row, key) {
+  const raw = row && row[key];
+  if (raw && !row[`${key}_name`] && ACTORS.includes(raw)) return i18n.global.t(`common.actors.${raw}`);
+  return byName(row, key);
 }

@@ -96,6 +96,8 @@ export default {
   common: {
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name}（{ctx}）',
+    // the platform's own actors where a user's name would be (actorName)
+    actors: { system: '系统', server: '方案求解服务', cli: '命令行', demo: '演示数据' },
     leaveUnsavedTitle: '放弃未保存的内容？',
     leaveUnsaved: '已填写的内容尚未保存，离开本页将丢失。',
     listPartial: '仅显示前 {n} 条，列表不完整',
@@ -1679,7 +1681,6 @@ export default {
       helperInactive: '互助员已停用',
       idBack: '同身份证号的老人已不再是迁出或去世状态',
     },
-    alertBy: { system: '系统' },
     alertReason: '原因',
     counterparty: '对方账户',
     accountNo: '账户 #{id}',
