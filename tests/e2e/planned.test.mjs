@@ -158,7 +158,10 @@ describe('plan schedules in the console', { timeout: budget(180000) }, () => {
     assert.equal(await page.locator('[data-legend="schedule"]').count(), 0);
     assert.equal(await page.locator('[data-testid^="plan-window-"]').count(), 0);
     assert.doesNotMatch(await page.getByTestId('steps-convert').locator('thead').innerText(), /方案排程/);
-    assert.equal(await violetPixels(page.getByTestId('gantt')), 0, 'no planned boxes');
+    // no planned boxes: they are hundreds of pixels (above); a stray pixel where two bars' edges
+    // blend is none (one such failed this once, beside other files' conversions)
+    const violet = await violetPixels(page.getByTestId('gantt'));
+    assert.ok(violet < 10, `no planned boxes (${violet} violet pixels)`);
     await noProblems(page);
   });
 
