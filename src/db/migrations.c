@@ -904,6 +904,9 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE plans ADD COLUMN error_json TEXT;"
      "ALTER TABLE plans ADD COLUMN solver_pid INTEGER;"
      "ALTER TABLE plans ADD COLUMN solved_at INTEGER;"},
+    /* the solving process's start time (clock ticks after boot, /proc/PID/stat): with the
+     * process id it tells the process that solves a plan from another that took its id after
+     * a crash (the plan stayed solving, holding one of its owner's places). NULL: unknown */
     {302, "registry: barrier-free (accessible) rooms of a facility",
      "ALTER TABLE facilities ADD COLUMN barrier_free_rooms INTEGER NOT NULL DEFAULT 0;"},
     {303,
@@ -973,6 +976,12 @@ const pj_migration pj_migrations[] = {
      " version = version + 1 WHERE json_valid(result_json) AND json_extract(result_json,"
      " '$.solver.flags.vulnerable_first') = 1 AND json_type(result_json, '$.summary.gap') IN"
      " ('real', 'integer');"},
+    /* the solving process's start time (clock ticks after boot, /proc/PID/stat): with the
+     * process id it tells the process that solves a plan from another that took its id after
+     * a crash (the plan stayed solving, holding one of its owner's places). NULL: unknown, the
+     * process id alone decides, as before */
+    {309, "planner: the start time of the process solving a plan",
+     "ALTER TABLE plans ADD COLUMN solver_started INTEGER;"},
     {430,
      "agri-tech: labs, innovation-port projects and milestones, doctor farms, experts,"
      " greenhouse sections, research results and their transfer to farms",

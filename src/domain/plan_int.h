@@ -2,6 +2,8 @@
 #ifndef PJ_PLAN_INT_H
 #define PJ_PLAN_INT_H
 
+#include <sys/types.h>
+
 #include "domain/plan.h"
 
 /* SQL of an adopted plan's supply flow: `p` is the plan's row (plans), `fl` the flow (a row of
@@ -69,8 +71,12 @@ int pj_plan_check(pj_ctx *c, json_t *body, pj_plan_summary *sum, pj_err *err);
  * or "fail". Returns 1 when stored, 0 when the plan was not solving (or is gone), -1 + err. */
 int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,
                           const pj_err *fail, pj_err *err);
-/* Marks failed every 'solving' plan whose solving process is gone (or is this one). */
+/* Marks failed every 'solving' plan whose solving process is gone (or is this one): no process
+ * of its id, or one started at another time than the plan's (its id reused). */
 int pj_plan_recover(pj_ctx *c, pj_err *err);
+/* When process pid started, in clock ticks after boot (/proc/PID/stat, field 22); -1 when
+ * unknown (no such process, no /proc). */
+int64_t pj_plan_proc_started(pid_t pid);
 /* The pool, for plan_store.c. */
 int pj_plan_pool_full(pj_plan_pool *p);
 /* How many plans the pool takes at a time (solving and waiting). */

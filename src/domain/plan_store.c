@@ -387,8 +387,8 @@ static int plan_insert(pj_ctx *c, json_t *body, const char *result, const pj_pla
     pj_stmt *s = pj_db_prepare(
         c->db,
         "INSERT INTO plans (name, scenario, role, request_json, result_json, objective, gap,"
-        " demand, served, shortfall, status, created_at, created_by, solver_pid, solved_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        " demand, served, shortfall, status, created_at, created_by, solver_pid, solved_at,"
+        " solver_started) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         err);
     *id = 0;
     if (s) {
@@ -406,10 +406,13 @@ static int plan_insert(pj_ctx *c, json_t *body, const char *result, const pj_pla
         pj_stmt_text(s, 11, result ? "draft" : "solving");
         pj_stmt_int(s, 12, now);
         pj_stmt_text(s, 13, c->actor.username);
-        if (result)
+        if (result) {
             pj_stmt_int(s, 15, now);
-        else
+        } else {
             pj_stmt_int(s, 14, (int64_t)getpid());
+            int64_t started = pj_plan_proc_started(getpid());
+            if (started >= 0) pj_stmt_int(s, 16, started);
+        }
         if (pj_stmt_step(s, err) == 1) *id = pj_col_int(s, 0);
         pj_stmt_done(s);
     }
@@ -583,18 +586,50 @@ fail:
     return -1;
 }
 
+int64_t pj_plan_proc_started(pid_t pid)
+{
+    char path[40], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* "pid (comm) state ppid …": the command may hold spaces and parentheses, so the fields
+     * are counted from the last ')'; the start time is field 22, the 20th after it */
+    char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    for (int k = 0; k < 20; k++) {
+        p = strchr(p + 1, ' ');
+        if (!p) return -1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p + 1, &end, 10);
+    if (errno || end == p + 1 || (*end != ' ' && *end != 0 && *end != '\n') ||
+        v > (unsigned long long)INT64_MAX)
+        return -1;
+    return (int64_t)v;
+}
+
 int pj_plan_recover(pj_ctx *c, pj_err *err)
 {
-    pj_stmt *s =
-        pj_db_prepare(c->db, "SELECT id, solver_pid FROM plans WHERE status = 'solving'", err);
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id, solver_pid, solver_started FROM plans WHERE status = 'solving'", err);
     if (!s) return -1;
     int64_t ids[256];
     int n = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < 256) {
         int64_t pid = pj_col_is_null(s, 1) ? 0 : pj_col_int(s, 1);
-        /* alive elsewhere on this machine: that process still solves it */
-        if (pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue;
+        int64_t started = pj_col_is_null(s, 2) ? -1 : pj_col_int(s, 2);
+        /* alive elsewhere on this machine: that process still solves it — the same process,
+         * started when the plan's was (a process id is reused: a crashed server's may be
+         * another program's by now); a plan of before the start time was kept, or a system
+         * without /proc, by the process id alone */
+        if (pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
+            int64_t now = started < 0 ? -1 : pj_plan_proc_started((pid_t)pid);
+            if (started < 0 || now < 0 || now == started) continue;
+        }
         ids[n++] = pj_col_int(s, 0);
     }
     pj_stmt_done(s);

@@ -360,11 +360,34 @@ TEST_T(plan_async_queue_full_shutdown_restart, 120)
                     " objective, gap, demand, served, shortfall, status, created_at, created_by,"
                     " solver_pid) VALUES ('crashed', 'disaster', 'resettlement', '{}', 'null', 0,"
                     " 1, 0, 0, 0, 'solving', 1, 'officer', 99999999)");
+    /* regression: one whose process id another process has taken since (this test's, alive)
+     * stayed solving for good, holding one of its owner's three places; the start time tells
+     * them apart. One of that very process, started when it was, is still being solved. */
+    int64_t me = pj_plan_proc_started(getpid());
+    CHECK(me > 0);
+    char sql[600];
+    for (int same = 0; same < 2; same++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO plans (name, scenario, role, request_json, result_json, objective,"
+                 " gap, demand, served, shortfall, status, created_at, created_by, solver_pid,"
+                 " solver_started) VALUES ('%s', 'disaster', 'resettlement', '{}', 'null', 0, 1,"
+                 " 0, 0, 0, 'solving', 1, 'officer', %d, %lld)",
+                 same ? "alive" : "id reused", (int)getpid(), (long long)(same ? me : me - 1));
+        th_sql_exec(&s, sql);
+    }
     restart(&s);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'crashed' AND"
                              " status = 'failed' AND json_extract(error_json, '$.code') ="
                              " 'interrupted'"),
               1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'id reused' AND"
+                             " status = 'failed' AND json_extract(error_json, '$.code') ="
+                             " 'interrupted'"),
+              1);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'alive' AND"
+                             " status = 'solving'"),
+              1);
+    th_sql_exec(&s, "DELETE FROM plans WHERE name = 'alive'");
     th_login(&s, "officer", s.demo_pw, tok);
     long long id = th_sql_int(&s, "SELECT id FROM plans WHERE name = 'crashed'");
     char path[64];
