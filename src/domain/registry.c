@@ -190,7 +190,12 @@ static int region_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_time(w, "updated_at", pj_col_int(s, 10));
     pj_jw_kint(w, "version", pj_col_int(s, 11));
     pj_stmt_done(s);
-    if (grid) { /* the accounts that look after the grid: a disabled one does no more */
+    /* the accounts that look after the grid (a disabled one does no more): named to the roles
+     * of the eldercare records, whose grids they are, not to viewers, facility operators or
+     * enterprises (a person's name; the answer is cached per role) */
+    if (grid &&
+        (c->actor.role == PJ_ROLE_ADMIN || c->actor.role == PJ_ROLE_DISTRICT_OFFICER ||
+         c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER || c->actor.role == PJ_ROLE_GRID_WORKER)) {
         pj_jw_key(w, "grid_workers");
         pj_jw_arr(w);
         s = pj_db_prepare(

@@ -2250,6 +2250,8 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         ckey = cache_key(&r.arena, target);
         if (hit->flags & PJ_ROUTE_PER_USER)
             ckey = pj_arena_printf(&r.arena, "%s#user=%lld", ckey, (long long)r.ctx.actor.user_id);
+        else if (hit->flags & PJ_ROUTE_PER_ROLE)
+            ckey = pj_arena_printf(&r.arena, "%s#role=%d", ckey, (int)r.ctx.actor.role);
         ch = hash_str(ckey);
         cache_check(srv, gen);
         cache_entry *e = cache_get(srv, ckey, ch);

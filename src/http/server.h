@@ -167,6 +167,9 @@ typedef int (*pj_handler)(pj_req *r);
  * per user, until the next write or the handler's ctx.valid_until (clock-dependent fields).
  * A request whose handler writes (an audited unmasked read) is never cached. */
 #define PJ_ROUTE_PER_USER 2u
+/* PER_ROLE (with SHARED): the response depends on the URL, the data and the caller's role only
+ * (a field some roles do not see): cached per role. */
+#define PJ_ROUTE_PER_ROLE 256u
 /* UPLOAD: a body that is not application/json reaches the handler as it is (raw, raw_len,
  * raw_type), up to PJ_UPLOAD_MAX: file uploads such as a spreadsheet. */
 #define PJ_ROUTE_UPLOAD 4u

@@ -1826,3 +1826,56 @@ TEST_T(http_sec_weak_hash_replaced_at_log_in, 90)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), N + 1);
     th_stop(&s);
 }
+
+/* Regression: a grid's workers (their usernames and display names, a person's name) were in
+ * every role's answer of GET /regions, enterprises and viewers too, the answer shared by the
+ * response cache across users. They are named to the roles of the eldercare records (admin,
+ * district and township officers, grid workers) only; the cache keeps an answer per role, so a
+ * viewer asking after an officer (a cache hit for the officer's role) still gets none. */
+TEST(http_sec_grid_workers_named_to_eldercare_roles_only)
+{
+    th_server s;
+    th_start(&s, 1);
+    long long grid = th_sql_int(&s, "SELECT gw.region_id FROM grid_workers gw JOIN users u ON"
+                                    " u.id = gw.user_id WHERE u.username = 'grid01' LIMIT 1");
+    char one[80], list[120], sql[120];
+    snprintf(one, sizeof one, "/api/v1/regions/%lld", grid);
+    snprintf(sql, sizeof sql, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    snprintf(list, sizeof list, "/api/v1/regions?parent_id=%lld&limit=500", th_sql_int(&s, sql));
+    static const struct {
+        const char *user;
+        int sees;
+    } who[] = {{"officer", 1}, {"viewer", 0},   {"jd", 0},      {"wanda", 0},
+               {"grid01", 1},  {"jinhaihu", 1}, {"officer", 1}, {"viewer", 0}};
+    enum { N = sizeof who / sizeof who[0] };
+    char toks[N][80];
+    for (size_t k = 0; k < N; k++) th_login(&s, who[k].user, s.demo_pw, toks[k]);
+    for (size_t k = 0; k < N; k++) {
+        const char *tok = toks[k];
+        char hdr[4096];
+        json_t *o = NULL;
+        CHECK_INT(th_call_raw(&s, "GET", one, tok, NULL, -1, NULL, &o, hdr, sizeof hdr), 200);
+        json_t *gw = json_object_get(o, "grid_workers");
+        if (who[k].sees) {
+            CHECK(json_array_size(gw) >= 1);
+            int grid01 = 0;
+            for (size_t i = 0; i < json_array_size(gw); i++)
+                grid01 |= !strcmp(th_str(json_array_get(gw, i), "username"), "grid01");
+            CHECK(grid01);
+        } else {
+            CHECK(gw == NULL);
+        }
+        /* the second time a role asks, from the cache: still its own answer */
+        CHECK(strstr(hdr, k >= 6 ? "X-Cache: hit" : "X-Cache: miss") != NULL);
+        json_decref(o);
+        o = NULL;
+        CHECK_INT(th_call(&s, "GET", list, tok, NULL, &o), 200);
+        json_t *items = json_object_get(o, "items"), *mine = NULL;
+        for (size_t i = 0; i < json_array_size(items); i++)
+            if (th_int(json_array_get(items, i), "id") == grid) mine = json_array_get(items, i);
+        CHECK(mine != NULL);
+        CHECK((json_object_get(mine, "grid_workers") != NULL) == who[k].sees);
+        json_decref(o);
+    }
+    th_stop(&s);
+}
