@@ -372,6 +372,22 @@ TEST_T(elder_alert_scan_resolves_what_was_fixed, 120)
     th_stop(&s);
 }
 
+/* Sets the district's offset from UTC (elder_tz_offset_min) so that it is hour:00–hour:59 there
+ * now, whenever the test runs; returns the offset in minutes. */
+static long long local_hour(th_server *s, int hour)
+{
+    long long now = (long long)time(NULL);
+    long long tz = ((hour * 60 - (now % 86400) / 60) % 1440 + 1440) % 1440;
+    if (tz > 840) tz -= 1440;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO settings (key, value) VALUES ('elder_tz_offset_min', '%lld')"
+             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             tz);
+    th_sql_exec(s, sql);
+    return tz;
+}
+
 /* Regression: the demo raised its alerts at 11:00 Beijing time today, so a demo built before
  * 11:00 held alerts raised in the future, which the scan passed over until then. The district's
  * offset is set so that it is 02:00–03:00 there now, whenever the test runs. */
@@ -379,15 +395,8 @@ TEST_T(elder_demo_alerts_raised_by_build_time, 120)
 {
     th_server s;
     th_start(&s, 1);
-    long long now = (long long)time(NULL);
-    long long tz = ((120 - (now % 86400) / 60) % 1440 + 1440) % 1440; /* local 02:00–02:59 */
-    if (tz > 840) tz -= 1440;
+    local_hour(&s, 2);
     char sql[200];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO settings (key, value) VALUES ('elder_tz_offset_min', '%lld')"
-             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-             tz);
-    th_sql_exec(&s, sql);
     el_demo(&s, 300);
     CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM elder_alerts") > 0);
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM elder_alerts WHERE raised_at > %lld",
@@ -415,15 +424,8 @@ TEST_T(elder_demo_meals_logged_today, 180)
     th_start(&s, 1);
     char off[80];
     th_login(&s, "officer", s.demo_pw, off);
-    long long now = (long long)time(NULL);
-    long long tz = ((840 - (now % 86400) / 60) % 1440 + 1440) % 1440; /* local 14:00–14:59 */
-    if (tz > 840) tz -= 1440;
+    long long now = (long long)time(NULL), tz = local_hour(&s, 14);
     char sql[900];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO settings (key, value) VALUES ('elder_tz_offset_min', '%lld')"
-             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-             tz);
-    th_sql_exec(&s, sql);
     el_demo(&s, 2000);
     long long day = (now + tz * 60) / 86400, from = day * 86400 - tz * 60;
     int wd = (int)((day + 3) % 7); /* Monday 0 */
