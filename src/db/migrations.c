@@ -904,9 +904,6 @@ const pj_migration pj_migrations[] = {
      "ALTER TABLE plans ADD COLUMN error_json TEXT;"
      "ALTER TABLE plans ADD COLUMN solver_pid INTEGER;"
      "ALTER TABLE plans ADD COLUMN solved_at INTEGER;"},
-    /* the solving process's start time (clock ticks after boot, /proc/PID/stat): with the
-     * process id it tells the process that solves a plan from another that took its id after
-     * a crash (the plan stayed solving, holding one of its owner's places). NULL: unknown */
     {302, "registry: barrier-free (accessible) rooms of a facility",
      "ALTER TABLE facilities ADD COLUMN barrier_free_rooms INTEGER NOT NULL DEFAULT 0;"},
     {303,
