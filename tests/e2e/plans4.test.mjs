@@ -321,7 +321,9 @@ describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeo
       if (attempt) await page.waitForTimeout(1000);
       // the row in the middle of the window (the chart is taller than it)
       box = await canvas.boundingBox();
-      const rowY = 24 + ((i + 0.5) * (box.height - 58)) / rows.length;
+      // (the plot's top: 24 px, or 56 px below the hours at the head of a chart of over 15 sites)
+      const top = rows.length > 15 ? 56 : 24;
+      const rowY = top + ((i + 0.5) * (box.height - top - 34)) / rows.length;
       // scrolled by the box that scrolls the page (the console's main pane, not the window): the
       // row's place depends on the plan, which a 0.5 s solve on a busy machine may change
       await canvas.evaluate((el, dy) => {
@@ -341,7 +343,7 @@ describe('plans: the plan page at 1440 px, the compare page’s inputs', { timeo
       const y = box.y + rowY;
       // the labels' text is the hover target: look along the row and up to a row's height above
       // and below (the rows' positions are estimated from the chart's box)
-      const rowH = Math.max(12, (box.height - 58) / rows.length);
+      const rowH = Math.max(12, (box.height - top - 34) / rows.length);
       for (let dy = 0; Math.abs(dy) <= rowH && !seen.has(rows[i].name); dy = dy > 0 ? -dy : 3 - dy)
         for (let x = box.x + 12; x < box.x + 300 && !seen.has(rows[i].name); x += 10) {
           await page.mouse.move(x, y + dy);
