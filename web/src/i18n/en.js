@@ -1869,7 +1869,7 @@ export default {
     solvingDone: '{p}% done',
     failedTitle: 'The plan could not be solved',
     failedHint: 'Use “Revise” to change the scenario and solve it again',
-    made: 'Plan #{id} made ({s} s)',
+    made: 'Plan #{id} made (waited {s} s, queue and saving included)',
     phases: {
       queued: 'Queued for the solver',
       waiting: 'Being solved by another server process',
@@ -1908,7 +1908,7 @@ export default {
     personKm: '{n} person-km in all',
     allReady: 'All sites ready after',
     meanReady: 'mean {t}',
-    solverTime: 'Solver time',
+    solverTime: 'Solver compute time',
     timeLimitHit: 'Time limit reached: best plan found so far',
     withinLimit: 'Finished within the time limit',
     clockLimited: 'Stopped by the clock on a busy machine: a rerun may differ slightly',

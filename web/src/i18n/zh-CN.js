@@ -1872,7 +1872,7 @@ export default {
     solvingDone: '已完成 {p}%',
     failedTitle: '方案求解失败',
     failedHint: '可点击“据此调整”修改场景后重新求解',
-    made: '方案 #{id} 已生成（{s} 秒）',
+    made: '方案 #{id} 已生成（等待 {s} 秒，含排队与保存）',
     phases: {
       queued: '排队等待求解',
       waiting: '等待其他服务进程求解',
@@ -1911,7 +1911,7 @@ export default {
     personKm: '合计 {n} 人·公里',
     allReady: '全部就绪用时',
     meanReady: '平均 {t}',
-    solverTime: '求解用时',
+    solverTime: '求解器计算用时',
     timeLimitHit: '达到时限，取当前最优解',
     withinLimit: '在时限内完成',
     clockLimited: '机器繁忙，按时钟截止：重算结果可能略有不同',
