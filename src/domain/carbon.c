@@ -336,7 +336,7 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     recomputed r = {0};
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "energy_type", 1, 1, 32, &type, err) < 0 ||
-        pj_in_str(body, "unit", 1, 1, 16, &unit, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "unit", 1, 16, &unit, err) < 0 ||
         pj_in_num(body, "kg_co2e_per_unit", 1, 0, 1e6, &co2, err) < 0 ||
         pj_in_num(body, "kgce_per_unit", 1, 0, 1e6, &ce, err) < 0 ||
         pj_in_str(body, "effective_from", 1, 10, 10, &eff, err) < 0 ||

@@ -555,7 +555,7 @@ int pj_ec_product_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
-        pj_in_str(body, "name", 1, 1, 64, &name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
         pj_in_enum(body, "category", 1, pj_ec_categories, &cat, err) < 0 ||
         pj_in_ref(body, "township_id", 0, &town, err) < 0)
         return -1;

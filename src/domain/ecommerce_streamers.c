@@ -41,16 +41,17 @@ int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *gua
     if (age < 16)
         return pj_fail(err, 422, "too_young", "birth_date",
                        "a streamer must be at least 16 years old");
-    if (age >= 18) return 0;
-    if (!guardian_name || !*guardian_name)
+    if (age < 18 && (!guardian_name || !*guardian_name))
         return pj_fail(err, 422, "guardian_consent_required", "guardian_name",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (!guardian_relation || !*guardian_relation)
+    if (age < 18 && (!guardian_relation || !*guardian_relation))
         return pj_fail(err, 422, "guardian_consent_required", "guardian_relation",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (!consent_date)
+    if (age < 18 && !consent_date)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_consent_date",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
+    /* a consent date given is a real one at any age (an adult's kept from when they were 17) */
+    if (!consent_date) return 0;
     if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today)
         return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
                        "guardian_consent_date must be a date YYYY-MM-DD, not in the future");

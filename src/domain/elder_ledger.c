@@ -199,8 +199,10 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 }
 
 /* One log (body already an object): validated, inserted with its credits; inside the caller's
- * transaction. *out_id gets the log id. */
-static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *err)
+ * transaction. *out_id gets the log id. earlier holds the ids of the n_earlier entries of the
+ * same quick entry written before it (a repeat of one is named by its place in the entries). */
+static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, size_t n_earlier,
+                      int64_t *out_id, pj_err *err)
 {
     int64_t elder_id, helper_id = 0, minutes = -1, now = pj_now();
     const char *kind, *tin = NULL, *tout = NULL, *remarks = "";
@@ -332,6 +334,12 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, int64_t *out_id, pj_err *
     int64_t dup = drc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
     if (drc < 0) return -1;
+    for (size_t j = 0; dup && j < n_earlier; j++)
+        if (earlier[j] == dup) /* that log is rolled back with this one: no id to name */
+            return pj_fail(err, 409, "duplicate", "time_in",
+                           "this service is entered twice: entries[%zu] is the same elder, kind"
+                           " and helper at an overlapping time",
+                           j);
     if (dup)
         return pj_fail(err, 409, "duplicate", "time_in",
                        "this service is logged already (log %lld: the same elder, kind and"
@@ -477,7 +485,7 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             pj_fail(err, 422, "wrong_type", "entries", "entry %zu is not an object", i + 1);
             goto fail;
         }
-        if (log_insert(c, b, quick, &ids[i], err)) {
+        if (log_insert(c, b, quick, ids, i, &ids[i], err)) {
             if (quick && (err->status == 422 || err->status == 409)) {
                 char f[128];
                 snprintf(f, sizeof f, "entries[%zu].%s", i, err->field);

@@ -619,11 +619,19 @@ int pj_ent_settings_update(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     json_t *cd = json_object_get(body, "completion_days");
     json_t *kw = json_object_get(body, "kpi_weights");
-    if (cd && (pj_in_object(cd, err) || pj_in_only(cd, day_keys, err))) {
+    /* each an object of its own keys: another value is the field's wrong type, the body
+     * itself well-formed */
+    if (cd && !json_is_object(cd))
+        return pj_fail(err, 422, "wrong_type", "completion_days",
+                       "completion_days must be an object of days by appeal kind");
+    if (kw && !json_is_object(kw))
+        return pj_fail(err, 422, "wrong_type", "kpi_weights",
+                       "kpi_weights must be an object of weights by measure");
+    if (cd && pj_in_only(cd, day_keys, err)) {
         snprintf(err->field, sizeof err->field, "completion_days");
         return -1;
     }
-    if (kw && (pj_in_object(kw, err) || pj_in_only(kw, weight_keys, err))) {
+    if (kw && pj_in_only(kw, weight_keys, err)) {
         snprintf(err->field, sizeof err->field, "kpi_weights");
         return -1;
     }

@@ -115,7 +115,7 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         (!create && (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
                      pj_in_no_null(body, NULL, err))) ||
         pj_in_ref(body, "bank_id", create && !own_bank, &bank, err) < 0 ||
-        pj_in_str(body, "name", create, 1, 200, &name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, body, "name", create, 200, &name, err) < 0 ||
         pj_in_num(body, "min_wan", create, 0, 1e6, &minw, err) < 0 ||
         pj_in_num(body, "max_wan", create, 0.01, 1e6, &maxw, err) < 0 ||
         pj_in_num(body, "rate_pct", create, 0.01, 36, &rate, err) < 0 ||

@@ -211,11 +211,11 @@ int pj_indicator_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return ind_render(c, id, w, err);
 }
 
-static int ind_fields(json_t *b, int creating, const char **name, const char **unit,
+static int ind_fields(pj_ctx *c, json_t *b, int creating, const char **name, const char **unit,
                       const char **source, const char **desc, int *hib, pj_err *err)
 {
-    if (pj_in_str(b, "name", creating, 1, 64, name, err) < 0 ||
-        pj_in_str(b, "unit", creating, 1, 16, unit, err) < 0 ||
+    if (pj_in_text_trimmed(c->arena, b, "name", creating, 64, name, err) < 0 ||
+        pj_in_text_trimmed(c->arena, b, "unit", creating, 16, unit, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 128, source, err) < 0 ||
         pj_in_str(b, "description", 0, 0, 1000, desc, err) < 0 ||
         pj_in_bool(b, "higher_is_better", 0, hib, err) < 0)
@@ -232,7 +232,7 @@ int pj_indicator_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "code", 1, 1, 48, &code, err) < 0 ||
         pj_in_enum(body, "kind", 1, pj_indicator_kinds, &kind, err) < 0 ||
-        ind_fields(body, 1, &name, &unit, &source, &desc, &hib, err))
+        ind_fields(c, body, 1, &name, &unit, &source, &desc, &hib, err))
         return -1;
     if (!pj_ind_code_ok(code))
         return pj_fail(err, 422, "invalid_value", "code",
@@ -307,7 +307,7 @@ int pj_indicator_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (pj_ind_require_writer(c, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, NULL, err) ||
-        ind_fields(body, 0, &name, &unit, &source, &desc, &hib, err))
+        ind_fields(c, body, 0, &name, &unit, &source, &desc, &hib, err))
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before;

@@ -430,6 +430,19 @@ int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, si
     return 1;
 }
 
+int pj_in_trim(json_t *o, const char *key, int required_chars, pj_err *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_string(v) || !json_string_length(v)) return 0;
+    size_t from, n = pj_text_trim(json_string_value(v), &from);
+    if (!n)
+        return pj_fail(err, 422, required_chars ? "missing_field" : "invalid_value", key,
+                       "%s must not be blank (only spaces)", key);
+    if (n < json_string_length(v))
+        json_object_set_new(o, key, json_stringn(json_string_value(v) + from, n));
+    return 0;
+}
+
 const char *pj_text_trimmed(pj_arena *a, const char *s)
 {
     size_t from, n = pj_text_trim(s, &from);

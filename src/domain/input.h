@@ -54,6 +54,11 @@ const char *pj_text_trimmed(struct pj_arena *a, const char *s);
  * text are left out: only what is stored must be one line. */
 int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int required,
                        size_t max_chars, const char **out, pj_err *err);
+/* The string at key in o replaced by itself without the white space around it, so that what
+ * is checked next and stored is the trimmed text; a value of white space only fails 422 on the
+ * key (missing_field when required_chars, else invalid_value). An absent key, an empty string
+ * or a value of another type is left as it is, for the caller's own check. */
+int pj_in_trim(json_t *o, const char *key, int required_chars, pj_err *err);
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
               pj_err *err);
 int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,

@@ -326,16 +326,12 @@ static int row_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
 /* An enterprise changes its rows but does not move them to another township: that would hand
  * them to another township's officers (the field named: township_id, else the reference that
  * moved it). */
-static int same_township(pj_ctx *c, const pj_rec_kind *k, int64_t id, int64_t before, json_t *body,
-                         pj_err *err)
+static int same_township(pj_ctx *c, const pj_rec_kind *k, int64_t id, int64_t before,
+                         const char *field, pj_err *err)
 {
     int64_t after;
     if (scope_value(c, k, id, 1, &after, err)) return -1;
     if (after == before) return 0;
-    const char *field = "township_id";
-    for (int i = 0; !json_object_get(body, field) && i < k->nfields; i++)
-        if (k->fields[i].type == PJ_RT_REF && json_object_get(body, k->fields[i].name))
-            field = k->fields[i].name;
     return pj_fail(err, 403, "forbidden", field,
                    "an enterprise cannot move a %s to another township; its township's officers"
                    " or the district can",
@@ -365,6 +361,8 @@ static int check_field(pj_ctx *c, const pj_rec_field *f, json_t *body, int creat
     int bv;
     switch (f->type) {
     case PJ_RT_TEXT:
+        /* stored as checked: without the spaces around it, never blank */
+        if (pj_in_trim(body, f->name, f->min > 0, err)) return -1;
         return pj_in_str(body, f->name, 1, (size_t)f->min, (size_t)f->max, &str, err) < 0 ? -1 : 0;
     case PJ_RT_INT:
         return pj_in_int(body, f->name, 1, (int64_t)f->min, (int64_t)f->max, &i, err) < 0 ? -1 : 0;
@@ -844,6 +842,12 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     char *before, *after;
     int keep_town = c->actor.role == PJ_ROLE_ENTERPRISE && k->town_sql;
     int64_t town = 0;
+    /* the field a move is refused on: township_id when sent, else the reference sent that
+     * carries the row (the kind's check may fill township_id in from it) */
+    const char *move_field = "township_id";
+    for (int i = 0; !json_object_get(body, move_field) && i < k->nfields; i++)
+        if (k->fields[i].type == PJ_RT_REF && json_object_get(body, k->fields[i].name))
+            move_field = k->fields[i].name;
     if (pj_db_begin(c->db, err)) return -1;
     if (run_check(c, k, id, body, err) || !(before = pj_rec_render_string(c, k, id, err)) ||
         (keep_town && scope_value(c, k, id, 1, &town, err)))
@@ -874,7 +878,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
         pj_version_conflict(err, k->noun, cur, version);
         goto fail;
     }
-    if (row_scope(c, k, id, err) || (keep_town && same_township(c, k, id, town, body, err)) ||
+    if (row_scope(c, k, id, err) || (keep_town && same_township(c, k, id, town, move_field, err)) ||
         !(after = pj_rec_render_string(c, k, id, err)))
         goto fail;
     /* a PATCH that changes nothing writes nothing: the same version, no audit row */

@@ -286,6 +286,9 @@ static int check_region_parent(pj_ctx *c, const char *type, int64_t parent, pj_e
     return 0;
 }
 
+/* the most residents a region holds (its own edit, and its ancestors' sums) */
+#define PJ_REGION_POPULATION_MAX 100000000
+
 static const char *const region_fields[] = {"parent_id", "code",       "name",   "type",    "lat",
                                             "lon",       "population", "source", "version", NULL};
 
@@ -297,7 +300,7 @@ static int region_read_common(pj_ctx *c, json_t *b, int required, const char **n
         pj_in_text_trimmed(c->arena, b, "code", required, 32, code, err) < 0 ||
         pj_in_num(b, "lat", 0, -90, 90, lat, err) < 0 ||
         pj_in_num(b, "lon", 0, -180, 180, lon, err) < 0 ||
-        pj_in_int(b, "population", 0, 0, 100000000, pop, err) < 0 ||
+        pj_in_int(b, "population", 0, 0, PJ_REGION_POPULATION_MAX, pop, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
         return -1;
     return 0;
@@ -320,7 +323,7 @@ static int region_population_follow(pj_ctx *c, int64_t child, int64_t parent, in
         pj_stmt *s = pj_db_prepare(c->db,
                                    "UPDATE regions SET population = MAX(0, population + ?),"
                                    " updated_at = ?, version = version + 1 WHERE id = ?"
-                                   " RETURNING parent_id",
+                                   " RETURNING parent_id, population, name",
                                    err);
         if (!s) return -1;
         pj_stmt_int(s, 1, delta);
@@ -328,9 +331,16 @@ static int region_population_follow(pj_ctx *c, int64_t child, int64_t parent, in
         pj_stmt_int(s, 3, parent);
         int rc = pj_stmt_step(s, err);
         int64_t next = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+        int64_t total = rc == 1 ? pj_col_int(s, 1) : 0;
+        const char *name = rc == 1 ? pj_arena_strdup(c->arena, pj_col_text(s, 2)) : "";
         pj_stmt_done(s);
         if (rc < 0) return -1;
         if (rc == 0) return 0;
+        /* an ancestor stays within the range a region's own edit is held to */
+        if (total > PJ_REGION_POPULATION_MAX)
+            return pj_fail(err, 422, "out_of_range", "population",
+                           "this would bring %s to %lld residents, above %d",
+                           name ? name : "its parent", (long long)total, PJ_REGION_POPULATION_MAX);
         char *after = pj_render_to_string(c, parent, region_render, err);
         if (!after || pj_audit_add(c, "population_follow", "region", parent, before,
                                    pj_render_with(c, after, member), err))

@@ -322,7 +322,31 @@ TEST_T(ecommerce_minor_consent_boundaries, 60)
     th_day_rel(18, 0, b);
     CHECK_INT(create_streamer(&s, tok, b, "", &o), 201);
     CHECK_INT(th_int(o, "age"), 18);
+    long long adult = th_int(o, "id");
     json_decref(o);
+    /* an adult's consent date, when given, is a real past date after the birth too
+     * (regression: 2026-13-45 and 2026-02-30 were stored for an adult) */
+    static const char *const bad[] = {"2026-13-45", "2026-02-30", "2026-+1-05", "9999-12-31",
+                                      "1990-01-01"};
+    char extra[160], path[64];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(extra, sizeof extra,
+                 ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\","
+                 "\"guardian_consent_date\":\"%s\"",
+                 bad[i]);
+        CHECK_INT(create_streamer(&s, tok, b, extra, &o), 422);
+        CHECK_STR(th_err_field(o), "guardian_consent_date");
+        json_decref(o);
+        char body[96];
+        snprintf(body, sizeof body, "{\"version\":1,\"guardian_consent_date\":\"%s\"}", bad[i]);
+        snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", adult);
+        o = CALL(&s, "PATCH", tok, path, body, 422);
+        CHECK_STR(th_err_field(o), "guardian_consent_date");
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
     th_stop(&s);
 }
 

@@ -904,6 +904,20 @@ TEST_T(elder_ledger_refuses_overlapping_credits, 120)
     o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
     CHECK_STR(th_err_code(o), "duplicate");
     json_decref(o);
+    /* a quick entry naming one service twice: the repeat names the entry it repeats, not the
+     * id of a log rolled back with it (regression: "logged already (log N)", a log never kept) */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\"},{\"elder_id\":%lld,"
+             "\"kind\":\"meal\"}]}",
+             e3, e3);
+    th_fingerprint(&s, fa, sizeof fa);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 409);
+    CHECK_STR(th_err_code(o), "duplicate");
+    CHECK_STR(th_err_field(o), "entries[1].time_in");
+    CHECK(strstr(th_err_message(o), "entries[0]") && !strstr(th_err_message(o), "(log "));
+    json_decref(o);
+    th_fingerprint(&s, fb, sizeof fb);
+    CHECK_STR(fb, fa);
     pj_time_iso(base + 30 * 60, t1);
     snprintf(body, sizeof body,
              "{\"elder_id\":%lld,\"helper_id\":%lld,\"kind\":\"cleaning\","

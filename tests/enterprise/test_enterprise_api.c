@@ -613,6 +613,11 @@ TEST(enterprise_settings_inner_value_named_by_its_path)
         {"{\"kpi_weights\":{\"response\":-1,\"resolution\":1,\"satisfaction\":1}}", "out_of_range",
          "kpi_weights.response"},
         {"{\"kpi_weights\":{\"satisfaction\":101}}", "out_of_range", "kpi_weights.satisfaction"},
+        /* not an object: the field's wrong type, not a malformed body (was 400 invalid_json) */
+        {"{\"completion_days\":[]}", "wrong_type", "completion_days"},
+        {"{\"completion_days\":\"x\"}", "wrong_type", "completion_days"},
+        {"{\"kpi_weights\":5}", "wrong_type", "kpi_weights"},
+        {"{\"kpi_weights\":[1]}", "wrong_type", "kpi_weights"},
     };
     th_fingerprint(&s, before, sizeof before);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

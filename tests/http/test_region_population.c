@@ -123,3 +123,43 @@ TEST_T(region_population_carries_to_every_ancestor, 60)
     CHECK_INT(pop_of(&s, district), pop[3] + 900);
     th_stop(&s);
 }
+
+/* Regression: a grid's population of 100,000,000 (the most a region may hold) was accepted and
+ * carried its village, township and district above that; the village then could not be saved
+ * even with its own figure. An edit or a new region that would bring an ancestor beyond the
+ * range is refused on population and changes nothing. */
+TEST_T(region_population_keeps_ancestors_in_range, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], gw[80], path[64], body[256], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, gw);
+    long long grid = el_grid01_grid(&s), village = parent_of(&s, grid);
+    long long district = parent_of(&s, parent_of(&s, village));
+    long long others = pop_of(&s, district) - pop_of(&s, grid);
+    CHECK(others > 0);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"population\":100000000}",
+             version_of(&s, grid));
+    json_t *o = EL(&s, gw, "PATCH", path, body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "population");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-POP-2\",\"name\":\"大网格\","
+             "\"population\":100000000}",
+             village);
+    o = EL(&s, off, "POST", "/api/v1/regions", body, 422);
+    CHECK_STR(th_err_field(o), "population");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    /* up to the range, the district included, it is taken */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"population\":%lld}", version_of(&s, grid),
+             100000000 - others);
+    json_decref(EL(&s, gw, "PATCH", path, body, 200));
+    CHECK_INT(pop_of(&s, district), 100000000);
+    th_stop(&s);
+}

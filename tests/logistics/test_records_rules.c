@@ -119,6 +119,15 @@ TEST_T(records_enterprise_keeps_its_rows_in_their_township, 90)
     w = CALL(&s, "PATCH", jd, path, body, 200);
     CHECK_INT(th_int(w, "township_id"), home);
     json_decref(w);
+    /* moved by its park (the township follows the park): refused on the field sent, park_id,
+     * not on township_id, which the caller never sent (regression) */
+    snprintf(body, sizeof body, "{\"name\":\"金海湖物流园（辖区测试）\",\"township_id\":%lld}",
+             jhh);
+    w = CALL(&s, "POST", off, "/api/v1/logistics/parks", body, 201);
+    long long park = th_int(w, "id");
+    json_decref(w);
+    snprintf(body, sizeof body, "{\"version\":2,\"park_id\":%lld}", park);
+    REFUSED_F(&s, "PATCH", jd, path, body, 403, "forbidden", "park_id");
     /* the district moves it */
     snprintf(body, sizeof body, "{\"version\":2,\"township_id\":%lld}", jhh);
     w = CALL(&s, "PATCH", off, path, body, 200);
