@@ -123,7 +123,41 @@ async function send(url, init, { signal, limit, write, once }, read) {
  * a read is); once (the server refuses the same write twice, e.g. a visit logged again is 409
  * `duplicate`: timed out, the user may simply send it again).
  */
-export async function api(method, path, { query, body, signal, type, limit, safe, once } = {}) {
+export async function api(method, path, opts = {}) {
+  // a read the server asks to repeat shortly (429: this user's reports are all waiting or
+  // running, as with a second tab open; 503: the report workers' queue is full) is asked
+  // again after its Retry-After, a few times, while the page keeps showing it is loading
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(method, path, opts);
+    } catch (e) {
+      const again = method === 'GET' && e instanceof ApiError && (e.status === 429 || e.status === 503) && e.retryAfter > 0 && e.retryAfter <= 10 && attempt < READ_RETRIES;
+      if (!again) throw e;
+      await pause(e.retryAfter * 1000, opts.signal);
+    }
+  }
+}
+
+/** how many times a read answered 429 or 503 with a short Retry-After is asked again */
+export const READ_RETRIES = 5;
+
+/** ms, or until signal aborts (its reason thrown, as fetch would) */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal && signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    if (signal) signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+async function call(method, path, { query, body, signal, type, limit, safe, once } = {}) {
   const headers = { Accept: 'application/json' };
   // type: the body is sent as it is (a file's bytes) with that content type
   if (body !== undefined) headers['Content-Type'] = type || 'application/json';
