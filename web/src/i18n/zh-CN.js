@@ -296,7 +296,9 @@ export default {
     targetLine: '目标 {n}',
     liveConversions: '进行中的转换',
     noLive: '本场景没有进行中的转换',
-    overdueSteps: '超时步骤',
+    overdueSteps: '超时未完成',
+    // steps done, but after their time (the card under the open ones' count)
+    lateSteps: '已超时完成 {n} 步',
     overDeadline: '超出时限',
     overDeadlineHint: '开始后 {t} 应就绪（采纳方案的排程或标准时限）',
     stepsDone: '步骤进度',
