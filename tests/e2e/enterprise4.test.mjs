@@ -150,6 +150,14 @@ describe('enterprise services (4)', { timeout: budget(240000) }, () => {
     await page.waitForURL(/\/enterprise\/profile$/);
     await page.getByTestId('profile-title').getByText('京东').waitFor();
     assert.equal(await page.getByTestId('profile-industry').innerText(), '物流');
+    // in English the values standing alone are capitalised, not the codes' lower case
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+    await page.reload();
+    await page.getByTestId('profile-industry').getByText('Logistics', { exact: true }).waitFor();
+    assert.match(await page.getByTestId('profile-scale').innerText(), /^(Micro|Small|Medium|Large)$/);
+    await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+    await page.reload();
+    await page.getByTestId('profile-industry').getByText('物流').waitFor();
     const matches = page.getByTestId('profile-matches');
     await matches.getByTestId('profile-products').waitFor();
     assert.equal(await matches.getByText('税易贷').count(), 0);
