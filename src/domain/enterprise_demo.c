@@ -195,10 +195,20 @@ int pj_enterprise_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                           " FROM organisations o WHERE o.id = ?",
                           err);
         if (!s) goto fail;
-        char title[64];
-        static const char *const cat_zh[] = {"审批许可", "用地", "融资", "人才", "水电气热",
-                                             "税费",     "市场", "物流", "其他"};
-        snprintf(title, sizeof title, "%s类诉求 #%d", cat_zh[ci], i + 1);
+        /* what a firm would write, three a category (taken in turn: no draw of the demo's
+         * random numbers, so the rest of the demo is as before); no number in it, the
+         * console puts the appeal's own before its title */
+        static const char *const titles[9][3] = {
+            {"项目审批进度咨询", "施工许可办理协调", "经营许可证续期咨询"},
+            {"厂房用地指标申请", "用地规划调整咨询", "不动产权证办理协调"},
+            {"流动资金贷款对接", "融资担保支持申请", "贷款贴息政策咨询"},
+            {"人才引进落户咨询", "技术工人招聘协助", "人才公寓申请"},
+            {"厂区供电扩容申请", "供水管网接入协调", "冬季供暖保障协调"},
+            {"研发费用加计扣除咨询", "增值税留抵退税咨询", "社保费缓缴咨询"},
+            {"产品展销渠道对接", "农产品进京市场对接", "展会参展支持申请"},
+            {"冷链配送通行证办理", "货车通行路线协调", "物流仓储用地咨询"},
+            {"企业名称变更咨询", "周边环境整治诉求", "安全生产指导申请"}};
+        const char *title = titles[ci][i % 3];
         int k = 1;
         pj_stmt_text(s, k++, from_rd ? "reception_day" : chans[pj_rng_below(&rng, 3)]);
         pj_stmt_text(s, k++, types[ti]);
