@@ -41,17 +41,16 @@ int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *gua
     if (age < 16)
         return pj_fail(err, 422, "too_young", "birth_date",
                        "a streamer must be at least 16 years old");
-    if (age < 18 && (!guardian_name || !*guardian_name))
+    if (age >= 18) return 0;
+    if (!guardian_name || !*guardian_name)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_name",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (age < 18 && (!guardian_relation || !*guardian_relation))
+    if (!guardian_relation || !*guardian_relation)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_relation",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (age < 18 && !consent_date)
+    if (!consent_date)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_consent_date",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    /* a consent date given is a real one at any age (an adult's kept from when they were 17) */
-    if (!consent_date) return 0;
     if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today)
         return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
                        "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
@@ -358,7 +357,7 @@ static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_er
         pj_in_str(b, "phone", 0, 11, 11, &x->phone, err) < 0 ||
         pj_in_str(b, "birth_date", create && !x->idn, 10, 10, &x->birth, err) < 0 ||
         pj_in_text_trimmed(c->arena, b, "guardian_name", 0, 64, &x->gname, err) < 0 ||
-        pj_in_str(b, "guardian_relation", 0, 1, 32, &x->grel, err) < 0 ||
+        pj_in_text_trimmed(c->arena, b, "guardian_relation", 0, 32, &x->grel, err) < 0 ||
         pj_in_str(b, "guardian_consent_date", 0, 10, 10, &x->gdate, err) < 0 ||
         pj_in_int(b, "skill_level", create, 1, 5, &x->level, err) < 0 ||
         pj_in_ref(b, "organisation_id", 0, &x->org, err) < 0 ||
@@ -406,6 +405,15 @@ static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body,
     if (x->phone && !phone_ok(x->phone))
         return pj_fail(err, 422, "invalid_value", "phone", "phone must be 11 digits starting 1");
     if (pj_ec_age_rule(x->birth, x->gname, x->grel, x->gdate, ec_today(), err)) return -1;
+    /* a consent date kept is a real one at any age (an adult's, from when they were 17), as the
+     * record is written; the age rule of an enrolment, on its own day, asks it of minors only */
+    int64_t cdays = 0, bdays = 0;
+    if (x->gdate && (ec_date(x->gdate, &cdays, NULL, NULL, NULL) || cdays > ec_today()))
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
+    if (x->gdate && !ec_date(x->birth, &bdays, NULL, NULL, NULL) && cdays < bdays)
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date %s is before the birth date", x->gdate);
     if (x->org &&
         ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", x->org, "organisation_id", err))
         return -1;

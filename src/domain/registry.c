@@ -336,8 +336,9 @@ static int region_population_follow(pj_ctx *c, int64_t child, int64_t parent, in
         pj_stmt_done(s);
         if (rc < 0) return -1;
         if (rc == 0) return 0;
-        /* an ancestor stays within the range a region's own edit is held to */
-        if (total > PJ_REGION_POPULATION_MAX)
+        /* an ancestor stays within the range a region's own edit is held to: a rise beyond it
+         * is refused, a fall never (one stored beyond it by an earlier build comes down) */
+        if (delta > 0 && total > PJ_REGION_POPULATION_MAX)
             return pj_fail(err, 422, "out_of_range", "population",
                            "this would bring %s to %lld residents, above %d",
                            name ? name : "its parent", (long long)total, PJ_REGION_POPULATION_MAX);

@@ -299,6 +299,14 @@ TEST_T(ecommerce_minor_consent_boundaries, 60)
     CHECK_INT(create_streamer(&s, tok, b, "", &o), 422);
     CHECK_STR(th_err_code(o), "guardian_consent_required");
     json_decref(o);
+    /* a guardian's relation of spaces is none (it passed the rule) */
+    CHECK_INT(create_streamer(&s, tok, b,
+                              ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"\u3000 \","
+                              "\"guardian_consent_date\":\"2024-01-02\"",
+                              &o),
+              422);
+    CHECK_STR(th_err_field(o), "guardian_relation");
+    json_decref(o);
     /* consent incomplete (no date): refused */
     CHECK_INT(create_streamer(&s, tok, b,
                               ",\"guardian_name\":\"王芳\",\"guardian_relation\":\"母亲\"", &o),

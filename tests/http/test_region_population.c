@@ -132,7 +132,8 @@ TEST_T(region_population_keeps_ancestors_in_range, 60)
 {
     th_server s;
     th_start(&s, 1);
-    char off[80], gw[80], path[64], body[256], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    char off[80], gw[80], path[64], body[256], sql[128], fp0[TH_FINGERPRINT_SIZE],
+        fp1[TH_FINGERPRINT_SIZE];
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "grid01", s.demo_pw, gw);
     long long grid = el_grid01_grid(&s), village = parent_of(&s, grid);
@@ -161,5 +162,14 @@ TEST_T(region_population_keeps_ancestors_in_range, 60)
              100000000 - others);
     json_decref(EL(&s, gw, "PATCH", path, body, 200));
     CHECK_INT(pop_of(&s, district), 100000000);
+    /* a district stored beyond the range (by an earlier build) is never in the way of a fall:
+     * a grid's population lowered carries down to it */
+    snprintf(sql, sizeof sql, "UPDATE regions SET population = 100000500 WHERE id = %lld",
+             district);
+    th_sql_exec(&s, sql);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"population\":%lld}", version_of(&s, grid),
+             100000000 - others - 100);
+    json_decref(EL(&s, gw, "PATCH", path, body, 200));
+    CHECK_INT(pop_of(&s, district), 100000400);
     th_stop(&s);
 }
