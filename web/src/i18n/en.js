@@ -284,7 +284,7 @@ export default {
     scenario: 'Scenario',
     capacityScenario: 'Emergency capacity ({scenario})',
     capacityHintOverview: 'Ready = in emergency for this scenario; converting = converting for it; convertible = in peacetime with a manual for it; per 10k residents and the target count the three together (the reserve), not what is ready',
-    per10k: 'Per 10k (total)',
+    per10k: 'Per 10k',
     target: 'Target',
     meetsTarget: 'Meets',
     belowTarget: 'Below',

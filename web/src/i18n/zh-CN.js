@@ -286,7 +286,7 @@ export default {
     scenario: '场景',
     capacityScenario: '应急能力（{scenario}）',
     capacityHintOverview: '已就绪 = 本场景急时运行；转换中 = 本场景正在转换；可转换 = 平时状态且有本场景工作手册；每万人与达标按三项合计（储备能力）计算，不是已就绪的能力',
-    per10k: '每万人（合计）',
+    per10k: '每万人',
     target: '目标',
     meetsTarget: '达标',
     belowTarget: '未达标',
