@@ -29,11 +29,25 @@ int pj_ec_age(int by, int bm, int bd, int64_t today)
     return age;
 }
 
+/* A guardian's consent date (its streamer born on day bdays): a real date, not after today, not
+ * before the birth; 422 on guardian_consent_date. */
+static int consent_date_check(const char *consent_date, int64_t bdays, int64_t today, pj_err *err)
+{
+    int64_t cdays;
+    if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today)
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
+    if (cdays < bdays)
+        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
+                       "guardian_consent_date %s is before the birth date", consent_date);
+    return 0;
+}
+
 int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *guardian_relation,
                    const char *consent_date, int64_t today, pj_err *err)
 {
     int y, m, d;
-    int64_t bdays, cdays;
+    int64_t bdays;
     if (ec_date(birth, &bdays, &y, &m, &d) || bdays > today)
         return pj_fail(err, 422, "invalid_value", "birth_date",
                        "birth_date must be a past date YYYY-MM-DD");
@@ -51,13 +65,7 @@ int pj_ec_age_rule(const char *birth, const char *guardian_name, const char *gua
     if (!consent_date)
         return pj_fail(err, 422, "guardian_consent_required", "guardian_consent_date",
                        "a streamer of 16 or 17 needs a guardian's consent: name, relation, date");
-    if (ec_date(consent_date, &cdays, NULL, NULL, NULL) || cdays > today)
-        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
-                       "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
-    if (cdays < bdays)
-        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
-                       "guardian_consent_date %s is before the birth date", consent_date);
-    return 0;
+    return consent_date_check(consent_date, bdays, today, err);
 }
 
 int pj_ec_id_number_valid(const char *s)
@@ -407,13 +415,10 @@ static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body,
     if (pj_ec_age_rule(x->birth, x->gname, x->grel, x->gdate, ec_today(), err)) return -1;
     /* a consent date kept is a real one at any age (an adult's, from when they were 17), as the
      * record is written; the age rule of an enrolment, on its own day, asks it of minors only */
-    int64_t cdays = 0, bdays = 0;
-    if (x->gdate && (ec_date(x->gdate, &cdays, NULL, NULL, NULL) || cdays > ec_today()))
-        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
-                       "guardian_consent_date must be a date YYYY-MM-DD, not in the future");
-    if (x->gdate && !ec_date(x->birth, &bdays, NULL, NULL, NULL) && cdays < bdays)
-        return pj_fail(err, 422, "invalid_value", "guardian_consent_date",
-                       "guardian_consent_date %s is before the birth date", x->gdate);
+    int64_t bdays; /* the birth date passed the age rule */
+    if (x->gdate && !ec_date(x->birth, &bdays, NULL, NULL, NULL) &&
+        consent_date_check(x->gdate, bdays, ec_today(), err))
+        return -1;
     if (x->org &&
         ec_ref(c, "SELECT 1 FROM organisations WHERE id = ?", x->org, "organisation_id", err))
         return -1;
