@@ -1,6 +1,7 @@
 #include "domain/input.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -421,10 +422,15 @@ int pj_in_text_trimmed(pj_arena *a, json_t *o, const char *key, int required, si
                        const char **out, pj_err *err)
 {
     const char *v = *out;
-    int rc = in_text(o, key, required, 1, max_chars, 0, &v, err);
+    /* the length too is the stored text's: a name at its maximum with a space pasted after it
+     * is that name (the body's own size limit bounds what is trimmed) */
+    int rc = in_text(o, key, required, 1, SIZE_MAX, 0, &v, err);
     if (rc <= 0) return rc;
     /* what is stored is checked: a tab or a line break pasted around a name is dropped */
     v = pj_text_trimmed(a, v);
+    if (pj_utf8_len(v, strlen(v)) > max_chars)
+        return pj_fail(err, 422, "too_long", key, "%s must have at most %zu characters", key,
+                       max_chars);
     if (pj_text_check(key, v, strlen(v), err)) return -1;
     *out = v;
     return 1;

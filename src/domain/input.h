@@ -50,8 +50,8 @@ int pj_in_text(json_t *o, const char *key, int required, size_t min_chars, size_
 const char *pj_text_trimmed(struct pj_arena *a, const char *s);
 /* pj_in_text of at least one character, the spaces around it left out (a copy in a): a name
  * or code as it is stored and compared. *out is untouched when the key is absent. The
- * characters are checked (pj_text_check) once the spaces, tabs and line breaks around the
- * text are left out: only what is stored must be one line. */
+ * characters and the length are checked (pj_text_check, max_chars) once the spaces, tabs and
+ * line breaks around the text are left out: only what is stored must be one line and fit. */
 int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int required,
                        size_t max_chars, const char **out, pj_err *err);
 /* The string at key in o replaced by itself without the white space around it, so that what

@@ -2,7 +2,8 @@
  * keeps its own records (agri-tech, logistics, bank products, indicators, e-commerce products,
  * carbon factors), as the registry's are. Regression: "   " and an ideographic space U+3000 were
  * taken as names (201), and "马坊物流基地 " with a space after it went round the names' uniqueness
- * beside "马坊物流基地". */
+ * beside "马坊物流基地". A name at its maximum length with a space pasted after it is that name
+ * (its length was measured before the spaces were left out). */
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +77,17 @@ TEST_T(records_names_trimmed_never_blank, 90)
              "{\"name\":\"平谷大桃 \",\"category\":\"peach\"}", 201);
     CHECK_STR(th_str(o, "name"), "平谷大桃");
     json_decref(o);
+    /* the length is the stored name's: 64 characters with spaces around them are a name of
+     * 64 (were too_long), 65 are not */
+    char full[400] = "", over[400];
+    for (int i = 0; i < 64; i++) strcat(full, "桃");
+    snprintf(over, sizeof over, "%s果", full);
+    snprintf(body, sizeof body, "{\"name\":\" %s \",\"category\":\"peach\"}", full);
+    o = CALL(&s, "POST", off, "/api/v1/ecommerce/products", body, 201);
+    CHECK_STR(th_str(o, "name"), full);
+    json_decref(o);
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"category\":\"peach\"}", over);
+    REFUSED_ON(&s, "POST", off, "/api/v1/ecommerce/products", body, 422, "too_long", "name");
     snprintf(path, sizeof path, "/api/v1/indicators/%lld", ind);
     snprintf(body, sizeof body, "{\"version\":%lld,\"name\":\"  产值（测试）\\n\"}",
              rec_sql1(&s, "SELECT version FROM indicators WHERE id = %lld", ind));
