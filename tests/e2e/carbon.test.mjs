@@ -246,6 +246,18 @@ test('the carbon charts: intensity from 0, the decline as the header rounds it, 
   assert.equal(decline.data[decline.data.length - 1], latest.decline_rate_rounded);
   assert.equal(String(decline.data[decline.data.length - 1]), String(latest.decline_rate_rounded));
 
+  // the table lists every year the chart shows (its first, the base of the next year's decline,
+  // was missing: a bar for 2022 beside a table from 2023), each with the chart's intensity
+  const chartYears = [...new Set(option.xAxis.data.map((x) => x.split('\n')[0]))];
+  const table = page.getByTestId('intensity-years').locator('.el-table__body-wrapper tr');
+  const tableYears = (await table.locator('td:first-child').allInnerTexts()).map((x) => x.trim());
+  for (const y of chartYears) assert.ok(tableYears.includes(y), `the chart's ${y} is in the table (${tableYears.join(', ')})`);
+  const base = table.filter({ has: page.getByTestId('base-year') }).first();
+  await base.getByText('基期：下一年下降率的比较基准').waitFor();
+  const baseYear = Number((await base.locator('td:first-child').innerText()).trim());
+  const next = rows.find((x) => x.year === baseYear + 1);
+  assert.equal((await base.locator('td').nth(1).innerText()).trim(), (+next.previous).toFixed(4));
+
   // by organisation: the use without one named in the console's language
   const byOrg = await apiGet(page, '/carbon/emissions?year=2024&by=organisation');
   const none = byOrg.groups.find((g) => g.key == null);

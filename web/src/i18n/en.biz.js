@@ -460,6 +460,7 @@ export default {
       fromIndicator: 'total energy consumption (indicator)',
       fromUse: 'sum of the recorded energy use',
       energyTce: 'this year {cur}, last year {prev} tce',
+      baseYear: 'Base year of the next year\'s decline',
       notComparable: 'Not comparable',
       notComparableWhy: 'The energy of {y1} and {y0} comes from different sources ({y1}: {s1}; {y0}: {s0}); enter the total energy consumption for {need} to compare',
       notComparableReporters: 'Both years’ energy is the sum of the recorded use, but not of the same reporters ({y1}: {n1}, {o1} of them not in {y0}; {y0}: {n0}, {o0} of them not in {y1}); enter the total energy consumption for both years, or the use of the same reporters, to compare',

@@ -459,6 +459,7 @@ export default {
       fromIndicator: '能源消费总量（统计指标）',
       fromUse: '登记用能记录合计',
       energyTce: '本年 {cur}，上年 {prev} 吨标准煤',
+      baseYear: '基期：下一年下降率的比较基准',
       notComparable: '不可比较',
       notComparableWhy: '{y1} 年与 {y0} 年的能耗来源不同（{y1} 年：{s1}；{y0} 年：{s0}），录入 {need} 年的能源消费总量后才能比较',
       notComparableReporters: '两年的能耗都是登记用能记录合计，但录入单位不同（{y1} 年 {n1} 个，其中 {o1} 个 {y0} 年没有；{y0} 年 {n0} 个，其中 {o0} 个 {y1} 年没有），录入两年的能源消费总量或同一批单位的用能后才能比较',
