@@ -281,4 +281,34 @@ describe('360 px wide: the field pages fit the phone', () => {
     noProblems(page);
     await context.close();
   });
+
+  // the district map fits the phone's width: at 480 px high its width followed the height and
+  // the district was cut at both sides
+  test('officer: the dashboard map shows the whole district', async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    const canvas = page.getByTestId('district-map').locator('canvas').first();
+    await canvas.waitFor();
+    await page.waitForTimeout(800); // the map drawn
+    // the columns of the canvas where the district's fill or outline is: none at either edge
+    const r = await canvas.evaluate((c) => {
+      const g = c.getContext('2d');
+      const { width: w, height: h } = c;
+      const d = g.getImageData(0, 0, w, h).data;
+      const isMap = (i) => Math.abs(d[i] - 0xe6) < 6 && Math.abs(d[i + 1] - 0xee) < 6 && Math.abs(d[i + 2] - 0xf9) < 6;
+      const cols = [];
+      for (let x = 0; x < w; x++) {
+        let n = 0;
+        for (let y = 0; y < h; y++) if (isMap((y * w + x) * 4)) n++;
+        if (n > 0) cols.push(x);
+      }
+      return { w, first: cols[0], last: cols[cols.length - 1], n: cols.length };
+    });
+    assert.ok(r.n > r.w / 3, `the district's fill found in ${r.n} of ${r.w} columns`);
+    assert.ok(r.first > 2 && r.last < r.w - 3, `the district spans columns ${r.first}–${r.last} of ${r.w}: cut at the side`);
+    await canvas.scrollIntoViewIfNeeded();
+    await shot(page, 'phone-dashboard-map');
+    noProblems(page);
+    await context.close();
+  });
 });
