@@ -283,8 +283,9 @@ describe('360 px wide: the field pages fit the phone', () => {
   });
 
   // the district map fits the phone's width: at 480 px high its width followed the height and
-  // the district was cut at both sides
-  test('officer: the dashboard map shows the whole district', async () => {
+  // the district was cut at both sides; the live conversions' steps and overdue columns lay
+  // beyond the card
+  test('officer: the dashboard map shows the whole district; the live conversions their steps', async () => {
     const { context, page } = await openPage(browser, PHONE);
     await login(page, 'officer', DEMO_PW);
     const canvas = page.getByTestId('district-map').locator('canvas').first();
@@ -308,6 +309,15 @@ describe('360 px wide: the field pages fit the phone', () => {
     assert.ok(r.first > 2 && r.last < r.w - 3, `the district spans columns ${r.first}–${r.last} of ${r.w}: cut at the side`);
     await canvas.scrollIntoViewIfNeeded();
     await shot(page, 'phone-dashboard-map');
+    // the conversions under way: the steps' progress and the overdue ones under each name, on
+    // screen (their columns lay beyond the card's right edge)
+    const steps = page.getByTestId('live-conversions').getByTestId('live-steps').first();
+    await steps.scrollIntoViewIfNeeded();
+    assert.match((await steps.innerText()).replace(/\s+/g, ' ').trim(), /^步骤进度 \d+\/\d+ · 超时未完成 \d+$/);
+    const sb = await steps.evaluate((el) => el.getBoundingClientRect().toJSON());
+    assert.ok(sb.right <= PHONE.width, `the steps end at ${Math.round(sb.right)}`);
+    const over = await page.getByTestId('live-table').locator('.el-scrollbar__wrap').first().evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(over <= 0, `the table scrolls sideways by ${over} px`);
     noProblems(page);
     await context.close();
   });
