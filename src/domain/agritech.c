@@ -335,7 +335,7 @@ static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                        early, est);
     if (*big)
         return pj_fail(err, 409, "conflict", "area_mu",
-                       "transfer %s (id, mu) covers more than %g mu: the farm holds its transfers",
+                       "transfer %s (id, mu) covers more than %.15g mu: the farm holds its transfers",
                        big, json_number_value(area));
     return 0;
 }
@@ -580,7 +580,7 @@ static int transfer_farm(pj_ctx *c, int64_t id, json_t *body, const json_t *row,
     json_t *a = json_object_get(row, "area_mu");
     if (t_area && farm_area > 0 && json_is_number(a) && json_number_value(a) > farm_area + 1e-9)
         return pj_fail(err, 422, "out_of_range", "area_mu",
-                       "%g mu is more than farm %lld has (%g mu)", json_number_value(a),
+                       "%.15g mu is more than farm %lld has (%.15g mu)", json_number_value(a),
                        (long long)json_integer_value(f), farm_area);
     return 0;
 }

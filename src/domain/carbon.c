@@ -1340,7 +1340,7 @@ static int intensity_case(const year_energy *y1, const year_energy *y0, int year
 /* 422 undefined at year naming the value that leaves the intensity undefined. */
 static int intensity_undefined(const char *region, const int_bad *bad, pj_err *err)
 {
-    return pj_fail(err, 422, "undefined", "year", "%s of %s for %d is %g (value %lld): %s",
+    return pj_fail(err, 422, "undefined", "year", "%s of %s for %d is %.15g (value %lld): %s",
                    bad->code, region, bad->year, bad->value, (long long)bad->value_id, bad->why);
 }
 

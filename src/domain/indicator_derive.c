@@ -222,7 +222,7 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
         return rates ? pj_fail(err, 422, "undefined", "code",
                                "average growth needs every rate above -100 %%")
                      : pj_fail(err, 422, "undefined", "code",
-                               "average growth needs positive first and last levels (%g and %g):"
+                               "average growth needs positive first and last levels (%.15g and %.15g):"
                                " a geometric mean from a zero or negative level is undefined",
                                v[0], v[n - 1]);
     if (!isfinite(out)) /* a base level near 0: the growth overflows, like yoy's on 0 */
@@ -385,7 +385,7 @@ static int d_progress(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, c
         pj_stmt_done(s);
         return pj_fail(err, 422, "undefined", "period",
                        "%s is lower-is-better: progress is the target over the current value, "
-                       "undefined for a current value of %g",
+                       "undefined for a current value of %.15g",
                        d->code, now);
     }
     head(w, "progress", d, region);

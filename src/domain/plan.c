@@ -2030,19 +2030,19 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
     if (!k->in_deadline) {
         if (!k->fast_site)
             return pj_fail(err, 422, "no_candidates", "deadline_hours",
-                           "no candidate converts within %g hours (by its manual's critical path)",
+                           "no candidate converts within %.15g hours (by its manual's critical path)",
                            q->deadline_h);
         /* the shortest deadline the quickest candidate meets, in tenths of an hour up */
         double h = ceil(k->fast_min / 6.0 - 1e-9) / 10.0;
         return pj_fail(err, 422, "no_candidates", "deadline_hours",
-                       "no candidate converts within %g hours (by its manual's critical path); "
-                       "the quickest%s, %s (facility %lld), needs %g hours",
+                       "no candidate converts within %.15g hours (by its manual's critical path); "
+                       "the quickest%s, %s (facility %lld), needs %.15g hours",
                        q->deadline_h, k->fast_ok ? "" : " (out of reach or short of teams)",
                        k->fast_site, (long long)k->fast_fid, h);
     }
     if (!k->in_reach)
         return pj_fail(err, 422, "no_candidates", "max_distance_km",
-                       "no candidate lies within %g road km of the affected villages", q->max_km);
+                       "no candidate lies within %.15g road km of the affected villages", q->max_km);
     if (!k->with_teams && k->site) {
         /* the first type the closest candidate lacks names the field; a type of which none is
          * given is no_teams */

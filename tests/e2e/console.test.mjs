@@ -172,7 +172,7 @@ describe('console', { timeout: budget(120000) }, () => {
     const cap = capItem.locator('input');
     await cap.fill('-5');
     await page.getByRole('button', { name: '保存' }).click();
-    await assert.doesNotReject(capItem.getByText(/^数值超出允许范围：须在 0 到 \d+ 之间$/).waitFor()); // the API's rule, in Chinese
+    await assert.doesNotReject(capItem.getByText(/^数值超出允许范围：须在 0 到 [\d,]+ 之间$/).waitFor()); // the API's rule, in Chinese
     await shot(page, '05-facility-edit-error');
     assert.equal((await apiGet(page, `/facilities/${id}`)).version, before.version, 'nothing saved');
     // rooms are counted: a fraction is refused at the cell, in Chinese

@@ -162,6 +162,16 @@ describe('district development: create and edit forms', { timeout: budget(300000
     await fieldError(dlg, 'transferable_after_mu', err);
     assert.equal((await apiGet(page, '/logistics/parcels?limit=500')).items.length, before, 'nothing written');
     await shot(page, 'a2-parcel-refused');
+    // an area out of range names the API's bounds as written: 0.01 to 1,000,000 mu (the server's
+    // 1e+06 was read as 1: "须在 0.01 到 1 之间")
+    await fill(dlg, 'area_mu', -50);
+    res = answer(page, 'POST', '/logistics/parcels');
+    await dlg.getByTestId('record-save').click();
+    r = await res;
+    assert.equal(r.status(), 422);
+    assert.match((await r.json()).error.message, /between 0.01 and 1000000$/);
+    await item(dlg, 'area_mu').locator('.el-form-item__error').getByText('须在 0.01 到 1,000,000 之间').waitFor();
+    await fill(dlg, 'area_mu', 100);
     await fill(dlg, 'transferable_after_mu', 80);
     res = answer(page, 'POST', '/logistics/parcels');
     await dlg.getByTestId('record-save').click();

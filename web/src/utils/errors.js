@@ -46,18 +46,19 @@ function labelledMessage(msg, field, labels) {
 }
 
 // the few rules the server states with numbers, said again in Chinese (the rest: the code's
-// label); [pattern, key, alone]: alone, the rule's text stands for the code's label
+// label); [pattern, key, alone, numbers]: alone, the rule's text stands for the code's label;
+// numbers, its figures are bounds, grouped as the user's language writes them
 const RULES = [
   [/([\d.]+) (?:barrier-free )?(\w+) is more \w+ than the facility's (\d+) \(peacetime_capacity\)/, 'apiRules.moreThanFacility', true],
   [/([\d.,]+) m² is more than the warehouse has left: of its ([\d.,]+) m², .* let ([\d.,]+) m² \(([\d.,]+) m² left\)/, 'apiRules.areaLeft', true],
   [/(\d{4}-\d{2}-\d{2}) is in the future.*\(today is (\d{4}-\d{2}-\d{2})\)/, 'apiRules.futureToday', true],
   [/is in the future|not in the future/, 'apiRules.future', true],
   [/(\d{4}-\d{2}-\d{2}) is before (?:\w+ )*(\d{4}-\d{2}-\d{2})/, 'apiRules.before', false],
-  [/must be between (-?[\d.]+) and (-?[\d.]+)/, 'apiRules.between'],
+  [/must be between (-?[\d.]+(?:e[+-]?\d+)?) and (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.between', false, true],
   [/at least (\d+) characters/, 'apiRules.minChars'],
   [/(?:at most|longer than) (\d+) (?:characters|bytes)/, 'apiRules.maxChars'],
-  [/must be (?:at least|>=) (-?[\d.]+)/, 'apiRules.min'],
-  [/must be (?:at most|<=) (-?[\d.]+)/, 'apiRules.max'],
+  [/must be (?:at least|>=) (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.min', false, true],
+  [/must be (?:at most|<=) (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.max', false, true],
   [/have a cycle: (.*\S)/, 'apiRules.cycle'], // the steps' codes, e.g. S1 → S2 → S1
   [/must not be blank/, 'apiRules.blank', true], // a text of spaces only
   [/may not be null/, 'apiRules.notNull', true], // a field a change may not leave empty
@@ -131,7 +132,9 @@ export function apiMessage(e, opts = {}) {
   let what = special || label || t('apiErrors.other', { code: e.code || e.status });
   const rule = RULES.find(([re]) => re.test(msg));
   if (rule && !special) {
-    const m = msg.match(rule[0]);
+    let m = msg.match(rule[0]);
+    // a bound as people write it: 10,000,000 (a server of old wrote 1e+07, read as 1)
+    if (rule[3]) m = m.map((x, i) => (i && x != null ? Number(x).toLocaleString(i18n.global.locale.value === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 6 }) : x));
     const said = t(rule[1], { a: m[1], b: m[2], c: m[3], d: m[4] });
     // a text too short is not a number out of range: "至少 3 个字符" alone
     const alone = rule[2] || (e.code === 'out_of_range' && rule[1] === 'apiRules.minChars');
