@@ -70,6 +70,12 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       assert.equal(await page.getByTestId('close-plan').count(), 0, 'a closed plan is not closed again');
       assert.equal(await page.getByTestId('uncovered').count(), 0, 'no one is counted as without a place');
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));
+      // its sites stay listed, each a link to its conversion, which goes on (they vanished once
+      // the plan was closed, and with them the way to the conversions still to restore)
+      const site = page.getByTestId('plan-closed').getByTestId('conversion-' + c0.conversion_id);
+      await site.waitFor();
+      await page.waitForFunction((id) => document.querySelector(`[data-testid="conversion-${id}"]`)?.dataset.state === 'converting', c0.conversion_id);
+      await page.getByTestId('plan-closed').getByTestId('conversion-counts').getByText('转换中').waitFor();
       await shot(page, 'pc1-closed');
       const rows = (await apiGet(page, `/audit?entity=plan&entity_id=${plan.id}&limit=20`)).items || [];
       const row = rows.find((r) => r.action === 'close');
@@ -80,6 +86,7 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       await apiPost(page, `/conversions/${c0.conversion_id}/abort`, { reason: '汛情解除' }, 200);
       await page.reload();
       await page.getByTestId('plan-closed').waitFor();
+      await page.waitForFunction((id) => document.querySelector(`[data-testid="conversion-${id}"]`)?.dataset.state === 'aborted', c0.conversion_id);
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));
       // opened afresh, a closed plan is shown in full as a solved one (it was taken for one
       // without a result: no comparison offered, no conversions or shipments loaded)
@@ -91,6 +98,10 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       await listRow.waitFor();
       assert.equal(await listRow.getByTestId('row-gone').count(), 0);
       await listRow.getByTestId('plan-status').getByText('已结束').waitFor();
+      // when it was adopted and when it ended, each named (the adoption's time stood alone)
+      const when = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.source;
+      assert.match((await listRow.getByTestId('row-adopted').innerText()).trim(), new RegExp('^采纳于 ' + when));
+      assert.match((await listRow.getByTestId('row-closed').innerText()).trim(), new RegExp('^结束于 ' + when));
       await page.goto('/plans');
       await page.locator('tr.pj-plan-closed', { hasText: plan.name }).waitFor();
       await shot(page, 'pc2-list');

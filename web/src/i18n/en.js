@@ -1755,6 +1755,8 @@ export default {
     createdBy: 'created by {who} at {at}',
     adoptedBy: 'adopted by {who} at {at}',
     closedBy: 'closed by {who} at {at}: {reason}',
+    adoptedAt: 'adopted {at}',
+    closedAt: 'closed {at}',
     objective: 'Objective',
     gap: 'Gap',
     bound: 'Bound',

@@ -1759,6 +1759,8 @@ export default {
     createdBy: '{who} 创建于 {at}',
     adoptedBy: '{who} 采纳于 {at}',
     closedBy: '{who} 结束于 {at}：{reason}',
+    adoptedAt: '采纳于 {at}',
+    closedAt: '结束于 {at}',
     objective: '目标值',
     gap: '差距',
     bound: '下界',
