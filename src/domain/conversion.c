@@ -63,6 +63,7 @@ double pj_drill_step_score(double planned, double actual, int done)
 typedef struct conv_head {
     int64_t id, facility_id, manual_id, standard_id, started_at, ready_at, restore_at, ended_at;
     int64_t version;
+    int drill_passed; /* a finished drill's kept verdict: 1, 0; -1 not kept (or no such drill) */
     const char *facility, *ftype, *scenario, *mode, *state, *started_by, *abort_reason, *fstate,
         *started_by_name;
 } conv_head;
@@ -76,7 +77,8 @@ static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
                       " COALESCE(v.restore_started_at, 0), COALESCE(v.ended_at, 0),"
                       " v.version, f.name, f.type, v.scenario, v.mode, v.state,"
                       " v.started_by, v.abort_reason, f.state,"
-                      " " PJ_SQL_BY_NAME_OF "v.started_by" PJ_SQL_BY_NAME_END " FROM conversions v"
+                      " " PJ_SQL_BY_NAME_OF "v.started_by" PJ_SQL_BY_NAME_END ","
+                      " COALESCE(v.drill_passed, -1) FROM conversions v"
                       " JOIN facilities f ON f.id = v.facility_id WHERE v.id = ?",
                       err);
     if (!s) return -1;
@@ -101,7 +103,8 @@ static int conv_load(pj_ctx *c, int64_t id, conv_head *h, pj_err *err)
                          .started_by = pj_arena_strdup(a, pj_col_text(s, 14)),
                          .abort_reason = pj_arena_strdup(a, pj_col_text(s, 15)),
                          .fstate = pj_arena_strdup(a, pj_col_text(s, 16)),
-                         .started_by_name = pj_arena_strdup(a, pj_col_text(s, 17))};
+                         .started_by_name = pj_arena_strdup(a, pj_col_text(s, 17)),
+                         .drill_passed = (int)pj_col_int(s, 18)};
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
@@ -449,6 +452,16 @@ static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err
         pj_jw_knull(w, "deadline_from");
     }
     pj_jw_kbool(w, "over_deadline", d.over);
+    /* a finished drill's verdict, as its report's `passed` (kept when it finished; one finished
+     * before the verdicts were kept is judged here); null for a live conversion and a drill
+     * running or aborted */
+    if (!strcmp(h.mode, "drill") && !strcmp(h.state, "finished")) {
+        int passed = h.drill_passed >= 0 ? h.drill_passed : pj_du_drill_passed(c, h.id, err);
+        if (passed < 0) return -1;
+        pj_jw_kbool(w, "drill_passed", passed);
+    } else {
+        pj_jw_knull(w, "drill_passed");
+    }
     pj_jw_kint(w, "version", h.version);
     pj_render_time(w, "as_of", now); /* the server's clock, for elapsed and running timers */
     pj_jw_key(w, "steps");

@@ -1102,6 +1102,11 @@ TEST_T(dualuse_overview_failed_drill_leaves_it_due, 120)
     CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
     CHECK(json_is_true(json_object_get(o, "passed")));
     json_decref(o);
+    /* the conversion's verdict, judged when read as the report's */
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", did);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK(json_is_true(json_object_get(o, "drill_passed")));
+    json_decref(o);
     OVERDUE_FACILITIES();
     CHECK(strstr(ids, want) == NULL);
 #undef OVERDUE_FACILITIES
@@ -1138,8 +1143,27 @@ TEST_T(dualuse_drills_keep_their_reports_verdict, 120)
         json_decref(o);
         snprintf(q, sizeof q, "SELECT drill_passed FROM conversions WHERE id = %lld", id);
         CHECK_INT(th_sql_int(&s, q), verdict);
+        /* and the conversion says it (the drill list showed 演练结束 alone, a failure as a pass) */
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld", id);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        CHECK(json_is_boolean(json_object_get(o, "drill_passed")));
+        CHECK_INT(json_is_true(json_object_get(o, "drill_passed")), verdict);
+        json_decref(o);
         passed += verdict;
         failed += !verdict;
+    }
+    /* a live conversion and a drill not finished have no verdict */
+    long long live = th_sql_int(&s, "SELECT MIN(id) FROM conversions WHERE mode = 'live'");
+    long long open = th_sql_int(&s, "SELECT COALESCE(MIN(id), 0) FROM conversions WHERE mode ="
+                                    " 'drill' AND state <> 'finished'");
+    for (int k = 0; k < 2; k++) {
+        long long id = k ? open : live;
+        if (!id) continue;
+        json_t *o;
+        snprintf(path, sizeof path, "/api/v1/conversions/%lld", id);
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+        CHECK(json_is_null(json_object_get(o, "drill_passed")));
+        json_decref(o);
     }
     /* the demo holds both kinds, so the comparison says something */
     CHECK(passed > 0);

@@ -136,7 +136,7 @@ describe('dual-use review fixes', { timeout: budget(240000) }, () => {
     await context.close();
   });
 
-  test('a drill that went over its time limit is marked so in the drill list, not only 演练结束', async () => {
+  test('a drill that went over its time limit is marked so in the drill list, not only 演练结束; each its verdict', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 }, { baseURL: own.base });
     await login(page, 'officer', own.demoPw);
     const api = apiOf(page);
@@ -164,6 +164,15 @@ describe('dual-use review fixes', { timeout: budget(240000) }, () => {
       // the one within its limit: no such mark
       assert.equal(await rowOf(fine).getByTestId('drill-over-deadline').count(), 0);
       assert.equal(await rowOf(fine).getByTestId('elapsed').getAttribute('data-over'), 'false');
+      // each drill's verdict, as its report gives it (演练结束 alone read as a pass: a late drill
+      // has failed)
+      for (const d of [late, fine]) {
+        const passed = (await api('GET', `/conversions/${d.id}/report`)).passed;
+        assert.equal(d.drill_passed, passed, `drill ${d.id}: the list's verdict is the report's`);
+        const tag = rowOf(d).getByTestId('drill-verdict');
+        assert.equal((await tag.innerText()).trim(), passed ? (zh ? '通过' : 'Passed') : zh ? '未通过' : 'Failed');
+      }
+      assert.equal(late.drill_passed, false, 'a drill over its target has not passed');
       await shot(page, `du-drills-late-${lang}`);
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));

@@ -68,6 +68,13 @@ test('one and many, as the console calls them', async () => {
   assert.equal(t('eldercare.deactivated', { n: 1 }), 'Saved; 1 pair ended');
   assert.equal(t('entCal.partly', { ok: 1, n: 2, count: 1 }), '1 day saved, 2 not saved:');
   assert.equal(t('a11y.placesTaken', { n: 0, of: 1, count: 1 }), '0 of 1 place taken');
+  // a plan's warnings: "1 candidate sites", "of whom 1 need"
+  assert.equal(t('plan.excludedTitle', { n: 1 }, 1), '1 candidate site in reach left out: too few teams');
+  assert.equal(t('plan.excludedTitle', { n: 3 }, 3), '3 candidate sites in reach left out: too few teams');
+  assert.equal(t('plan.shortVulnerable', { n: '1' }, 1), ', of whom 1 needs medical care');
+  assert.equal(t('plan.shortVulnerable', { n: '1,200' }, 1200), ', of whom 1,200 need medical care');
+  assert.match(t('plan.vulnerableSource.count', { n: '1' }, 1), /^1 person needs medical care/);
+  assert.match(t('plan.vulnerableSource.eldercare', { n: '12', reg: '30' }, 12), /^12 people need medical care/);
   // the counts read out of the server's English texts are numbers, so they choose the form
   const [key, v] = alertDetail('paired with 1 elders, capacity 0');
   assert.equal(t('eldercare.alertDetails.' + key, v), 'Paired with 1 elder, capacity 0');

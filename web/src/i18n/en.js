@@ -1918,7 +1918,7 @@ export default {
     shortfallTitle: 'This plan cannot meet the demand: {n} people short (demand {demand}, served {served})',
     shortfallWhere: 'Where the shortfall is:',
     shortOfDemand: '{n} short (demand {demand})',
-    shortVulnerable: ', of whom {n} need medical care',
+    shortVulnerable: ', of whom {n} needs medical care | , of whom {n} need medical care',
     // why a village is short (its reason from the plan); the sites that may take those needing medical care
     shortReason: {
       out_of_reach: 'no {sites} within {km} km',
@@ -2117,12 +2117,12 @@ export default {
       medical: 'Medical sites only',
     },
     vulnerableSource: {
-      eldercare: '{n} people need medical care: from the eldercare vulnerable-person list ({reg} listed in the affected villages)',
-      count: '{n} people need medical care: the number the plan gave',
+      eldercare: '{n} person needs medical care: from the eldercare vulnerable-person list ({reg} listed in the affected villages) | {n} people need medical care: from the eldercare vulnerable-person list ({reg} listed in the affected villages)',
+      count: '{n} person needs medical care: the number the plan gave | {n} people need medical care: the number the plan gave',
       none: 'This plan does not single out people needing medical care',
     },
     vulnerableNeedsNote: 'They need: {needs}',
-    excludedTitle: '{n} candidate sites in reach left out: too few teams',
+    excludedTitle: '{n} candidate site in reach left out: too few teams | {n} candidate sites in reach left out: too few teams',
     excludedHint: 'With the missing teams the plan can use them: plan again with more',
     teamsBusyTitle: 'Some of the teams given are still at work on conversions under way, but the schedule takes them as free',
     teamsBusyLine: '{given} given, up to {needed} still needed by ',
