@@ -334,9 +334,10 @@ static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                        " by then",
                        early, est);
     if (*big)
-        return pj_fail(err, 409, "conflict", "area_mu",
-                       "transfer %s (id, mu) covers more than %.15g mu: the farm holds its transfers",
-                       big, json_number_value(area));
+        return pj_fail(
+            err, 409, "conflict", "area_mu",
+            "transfer %s (id, mu) covers more than %.15g mu: the farm holds its transfers", big,
+            json_number_value(area));
     return 0;
 }
 

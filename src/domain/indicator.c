@@ -665,8 +665,8 @@ const char *pj_ind_kind_range(const char *kind, double v)
 static int value_in_range(const char *code, const char *kind, double v, pj_err *err)
 {
     const char *why = pj_ind_kind_range(kind, v);
-    return why ? pj_fail(err, 422, "out_of_range", "value", "%s is a %s: %.15g is out of range (%s)",
-                         code, kind, v, why)
+    return why ? pj_fail(err, 422, "out_of_range", "value",
+                         "%s is a %s: %.15g is out of range (%s)", code, kind, v, why)
                : 0;
 }
 

@@ -221,10 +221,11 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
     if (rates ? pj_ind_cagr_rates(v, n, &out) : pj_ind_cagr_levels(v, n, &out))
         return rates ? pj_fail(err, 422, "undefined", "code",
                                "average growth needs every rate above -100 %%")
-                     : pj_fail(err, 422, "undefined", "code",
-                               "average growth needs positive first and last levels (%.15g and %.15g):"
-                               " a geometric mean from a zero or negative level is undefined",
-                               v[0], v[n - 1]);
+                     : pj_fail(
+                           err, 422, "undefined", "code",
+                           "average growth needs positive first and last levels (%.15g and %.15g):"
+                           " a geometric mean from a zero or negative level is undefined",
+                           v[0], v[n - 1]);
     if (!isfinite(out)) /* a base level near 0: the growth overflows, like yoy's on 0 */
         return pj_fail(err, 422, "undefined", "from",
                        "the base value is too near 0: growth undefined");

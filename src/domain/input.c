@@ -275,8 +275,8 @@ int pj_in_num(json_t *o, const char *key, int required, double min, double max, 
                        type_name(v));
     double x = json_number_value(v);
     if (!(x >= min && x <= max))
-        return pj_fail(err, 422, "out_of_range", key, "%s must be between %.15g and %.15g", key, min,
-                       max);
+        return pj_fail(err, 422, "out_of_range", key, "%s must be between %.15g and %.15g", key,
+                       min, max);
     *out = x;
     return 1;
 }

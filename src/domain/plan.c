@@ -2029,9 +2029,10 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
                        q->role, q->scenario);
     if (!k->in_deadline) {
         if (!k->fast_site)
-            return pj_fail(err, 422, "no_candidates", "deadline_hours",
-                           "no candidate converts within %.15g hours (by its manual's critical path)",
-                           q->deadline_h);
+            return pj_fail(
+                err, 422, "no_candidates", "deadline_hours",
+                "no candidate converts within %.15g hours (by its manual's critical path)",
+                q->deadline_h);
         /* the shortest deadline the quickest candidate meets, in tenths of an hour up */
         double h = ceil(k->fast_min / 6.0 - 1e-9) / 10.0;
         return pj_fail(err, 422, "no_candidates", "deadline_hours",
@@ -2042,7 +2043,8 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
     }
     if (!k->in_reach)
         return pj_fail(err, 422, "no_candidates", "max_distance_km",
-                       "no candidate lies within %.15g road km of the affected villages", q->max_km);
+                       "no candidate lies within %.15g road km of the affected villages",
+                       q->max_km);
     if (!k->with_teams && k->site) {
         /* the first type the closest candidate lacks names the field; a type of which none is
          * given is no_teams */
