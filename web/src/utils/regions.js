@@ -40,3 +40,30 @@ export function regionLabels(list, contextOf, format) {
   }
   return out;
 }
+
+/**
+ * Where villages of a list lie, for naming them: Map village id → "（township）", or
+ * "（township · code）" for a village another of the list shares its name and township with.
+ * Three 李寨村 of three townships in one plan read alike without it.
+ * @param {Array<{village_id:number,village_name:string}>} rows the villages shown together
+ * @param {Array<{id:number,parent_id:number,code?:string}>} villages the district's (ref data)
+ * @param {Array<{id:number,name:string}>} townships
+ * @param {(x:string)=>string} inParens the language's brackets
+ */
+export function villagePlaces(rows, villages, townships, inParens) {
+  const town = new Map(townships.map((x) => [x.id, x.name]));
+  const of = new Map(villages.map((v) => [v.id, v]));
+  const townOf = (id) => town.get(of.get(id)?.parent_id) || '';
+  const ids = new Map(); // name + township → village ids
+  for (const r of rows) {
+    const k = r.village_name + '\u0000' + townOf(r.village_id);
+    ids.set(k, (ids.get(k) || new Set()).add(r.village_id));
+  }
+  const out = new Map();
+  for (const same of ids.values())
+    for (const id of same) {
+      const parts = [townOf(id), same.size > 1 ? of.get(id)?.code || '' : ''].filter(Boolean);
+      if (parts.length) out.set(id, inParens(parts.join(' · ')));
+    }
+  return out;
+}
