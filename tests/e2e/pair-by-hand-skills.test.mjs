@@ -74,6 +74,12 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   await page.locator('.el-message', { hasText: '已结对' }).first().waitFor();
   const pair = (await apiGet(page, `/pairs?elder_id=${elder.id}&state=active`)).items[0];
   assert.equal(pair.helper_id, able.id);
+  // the pair's reason names who made it by display name, as everywhere else (it read the user
+  // name: 由 jinhaihu 结对)
+  assert.equal(pair.created_by, 'admin');
+  assert.ok(pair.created_by_name && pair.created_by_name !== 'admin', 'the admin has a display name');
+  const reason = page.getByTestId('elder-pairs').locator('tr', { hasText: able.name }).getByTestId('pair-reason');
+  assert.match((await reason.innerText()).trim(), new RegExp(`^由 ${pair.created_by_name} 结对；相距 \\d+ 米$`));
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
