@@ -263,8 +263,20 @@ describe('dual-use', { timeout: budget(300000) }, () => {
     await page.getByTestId('drill-trend').locator('canvas').first().waitFor();
     assert.equal(await page.getByTestId('report-steps').locator('tbody tr').count(), report.steps_total);
 
-    // a finding, then closing it with a note
+    // a finding, then closing it with a note; saved empty, it says what is missing, and the
+    // message goes once the fields are filled; a due date past is said by the page (the
+    // browser's bubble stopped the save beside the stale 请填写…)
     await page.getByTestId('add-finding').click();
+    const form = page.getByTestId('finding-form');
+    await page.getByTestId('finding-save').click();
+    await form.locator('.el-alert').getByText('请填写问题、责任人和整改期限').waitFor();
+    await page.getByTestId('finding-text').fill('消杀物资取用路线不清');
+    await form.locator('.el-alert').waitFor({ state: 'detached' });
+    await page.getByTestId('finding-owner').fill('后勤组');
+    await page.getByTestId('finding-due').fill(plusDays(beijingToday(), -1));
+    await page.getByTestId('finding-save').click();
+    await form.locator('.el-alert').getByText(`整改期限不能早于今天（${beijingToday()}）`).waitFor();
+    assert.equal((await apiGet(page, `/findings?facility_id=${hotel.id}`)).items.filter((f) => f.finding === '消杀物资取用路线不清').length, 0, 'nothing saved');
     await page.getByTestId('finding-text').fill('消杀物资取用路线不清');
     await page.getByTestId('finding-action').fill('张贴取用路线图并培训');
     await page.getByTestId('finding-owner').fill('后勤组');

@@ -1223,6 +1223,7 @@ export default {
     closeTitle: 'Close the finding',
     closedNote: 'Closing note',
     closedNoteRequired: 'Please write a closing note',
+    dueBeforeToday: 'The due date cannot be before today ({today})',
     findingRequired: 'Please give the finding, the owner and the due date',
     findingAdded: 'Finding added',
     findingClosed: 'Finding closed',

@@ -1226,6 +1226,7 @@ export default {
     closeTitle: '关闭问题',
     closedNote: '关闭说明',
     closedNoteRequired: '请填写关闭说明',
+    dueBeforeToday: '整改期限不能早于今天（{today}）',
     findingRequired: '请填写问题、责任人和整改期限',
     findingAdded: '已登记问题',
     findingClosed: '问题已关闭',
