@@ -114,6 +114,29 @@ describe('enterprise services (5)', { timeout: budget(240000) }, () => {
     await jd.context.close();
   });
 
+  // closed at the firm's rating, before a call-back: no call-back deadline beside the time to
+  // complete, and the description slid into that row's right half
+  test('an appeal closed before a call-back: the description on a row of its own', async () => {
+    const off = await openPage(browser);
+    await login(off.page, 'officer', DEMO_PW);
+    let a = await jdAppeal(off.page, '用电增容咨询（e2e5）', 'permits', [['dispatch', {}], ['accept', {}], ['reply', { reply: '已答复', resolved: true }]]);
+    const jd = await openPage(browser);
+    await login(jd.page, 'jd', DEMO_PW);
+    a = await call(jd.page, 'POST', `/enterprise/appeals/${a.id}/rate`, { version: a.version, rating: 'satisfied' });
+    assert.equal(a.state, 'closed');
+    assert.equal(a.visited_at, null);
+    await jd.context.close();
+    await off.page.goto(`/enterprise/appeals/${a.id}`);
+    const details = off.page.getByTestId('appeal-details');
+    const label = (text) => details.locator('.el-descriptions__label', { hasText: text }).first();
+    await label('诉求内容').waitFor();
+    const [org, due, desc] = await Promise.all(['企业', '办结时限', '诉求内容'].map((x) => label(x).boundingBox()));
+    assert.equal(Math.round(desc.x), Math.round(org.x), 'the description starts its row');
+    assert.ok(desc.y > due.y + 1, 'below the time to complete');
+    noProblems(off.page);
+    await off.context.close();
+  });
+
   test('an appeal on a phone (jd): one column of details, the timeline and ratings name the department', async () => {
     const off = await openPage(browser);
     await login(off.page, 'officer', DEMO_PW);
