@@ -218,6 +218,19 @@ int pj_phone_chars_ok(const char *s)
     return 1;
 }
 
+const char *pj_phone_problem(const char *s)
+{
+    if (!s || !*s) return NULL;
+    if (!pj_phone_chars_ok(s)) return "a phone number has digits, '+', '-' and spaces only";
+    int n = 0;
+    for (const char *p = s; *p; p++) n += *p >= '0' && *p <= '9';
+    while (*s == ' ') s++;
+    if (n < 7) return "a phone number has at least 7 digits";
+    if (n > 15) return "a phone number has at most 15 digits";
+    if (*s == '1' && n != 11) return "a mobile number (beginning with 1) has 11 digits";
+    return NULL;
+}
+
 static const char uscc_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int uscc_weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
                                      29, 25, 13, 8,  24, 10, 30, 28};

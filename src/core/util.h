@@ -43,6 +43,10 @@ int pj_parse_double(const char *s, double *out);
 int pj_fmt_double(char *out, size_t n, double v);
 /* 1 when s holds only what a written phone number may: digits, '+', '-' and spaces. */
 int pj_phone_chars_ok(const char *s);
+/* Why s cannot be a phone number someone calls back, or NULL when it can ("" too: none given):
+ * its characters (pj_phone_chars_ok), 7 to 15 digits (a landline without its area code has 7),
+ * and a number beginning with 1, a mobile, 11 digits. */
+const char *pj_phone_problem(const char *s);
 /* Unified social credit code (GB 32100-2015): 18 chars, charset and check digit. */
 int pj_uscc_valid(const char *s);
 /* Computes the 18th char for a 17-char prefix; returns 0 on a bad prefix. */

@@ -907,15 +907,15 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_enum(body, "category", 1, pj_appeal_categories, &cat, err) < 0 ||
         pj_in_text(body, "title", 1, 1, 100, &title, err) < 0 ||
         pj_in_text(body, "description", 1, 1, 5000, &desc, err) < 0 ||
+        pj_in_trim(body, "contact_phone", 0, err) ||
         pj_in_str(body, "contact_phone", 0, 0, 20, &phone, err) < 0 ||
         pj_in_ref(body, "reception_day_id", 0, &rday, err) < 0)
         return -1;
     if (c->actor.role == PJ_ROLE_ENTERPRISE && strcmp(channel, "account"))
         return pj_fail(err, 422, "invalid_value", "channel",
                        "an enterprise files through its account");
-    if (phone && !pj_phone_chars_ok(phone))
-        return pj_fail(err, 422, "invalid_value", "contact_phone",
-                       "a phone number has digits, '+', '-' and spaces only");
+    const char *bad = phone ? pj_phone_problem(phone) : NULL;
+    if (bad) return pj_fail(err, 422, "invalid_value", "contact_phone", "%s", bad);
     json_t *att = json_object_get(body, "attachments");
     if (att) {
         if (!json_is_array(att) || json_array_size(att) > 10)

@@ -647,6 +647,7 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
         pj_in_str(b, "industry", 0, 0, 64, industry, err) < 0 ||
         pj_in_ref(b, "township_id", 0, town, err) < 0 ||
         pj_in_str(b, "contact_name", 0, 0, 64, cname, err) < 0 ||
+        pj_in_trim(b, "contact_phone", 0, err) ||
         pj_in_str(b, "contact_phone", 0, 0, 32, cphone, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, source, err) < 0)
         return -1;
@@ -661,9 +662,8 @@ static int org_read(pj_ctx *c, json_t *b, int required, const char **name, const
     if (**uscc && !pj_uscc_valid(*uscc))
         return pj_fail(err, 422, "invalid_credit_code", "uscc",
                        "not a valid unified social credit code (GB 32100-2015 check failed)");
-    if (!pj_phone_chars_ok(*cphone))
-        return pj_fail(err, 422, "invalid_value", "contact_phone",
-                       "a phone number has digits, '+', '-' and spaces only");
+    const char *bad = pj_phone_problem(*cphone);
+    if (bad) return pj_fail(err, 422, "invalid_value", "contact_phone", "%s", bad);
     if (*town) {
         int rc = pj_render_exists(c, "SELECT 1 FROM regions WHERE id = ? AND type = 'township'",
                                   *town, err);

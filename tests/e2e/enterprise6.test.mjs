@@ -67,6 +67,13 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
     const items = dialog.locator('.el-form-item.is-error .el-form-item__label');
     assert.deepEqual(await items.allInnerTexts(), ['标题', '诉求内容', '联系电话']);
     assert.deepEqual(posts, [], 'nothing sent');
+    // a number nobody can call back ("1", a mobile of 7 digits) is refused at the field too
+    for (const [typed, said] of [['1', '电话号码至少 7 位数字'], ['1381234', '以 1 开头的手机号须为 11 位']]) {
+      await page.getByTestId('appeal-phone').fill(typed);
+      await page.getByTestId('appeal-save').click();
+      await dialog.locator('.el-form-item', { has: page.getByTestId('appeal-phone') }).locator('.el-form-item__error').getByText(said, { exact: true }).waitFor();
+    }
+    assert.deepEqual(posts, [], 'nothing sent');
     // filled in, it is filed
     await page.getByTestId('appeal-title').fill('表单测试诉求');
     await page.getByTestId('appeal-description').fill('内容');
@@ -83,6 +90,9 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
     const said = [
       ["a phone number has digits, '+', '-' and spaces only", '电话只能包含数字、+、- 和空格'],
       ['phone must be 11 digits starting 1', '须为以 1 开头的 11 位手机号'],
+      ['a phone number has at least 7 digits', '电话号码至少 7 位数字'],
+      ['a phone number has at most 15 digits', '电话号码最多 15 位数字'],
+      ['a mobile number (beginning with 1) has 11 digits', '以 1 开头的手机号须为 11 位'],
       ['id_number must be an 18-character resident ID number with its check digit', '须为 18 位居民身份证号码，校验位正确'],
       ["id_number's characters 7-14 must be the birth date YYYYMMDD", '身份证号码第 7–14 位须为出生日期（年月日）'],
     ];

@@ -63,6 +63,24 @@ TEST(enterprise_api_appeal_workflow_scopes_and_kpis)
               422);
     CHECK_STR(th_err_field(o), "contact_phone");
     json_decref(o);
+    /* regression: "1" and "1381234" were taken as numbers a department could call back */
+    static const char *const short_phones[][2] = {
+        {"1", "at least 7 digits"},
+        {"1381234", "beginning with 1) has 11 digits"},
+        {"138123456789", "beginning with 1) has 11 digits"},
+        {"0086106996123456789", "at most 15 digits"},
+        {"   ", "must not be blank"}};
+    for (size_t k = 0; k < sizeof short_phones / sizeof *short_phones; k++) {
+        char pb[256];
+        snprintf(pb, sizeof pb,
+                 "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
+                 "\"description\":\"d\",\"channel\":\"account\",\"contact_phone\":\"%s\"}",
+                 short_phones[k][0]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", jd, pb, &o), 422);
+        CHECK_STR(th_err_field(o), "contact_phone");
+        CHECK(strstr(th_err_message(o), short_phones[k][1]) != NULL);
+        json_decref(o);
+    }
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeals", view,
                       "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\","
                       "\"description\":\"d\"}",
@@ -738,5 +756,41 @@ TEST(enterprise_kpis_name_the_years_with_appeals)
         CHECK(th_sql_int(&s, sql) > 0);
     }
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A firm's contact phone is a number someone can call back: "12345" or a mobile of 7 digits is
+ * refused, a landline with or without its area code and a mobile with +86 are taken, and the
+ * spaces around it are not stored (a trailing space made a mobile unrecognised: masked ****1). */
+TEST(enterprise_contact_phones_are_callable)
+{
+    th_server s;
+    th_start(&s, 1);
+    char jd[80], body[256], path[96], q[96];
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    CHECK(org > 0);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", org);
+    snprintf(q, sizeof q, "SELECT version FROM organisations WHERE id = %lld", org);
+    static const char *const bad[] = {"12345", "1381234", "13812345678 13900001111"};
+    json_t *o;
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(body, sizeof body, "{\"version\":%lld,\"contact_phone\":\"%s\"}",
+                 th_sql_int(&s, q), bad[k]);
+        CHECK_INT(th_call(&s, "PATCH", path, jd, body, &o), 422);
+        CHECK_STR(th_err_field(o), "contact_phone");
+        json_decref(o);
+    }
+    static const char *const good[][2] = {{" 13812345678 ", "13812345678"},
+                                          {"010-6996 1234", "010-6996 1234"},
+                                          {"6996 1234", "6996 1234"},
+                                          {"+86 138 1234 5678", "+86 138 1234 5678"}};
+    for (size_t k = 0; k < sizeof good / sizeof *good; k++) {
+        snprintf(body, sizeof body, "{\"version\":%lld,\"contact_phone\":\"%s\"}",
+                 th_sql_int(&s, q), good[k][0]);
+        CHECK_INT(th_call(&s, "PATCH", path, jd, body, &o), 200);
+        CHECK_STR(th_str(o, "contact_phone"), good[k][1]);
+        json_decref(o);
+    }
     th_stop(&s);
 }

@@ -866,6 +866,9 @@ export default {
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
     moreThanFacility: '{a} {b} is more than the facility\'s {c} (its peacetime capacity)',
+    phoneMin: 'A phone number has at least 7 digits',
+    phoneMax: 'A phone number has at most 15 digits',
+    phoneMobile: 'A mobile number (beginning with 1) has 11 digits',
     phoneChars: 'A phone number has digits, +, - and spaces only',
     helperBusyElder: 'helper {a} is logged with another elder (No. {c}) at that time (log {b}): one place at a time',
     helperBusyUntil: 'helper {a} is logged elsewhere at that time (until {b}): one place at a time',

@@ -869,6 +869,9 @@ export default {
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
     moreThanFacility: '{a} 超过设施平时规模 {c}（平时单位相同时，应急能力和无障碍房间不能多于平时规模）',
+    phoneMin: '电话号码至少 7 位数字',
+    phoneMax: '电话号码最多 15 位数字',
+    phoneMobile: '以 1 开头的手机号须为 11 位',
     phoneChars: '电话只能包含数字、+、- 和空格',
     helperBusyElder: '互助员（编号 {a}）该时段已登记为另一位老人（编号 {c}）服务（记录 {b}），同一时间只能在一处',
     helperBusyUntil: '互助员（编号 {a}）该时段已在别处登记服务（至 {b}），同一时间只能在一处',

@@ -74,6 +74,9 @@ const RULES = [
   [/spans more than (\d+) months/, 'apiRules.maxMonths', true], // a KPI period over 20 years  // what a phone number or a resident ID number may be (contact phones, streamers)
   [/phone number has digits, '\+', '-' and spaces only/, 'apiRules.phoneChars', true],
   [/must be 11 digits starting 1/, 'apiRules.mobile11', true],
+  [/phone number has at least 7 digits/, 'apiRules.phoneMin', true],
+  [/phone number has at most 15 digits/, 'apiRules.phoneMax', true],
+  [/mobile number \(beginning with 1\) has 11 digits/, 'apiRules.phoneMobile', true],
   // a helper in one place at a time (service logs), pairs within a township (eldercare)
   [/helper (\d+) is logged with another elder at an overlapping time \(log (\d+), elder (\d+)\)/, 'apiRules.helperBusyElder', true],
   [/helper (\d+) is logged elsewhere at an overlapping time \(until (\d\d:\d\d)\)/, 'apiRules.helperBusyUntil', true],

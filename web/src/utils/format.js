@@ -122,3 +122,19 @@ export function byName(row, key) {
 export function byTitle(row, key) {
   return row && row[`${key}_name`] && row[key] ? row[key] : undefined;
 }
+
+/**
+ * Why a phone number typed cannot be called back, as an i18n key of apiRules, or '' (none
+ * typed too): the server's rules (src/core/util.c pj_phone_problem) — digits, '+', '-' and
+ * spaces; 7 to 15 digits; one beginning with 1, a mobile, 11 digits.
+ */
+export function phoneProblem(s) {
+  const x = String(s ?? '').trim();
+  if (!x) return '';
+  if (!/^[0-9+\- ]+$/.test(x)) return 'apiRules.phoneChars';
+  const n = x.replace(/\D/g, '').length;
+  if (n < 7) return 'apiRules.phoneMin';
+  if (n > 15) return 'apiRules.phoneMax';
+  if (x[0] === '1' && n !== 11) return 'apiRules.phoneMobile';
+  return '';
+}
