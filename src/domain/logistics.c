@@ -488,10 +488,32 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
         return pj_fail(err, 422, "invalid_value", "month",
                        "freight is recorded after the month: %s is not over (today is %s)",
                        json_string_value(m), today);
+    /* a township officer records a park's freight as a whole (no organisation) for the parks
+     * of its township; without a park or an organisation the record is nobody's */
+    if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !json_is_integer(o)) {
+        json_t *p = json_object_get(row, "park_id");
+        if (!json_is_integer(p))
+            return pj_fail(err, 422, "missing_field", "organisation_id",
+                           "name an organisation of your township, or a park of it for the"
+                           " park's freight as a whole");
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM lg_parks WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, json_integer_value(p));
+        int rc = pj_stmt_step(s, err);
+        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!c->actor.township_id || town != c->actor.township_id)
+            return pj_fail(err, 403, "forbidden", "park_id",
+                           "a township officer records a park's freight as a whole only for the"
+                           " parks of its township; park %lld is not; name the organisation"
+                           " whose freight it is",
+                           (long long)json_integer_value(p));
+    }
     if (!json_is_integer(o) || !json_is_string(m)) return 0;
     int64_t org = json_integer_value(o);
-    /* a township officer records the freight of its township's organisations (the park being
-     * its township's says nothing of whose freight it is) */
+    /* a township officer records the freight of its township's organisations, at whichever
+     * park (the park being its township's says nothing of whose freight it is) */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
         pj_stmt *s =
             pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
@@ -552,7 +574,11 @@ const pj_rec_kind pj_lg_freight = {
     .extras = freight_extras,
     .nextras = PJ_N(freight_extras),
     .org_sql = "t.organisation_id",
-    .town_sql = "SELECT p.township_id FROM lg_parks p WHERE p.id = t.park_id",
+    /* whose freight it is: the organisation's township, else (a park's freight as a whole)
+     * the park's; a firm of one township may ship through another's park */
+    .town_sql = "SELECT COALESCE((SELECT o.township_id FROM organisations o WHERE o.id ="
+                " t.organisation_id), (SELECT p.township_id FROM lg_parks p WHERE p.id ="
+                " t.park_id))",
     .range = "month",
     .enterprise_writes = 1,
     .deletable = 1,

@@ -1171,7 +1171,8 @@ TEST_T(freight_progress_uses_the_latest_target_of_a_year, 90)
  * parks (the unique key holds the park), and both counted in its own and the district's total
  * while the reporters said one; and a township officer could attribute freight to any
  * organisation. A second record of the same organisation, month and mode is 409 naming the
- * first; a township officer records freight for its township's organisations only. */
+ * first; a township officer records freight for its township's organisations only, at any
+ * park, and a park's as a whole for its township's parks. */
 TEST_T(freight_of_an_organisation_is_recorded_once_and_by_its_township, 90)
 {
     th_server s;
@@ -1232,5 +1233,34 @@ TEST_T(freight_of_an_organisation_is_recorded_once_and_by_its_township, 90)
     json_decref(CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 201));
     snprintf(body, sizeof body, "{\"park_id\":%lld,\"month\":\"2023-05\",\"tonnes\":5}", park);
     json_decref(CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 201));
+    /* its township's organisation at another township's park: its freight, recorded (every
+     * save was 403 on township_id, a field the form does not have: the park's township ruled),
+     * and listed among the township's */
+    long long away = th_sql_int(&s, "SELECT MIN(id) FROM lg_parks WHERE township_id <> (SELECT"
+                                    " township_id FROM users WHERE username = 'jinhaihu')");
+    CHECK(away > 0);
+    snprintf(body, sizeof body,
+             "{\"park_id\":%lld,\"organisation_id\":2,\"month\":\"2023-06\",\"tonnes\":7}", away);
+    o = CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 201);
+    long long mine = th_int(o, "id");
+    json_decref(o);
+    o = CALL(&s, "GET", town, "/api/v1/logistics/freight?organisation_id=2&month=2023-06", NULL,
+             200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "items"), 0), "id"), mine);
+    json_decref(o);
+    /* another township's park as a whole: not its own (403 on the park); nothing named: 422 */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body, "{\"park_id\":%lld,\"month\":\"2023-06\",\"tonnes\":5}", away);
+    o = CALL(&s, "POST", town, "/api/v1/logistics/freight", body, 403);
+    CHECK_STR(th_err_field(o), "park_id");
+    json_decref(o);
+    o = CALL(&s, "POST", town, "/api/v1/logistics/freight", "{\"month\":\"2023-06\",\"tonnes\":5}",
+             422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "organisation_id");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
     th_stop(&s);
 }
