@@ -51,10 +51,11 @@ async function signIn(page, lang) {
 
 describe('tables in English', { timeout: budget(300000) }, () => {
   test('the overview’s capacity table shows its Target column inside the card at 1920 and 1366 px', async () => {
-    for (const [vp, lang] of [[DESKTOP, 'en'], [DESKTOP, 'zh-CN'], [LAPTOP, 'en'], [LAPTOP, 'zh-CN']]) {
+    // 平灾 too: its supply storage (2,928,260 m³, 64,961.58 per 10k) pushed Target out in English
+    for (const [vp, lang, scenario] of [[DESKTOP, 'en', 'epidemic'], [DESKTOP, 'en', 'disaster'], [DESKTOP, 'zh-CN', 'disaster'], [LAPTOP, 'en', 'epidemic'], [LAPTOP, 'en', 'disaster'], [LAPTOP, 'zh-CN', 'epidemic']]) {
       const { context, page } = await openPage(browser, vp);
       await signIn(page, lang);
-      await page.goto('/dashboard?scenario=epidemic');
+      await page.goto(`/dashboard?scenario=${scenario}`);
       const table = page.getByTestId('capacity-table');
       const target = table.locator('th', { hasText: lang === 'en' ? 'Target' : '目标' });
       await table.locator('.pj-target').first().waitFor();
@@ -73,14 +74,14 @@ describe('tables in English', { timeout: budget(300000) }, () => {
         if (r.th <= r.table + 1 && r.scroll <= r.client + 1) break;
         await page.waitForTimeout(150);
       }
-      const what = `${lang} at ${vp.width} px`;
+      const what = `${lang} at ${vp.width} px, ${scenario}`;
       assert.ok(r.th <= r.table + 1, `${what}: the Target header ends at ${r.th} px, the table at ${r.table} px`);
       assert.ok(r.tags <= r.table + 1, `${what}: a verdict badge ends at ${r.tags} px, the table at ${r.table} px`);
       assert.ok(r.table <= r.card, `${what}: the table ends at ${r.table} px, its card at ${r.card} px`);
       assert.ok(r.scroll <= r.client + 1, `${what}: the table is ${r.scroll} px wide in ${r.client} px`);
       // the capacities' names wrap between words, not inside one ("Resettlemen|t beds")
       await whole(page, table.locator('td .cell'), `${what}: capacity cells`);
-      await shot(page, `fit-capacity-${lang}-${vp.width}`);
+      await shot(page, `fit-capacity-${lang}-${vp.width}-${scenario}`);
       assert.deepEqual(page.problems, []);
       await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
       await context.close();
