@@ -311,9 +311,22 @@ int pj_db_open_at(pj_db **out, const char *path, int upto, pj_err *err)
     if (!db) return pj_fail(err, 500, "internal", "", "out of memory");
     /* the reason named (SQLite says "unable to open database file" for all of them) */
     struct stat st;
-    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+    int there = !stat(path, &st);
+    if (there && S_ISDIR(st.st_mode)) {
         free(db);
         return pj_fail(err, 500, "db_open", "", "cannot open database %s: it is a directory", path);
+    }
+    /* SQLite keeps a database's write-ahead log beside the name it is opened under: opened by
+     * two names (hard links), each keeps its own log, blind to the other's commits — a server
+     * on one name and a command on another gave one id to two records and corrupted the file */
+    if (there && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+        free(db);
+        return pj_fail(err, 500, "db_open", "",
+                       "cannot open database %s: the file has %lu names (hard links), and a"
+                       " database opened by two names corrupts (each name keeps its own"
+                       " write-ahead log); keep one name (find the others with find / -samefile"
+                       " %s) or copy the file",
+                       path, (unsigned long)st.st_nlink, path);
     }
     if (sqlite3_open_v2(path, &db->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -1208,8 +1208,11 @@ TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
     CHECK_INT(link(db, hard), 0);
     long long size = file_size(db), audit = sql_int(db, "SELECT COUNT(*) FROM audit");
 
-    /* the database itself, by its name or another one, with --force too: refused, exit 1 */
+    /* the database itself, by its name or another one, with --force too: refused, exit 1 (a
+     * command that opens the database first refuses its second name there: a database of two
+     * names is not opened at all, below) */
     const char *const targets[] = {db, hard};
+#define REFUSED_AS_DB(out) (strstr(out, "is the database") || strstr(out, "(hard links)"))
     for (int i = 0; i < 2; i++) {
         CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", targets[i], "--db", db), 1);
         CHECK(strstr(out, "is the database") && strstr(out, "not writing over it"));
@@ -1217,12 +1220,21 @@ TEST_T(cli_out_never_overwrites_the_database_nor_writes_through_a_link, 120)
             RUN(out, "facility", "export", "--csv", "--out", targets[i], "--force", "--db", db), 1);
         CHECK(strstr(out, "is the database"));
         CHECK_INT(RUN(out, "indicator", "export", "--out", targets[i], "--force", "--db", db), 1);
-        CHECK(strstr(out, "is the database"));
+        CHECK(REFUSED_AS_DB(out));
         CHECK_INT(RUN(out, "plan", "--scenario", scn, "--out", targets[i], "--force", "--db", db),
                   1);
-        CHECK(strstr(out, "is the database"));
+        CHECK(REFUSED_AS_DB(out));
     }
+#undef REFUSED_AS_DB
     CHECK_INT(file_size(db), size);
+    /* a database with two names is opened by neither (each name would keep its own write-ahead
+     * log: a server on one and a command on the other gave one id to two records and corrupted
+     * the file); with one name again it is */
+    CHECK_INT(RUN(out, "facility", "list", "--limit", "1", "--db", hard), 1);
+    CHECK(strstr(out, "has 2 names (hard links)"));
+    CHECK_INT(RUN(out, "facility", "list", "--limit", "1", "--db", db), 1);
+    CHECK(strstr(out, "has 2 names (hard links)"));
+    CHECK_INT(unlink(hard), 0);
     CHECK_INT(RUN(out, "facility", "list", "--limit", "1", "--db", db), 0);
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM plans"), 0);
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit"), audit);
