@@ -94,7 +94,8 @@ int pj_db_exec(pj_db *db, const char *sql, pj_err *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        pj_error("db exec: %s", msg ? msg : "?");
+        /* db_fail logs what is an error; a lock waited out (503 busy, retried by the client: a
+         * CLI or another server writing) is not one — 703 such lines in 16 s drowned the rest */
         int r = db_fail(db, err, "exec");
         sqlite3_free(msg);
         return r;
