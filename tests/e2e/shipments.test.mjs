@@ -165,6 +165,8 @@ describe('shipments of an adopted plan', { timeout: budget(240000) }, () => {
       assert.equal(await prog.getByTestId('ship-sites').locator('[role="progressbar"]').count(), sites.size, 'a bar per site');
       await card.getByTestId('shipped-' + key).getByText(`0/${fmt(flow.quantity)}`).waitFor();
       await card.getByTestId('ship-' + key).scrollIntoViewIfNeeded();
+      // each 发货 of the table says which flow it ships (a screen reader heard 发货 alike 152 times)
+      assert.ok((await card.getByTestId('ship-' + key).getAttribute('aria-label')).startsWith(`发货：${flow.store_name} → ${flow.facility_name}，`));
       await shot(page, 's1-flows-adopted');
 
       // 发货: the dialog offers what is left; meanwhile someone ships 1 (the API), so the whole

@@ -2145,6 +2145,7 @@ export default {
     // an adopted plan's shipments (POST /plans/{id}/shipments)
     ship: {
       action: 'Ship',
+      actionFor: 'Ship {what}: {store} → {site}',
       column: 'Shipped / planned',
       progressTitle: 'Shipping progress',
       progress: 'Shipped {p} (mean over categories)',
