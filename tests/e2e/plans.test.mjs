@@ -80,7 +80,7 @@ describe('plans', { timeout: budget(180000) }, () => {
     await input(page, 'plan-people').fill('-5');
     await page.getByTestId('solve').click();
     const err = fieldError(page, 'plan-people');
-    await err.getByText(/数值超出允许范围：须在 0 到 \d+ 之间/).waitFor();
+    await err.getByText(/数值超出允许范围：须在 0 到 [\d,]+ 之间/).waitFor();
     await page.getByTestId('field-error-summary').waitFor();
     await shot(page, '40-plan-form-error');
     assert.equal((await apiGet(page, '/plans?limit=500')).items.length, before, 'nothing saved');
@@ -112,7 +112,7 @@ describe('plans', { timeout: budget(180000) }, () => {
     await stats.locator('[data-stat="served"]').getByText(`${fmt(s.served)} / ${fmt(s.demand)}`).waitFor();
     await stats.locator('[data-stat="shortfall"]').getByText(fmt(s.shortfall), { exact: true }).waitFor();
     await stats.locator('[data-stat="sites"]').getByText(`${fmt(s.sites)} / ${fmt(s.candidates)}`).waitFor();
-    await stats.locator('[data-stat="objective"]').getByText(fmt(s.objective), { exact: true }).waitFor();
+    await stats.locator('[data-stat="objective"]').getByText(fmt(Math.round(s.objective)), { exact: true }).waitFor(); // a cost: whole
     await stats.locator('[data-stat="ready"]').getByText(formatMinutes(s.max_ready_minutes), { exact: true }).waitFor();
     const pc = (g) => `${fmt(Math.round(g * 10000) / 100)}%`;
     if (p.result.solver.flags.vulnerable_first) {
@@ -235,10 +235,10 @@ describe('plans', { timeout: budget(180000) }, () => {
     const figs = page.getByTestId('compare-figures');
     await figs.getByTestId('head-a').getByText(`#${idB} ${b.name}`).waitFor();
     for (const [fig, label, show] of [
-      ['objective', '目标值', fmt],
+      ['objective', '目标值', (v) => fmt(Math.round(v))], // costs and person-km whole
       ['sites', '启用场所数', fmt],
       ['max_km', '最远距离', (v) => `${fmt(v)} km`],
-      ['person_km', '人·公里', fmt],
+      ['person_km', '人·公里', (v) => fmt(Math.round(v))],
       ['max_ready_minutes', '全部就绪用时', (v) => formatMinutes(v)],
     ]) {
       const cells = (await figs.locator('tr', { has: page.locator(`[data-fig="${fig}"]`) }).locator('td').allInnerTexts()).map((c) => c.trim());
