@@ -237,6 +237,8 @@ describe('dual-use', { timeout: budget(300000) }, () => {
       }
       await page.getByTestId('finish-' + s.code).click();
       await waitStatus(page, s.code, 'done');
+      // done in seconds: said at once, not only in the report afterwards
+      if (guard === 0) await page.locator('.el-message--warning', { hasText: `${s.code} 用时` }).getByText('本次演练将不判定为通过', { exact: false }).waitFor();
     }
     await page.getByTestId('conv-state').getByText('演练结束').waitFor();
     // clicked through in seconds: every step took a sliver of its planned minutes — not a drill

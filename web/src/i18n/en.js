@@ -1243,6 +1243,7 @@ export default {
     drills: 'Drills',
     notDrill: 'This is not a drill: it has no drill report',
     tooFast: 'Steps done in less than {pct}% of their planned time: {n}. That is not plausible for work actually carried out (clicked through?): they score nothing and the drill does not pass. Check and drill again; if the steps really are that quick, revise the manual\'s planned minutes.',
+    stepTooFast: '{code} took {actual}, under 25% of its planned {planned}: a drill step done this fast scores nothing, and the drill will not pass',
     tooFastShort: 'Implausibly fast steps: {n}; not passed',
   },
   // eldercare (互助养老): elders, helpers, pairing, quick entry, alerts, coverage, vulnerable list

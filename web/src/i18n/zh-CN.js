@@ -1246,6 +1246,7 @@ export default {
     drills: '演练记录',
     notDrill: '这不是演练，没有演练报告',
     tooFast: '{n} 个步骤用时不足计划用时的 {pct}%，不像实际执行（疑似直接点击完成）：这些步骤不计分，本次演练不判定为通过。请核实后重新演练；若步骤确实能更快完成，请修订工作手册的计划用时。',
+    stepTooFast: '{code} 用时 {actual}，不足计划用时 {planned} 的 25%：演练中用时过快的步骤不计分，本次演练将不判定为通过',
     tooFastShort: '{n} 个步骤用时过快，不予通过',
   },
   // eldercare (互助养老): elders, helpers, pairing, quick entry, alerts, coverage, vulnerable list
