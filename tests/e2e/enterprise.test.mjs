@@ -208,7 +208,13 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
     const acts = page.getByTestId('appeal-actions').getByRole('button');
     assert.deepEqual(await acts.allInnerTexts(), ['评价']);
     await page.getByTestId('act-rate').click();
+    // what each rating does is said before it is sent
+    const effect = page.getByTestId('rate-effect');
+    await effect.getByText('满意或基本满意：诉求随即办结；不满意：诉求重新办理，开始新一轮').waitFor();
+    await choose(page, page.getByTestId('rate-rating'), '不满意');
+    await effect.getByText('提交后诉求重新办理，开始新一轮，办结时限重新计算').waitFor();
     await choose(page, page.getByTestId('rate-rating'), '满意');
+    await effect.getByText('提交后诉求随即办结').waitFor();
     await page.getByTestId('action-submit').click();
     await page.getByTestId('appeal-state').getByText('已办结').waitFor();
     assert.equal((await apiGet(page, `/enterprise/appeals/${appealId}`)).rating, 'satisfied');
