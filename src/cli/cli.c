@@ -1,6 +1,7 @@
 /* The command line: `pingji VERB [SUB] [ARGS] [--opt value]`. Verbs live in one table; each
  * has its --help. Exit codes: 0 ok, 1 failed, 2 usage. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -63,11 +64,50 @@ static const char *database_file(cli *a, const struct stat *st, char *buf, size_
     return NULL;
 }
 
+/* The directory part of path into buf ("." for a bare name, "/" for one at the root), its last
+ * part returned. */
+static const char *split_dir(const char *path, char *buf, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, cap, ".");
+    else
+        snprintf(buf, cap, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return slash ? slash + 1 : path;
+}
+
+/* The database's side file (-wal, -shm, -journal) that path names, whether or not it is there
+ * now (SQLite makes them while the database is open: a plan's --out pj.db-wal checked before
+ * the database was opened passed, and a -journal written as an export was deleted by SQLite
+ * at the next open), into buf; NULL when it names none. By directory (device and inode) and
+ * name, so another path to the same directory is found too. */
+static const char *database_side_name(cli *a, const char *path, char *buf, size_t cap)
+{
+    static const char *const sides[] = {"-wal", "-shm", "-journal"};
+    char pdir[PATH_MAX], ddir[PATH_MAX];
+    const char *db = cli_db_path(a), *pbase = split_dir(path, pdir, sizeof pdir),
+               *dbase = split_dir(db, ddir, sizeof ddir);
+    struct stat ds;
+    size_t dn = strlen(dbase);
+    if (strncmp(pbase, dbase, dn) || stat(ddir, &ds) || !same_file(&ds, pdir)) return NULL;
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++)
+        if (!strcmp(pbase + dn, sides[i])) {
+            snprintf(buf, cap, "%s%s", db, sides[i]);
+            return buf;
+        }
+    return NULL;
+}
+
 int cli_out_check(cli *a, const char *path)
 {
     struct stat st;
     char dbf[PATH_MAX + 16];
     const char *db;
+    if ((db = database_side_name(a, path, dbf, sizeof dbf))) {
+        fprintf(stderr, "pingji: --out %s is a file of the database's own (%s); not writing it\n",
+                path, db);
+        return 1;
+    }
     if (lstat(path, &st) == 0) {
         const char *why = S_ISLNK(st.st_mode)   ? "is a symbolic link; not writing through it"
                           : S_ISDIR(st.st_mode) ? "is a directory; give a file name"
@@ -320,6 +360,17 @@ void cli_session_close(session *s)
 void cli_print_json(const char *text)
 {
     json_t *v = json_loads(text, 0, NULL);
+    if (!v) {
+        /* a stored text that is not UTF-8 (the writer passes its bytes through): each stray byte
+         * as \ufffd, then the document is JSON again and printed as such (it was printed with a
+         * table's \xNN escapes, which no JSON reader takes) */
+        pj_buf fixed;
+        pj_buf_init(&fixed, (size_t)-1 / 2);
+        cli_term_text(&fixed, text, strlen(text), 1);
+        pj_buf_putc(&fixed, 0);
+        if (fixed.data) v = json_loads(fixed.data, 0, NULL);
+        pj_buf_free(&fixed);
+    }
     /* 15 significant digits: a number prints as it was stored (0.2, not 0.20000000000000001) */
     char *out =
         v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
@@ -667,7 +718,9 @@ json_t *cli_json_file(const char *what, const char *path)
     pj_buf_init(&text, (size_t)64 << 20);
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
+    /* stopped once past the limit: /dev/zero or a producer that never ends was read forever */
+    while (!text.overflow && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pj_buf_add(&text, chunk, n);
     int bad = ferror(f);
     fclose(f);
     json_t *v = NULL;
@@ -982,6 +1035,14 @@ static int v_user(cli *a)
         }
         json_object_set_new(b, "grid_ids", arr);
     }
+    /* the account's one-time password goes to standard output: none open, no account (its
+     * password would be lost) */
+    if (fcntl(STDOUT_FILENO, F_GETFL) < 0) {
+        json_decref(b);
+        fprintf(stderr, "pingji: standard output is closed: the new account's password could not"
+                        " be shown; no account made\n");
+        return 1;
+    }
     session s;
     if (cli_session_open(&s, a)) {
         json_decref(b);
@@ -1011,6 +1072,18 @@ static int v_user(cli *a)
             fprintf(stderr, "pingji: password: %s (shown once)\n", gen);
         }
         sodium_memzero(gen, sizeof gen);
+        if (fflush(stdout) || ferror(stdout)) {
+            /* made, but its password went nowhere: say how to give it one */
+            json_t *made = json_loads(out.data, 0, NULL);
+            long long uid = (long long)json_integer_value(json_object_get(made, "id"));
+            fprintf(stderr,
+                    "pingji: cannot write standard output: the account %s (id %lld) was made but"
+                    " its password was not shown; set one with pingji user update %lld --json"
+                    " @FILE\n",
+                    a->pos[2], uid, uid);
+            json_decref(made);
+            rc = 1;
+        }
     } else {
         cli_print_json(out.data);
     }
@@ -1835,6 +1908,92 @@ const char *pj_version(void)
     return PJ_VERSION;
 }
 
+/* Standard error through terminal-safe text: a message quoting an argument (an unknown option,
+ * verb or value, a file name) printed its control characters raw — an ESC sequence cleared the
+ * screen or set the terminal's title. Each control character but the line end and a tab, and
+ * each byte that is not UTF-8, is written as \xNN, as the messages quoting stored text write
+ * them (cli_term_text); the rest as it is. */
+static ssize_t stderr_write(void *cookie, const char *buf, size_t n)
+{
+    (void)cookie;
+    pj_buf b;
+    pj_buf_init(&b, n * 4 + 16);
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t i = 0, start = 0;
+    while (i < n) {
+        unsigned cp = 0;
+        size_t len = utf8_char(p + i, n - i, &cp);
+        int ctl = len && (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) && cp != '\n' &&
+                  cp != '\t';
+        if (len && !ctl) {
+            i += len;
+            continue;
+        }
+        char rep[8];
+        snprintf(rep, sizeof rep, len && cp > 0xFF ? "\\u%04x" : "\\x%02x", len ? cp : p[i]);
+        pj_buf_add(&b, buf + start, i - start);
+        pj_buf_puts(&b, rep);
+        i += len ? len : 1;
+        start = i;
+    }
+    pj_buf_add(&b, buf + start, n - start);
+    size_t off = 0;
+    while (off < b.len) {
+        ssize_t w = write(STDERR_FILENO, b.data + off, b.len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    pj_buf_free(&b);
+    return (ssize_t)n;
+}
+
+static void safe_stderr(void)
+{
+    FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){.write = stderr_write});
+    if (!f) return;
+    setvbuf(f, NULL, _IOLBF, 0); /* a message written whole, a line at a time */
+    stderr = f;
+}
+
+/* An option's value is UTF-8 text, as the API's query and body are (a value that is not was
+ * dropped as no value at all: a step done with no remarks, an account with no display name,
+ * "username is required"; a filter found nothing); exit 2 naming the option. The options
+ * naming a file are left: a file's name is the file system's bytes. */
+static int values_utf8(const cli *a, const char *vname)
+{
+    static const char *const files[] = {"db", "out", "scenario", "csv", "dry-run", "web", NULL};
+    for (int i = 0; i < a->nopt; i++) {
+        const char *v = a->val[i];
+        int file = 0;
+        for (int k = 0; files[k] && !file; k++) file = !strcmp(a->key[i], files[k]);
+        if (!v || file || (!strcmp(a->key[i], "json") && v[0] == '@')) continue;
+        if (!pj_utf8_valid(v, strlen(v))) {
+            fprintf(stderr, "pingji: --%s is not UTF-8 text: %s (see pingji %s --help)\n",
+                    a->key[i], v, vname);
+            return 2;
+        }
+    }
+    /* user add NAME: the name is the account's */
+    if (!strcmp(vname, "user") && a->npos > 2 && !strcmp(a->pos[1], "add") &&
+        !pj_utf8_valid(a->pos[2], strlen(a->pos[2]))) {
+        fprintf(stderr, "pingji: the user name is not UTF-8 text: %s\n", a->pos[2]);
+        return 2;
+    }
+    return 0;
+}
+
+/* A verb's answer reached standard output, else exit 1 saying so (a full disk, a closed
+ * output: the answer was lost, and exit 0 said all was well). A verb that failed keeps its
+ * code. The message is said once (user add says its own). */
+static int output_written(int rc)
+{
+    if (!fflush(stdout) && !ferror(stdout)) return rc;
+    int e = errno;
+    if (!rc) fprintf(stderr, "pingji: cannot write standard output: %s\n", strerror(e));
+    return rc ? rc : 1;
+}
+
 int pj_cli_main(int argc, char **argv)
 {
     /* the database, its -wal/-shm, backups and exports hold password hashes, ID numbers and
@@ -1849,6 +2008,8 @@ int pj_cli_main(int argc, char **argv)
     static cli a;
     memset(&a, 0, sizeof a);
     const verb *vb = find_verb(argc, argv);
+    /* the server's log is its own (its lines are escaped where they are made) */
+    if (!vb || strcmp(vb->name, "serve")) safe_stderr();
     int ended = 0;    /* after "--" every argument is a positional one (a file named -h) */
     int novalue = -1; /* the first option that takes a value given none */
     char valued[MAX_OPTS] = {0}; /* the options given as --name=value */
@@ -1904,8 +2065,8 @@ int pj_cli_main(int argc, char **argv)
     }
     if (a.npos == 0) {
         /* pingji --help, pingji --version: as the verbs */
-        if (a.nopt == 1 && cli_opt(&a, "help")) return v_help(&a);
-        if (a.nopt == 1 && cli_opt(&a, "version")) return v_version(&a);
+        if (a.nopt == 1 && cli_opt(&a, "help")) return output_written(v_help(&a));
+        if (a.nopt == 1 && cli_opt(&a, "version")) return output_written(v_version(&a));
         if (a.nopt) /* pingji --db F, pingji --bogus: no verb */
             fprintf(stderr, "pingji: give a verb (see pingji help)\n");
         print_usage(stderr);
@@ -1915,7 +2076,7 @@ int pj_cli_main(int argc, char **argv)
         if (strcmp(verbs[i].name, a.pos[0])) continue;
         if (cli_opt(&a, "help")) {
             verb_help(&verbs[i]);
-            return 0;
+            return output_written(0);
         }
         int checked = check_options(&verbs[i], &a);
         if (checked == 2) return 2;
@@ -1948,7 +2109,8 @@ int pj_cli_main(int argc, char **argv)
                             "data/pingji.db)\n");
             return 2;
         }
-        return verbs[i].fn(&a);
+        if (values_utf8(&a, verbs[i].name)) return 2;
+        return output_written(verbs[i].fn(&a));
     }
     fprintf(stderr, "pingji: unknown verb '%s'\n", a.pos[0]);
     print_usage(stderr);

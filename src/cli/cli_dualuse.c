@@ -348,7 +348,10 @@ int cli_drill(cli *a)
 static int overview(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     int64_t pop = cli_opt_id(a, "population");
-    if (pop < 0) return cli_usage("--population takes a number");
+    /* the API's range (GET /overview?population=, 1 to 100,000,000): beyond it every day's
+     * supply read 0 */
+    if (pop < 0 || pop > 100000000)
+        return cli_usage("--population takes a number of people from 1 to 100000000");
     const char *scn = cli_opt(a, "scenario") ? cli_opt(a, "scenario") : "epidemic";
     int ok = 0;
     for (int i = 0; pj_scenarios[i]; i++) ok |= !strcmp(scn, pj_scenarios[i]);

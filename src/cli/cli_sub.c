@@ -206,7 +206,10 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     for (int i = 0; subs[i].name; i++)
         if (!strcmp(subs[i].name, name)) sb = &subs[i];
     if (!sb) {
-        char msg[768] = "sub-commands:";
+        /* the one given named first, as the other verbs do (agri bogus listed the sub-commands
+         * without saying what was wrong) */
+        char msg[768];
+        snprintf(msg, sizeof msg, "%s has no sub-command '%.64s'; sub-commands:", a->pos[0], name);
         size_t len = strlen(msg);
         for (int i = 0; subs[i].name; i++) {
             int k = snprintf(msg + len, sizeof msg - len, " %s", subs[i].name);
