@@ -61,6 +61,9 @@ test('an action reads in the wording of its entity where the shared one would mi
   assert.equal(get(zh, auditActionKey('pair_run', 'accept', te(zh))), '采纳结对建议');
   assert.equal(get(zh, auditActionKey('ent_appeal', 'accept', te(zh))), '受理');
   assert.equal(auditActionKey('facility', 'create', te(zh)), 'auditActions.create');
+  // a user's delete disables the account (it read 删除, and an auditor's search for deletions found it)
+  assert.equal(get(zh, auditActionKey('user', 'delete', te(zh))), '停用账号');
+  assert.equal(get(en, auditActionKey('user', 'delete', te(en))), 'Disable account');
 });
 
 test('every field of the audit rows has a label in both languages', () => {

@@ -104,6 +104,11 @@ describe('district development', { timeout: budget(120000) }, () => {
     assert.equal(third[1], '修订');
     assert.equal(third[5], '1010');
     assert.equal(third[6], '1000');
+    // a row without a source: the server's "import", named in Chinese (the preview showed the code)
+    await page.getByTestId('import-file').setInputFiles({ name: 'nosource.csv', mimeType: 'text/csv', buffer: Buffer.from('code,period,value\nfreight_volume,2019,1100\n') });
+    await page.getByTestId('import-would').getByText('导入后：新增 1，修订 0，未变 0').waitFor();
+    const plain = (await page.getByTestId('import-preview').locator('tbody tr').first().locator('td').allInnerTexts()).map((c) => c.trim());
+    assert.equal(plain[8], '导入', plain.join(' | '));
     noProblems(page);
     await context.close();
   });

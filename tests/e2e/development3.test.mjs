@@ -373,7 +373,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
     res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
     await dlg.getByRole('button', { name: '保存' }).click();
     assert.equal((await res).status(), 200);
-    await row.getByText('1h30m').waitFor();
+    await row.getByText('1小时30分 /', { exact: false }).waitFor(); // in the page's language (read 1h30m)
     assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 90);
     await noProblems(page);
     await context.close();

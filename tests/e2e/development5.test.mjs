@@ -201,9 +201,23 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     const day = dayAhead(100, 300); // 100–399 days ahead, a window of this test's own
     const ahead = await send(page, 'post', '/ecommerce/bookings', { studio_id: past.studio_id, starts_at: `${day}T02:00:00Z`, ends_at: `${day}T03:00:00Z`, purpose: '预约取消测试' });
     await page.goto(`/development/studios?base_id=${past.base_id}&day=${day}`);
+    // Enter on the booking's information closes it (it cancelled the booking): nothing changed
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="10:00"]`).click();
+    await box.getByText('预约取消测试', { exact: false }).waitFor();
+    await page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden' });
+    assert.equal((await apiGet(page, `/ecommerce/bookings/${ahead.id}`)).state, 'booked');
+    // 取消预约 asks again; kept, nothing changed; then cancelled, said
+    const ask = page.locator('.el-message-box', { hasText: '取消这次预约？' });
     await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="10:00"]`).click();
     await box.getByRole('button', { name: '取消预约' }).click();
-    await box.waitFor({ state: 'hidden' });
+    await ask.getByRole('button', { name: '保留预约' }).click();
+    await ask.waitFor({ state: 'hidden' });
+    assert.equal((await apiGet(page, `/ecommerce/bookings/${ahead.id}`)).state, 'booked');
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="10:00"]`).click();
+    await box.getByRole('button', { name: '取消预约' }).first().click();
+    await ask.getByRole('button', { name: '取消预约' }).click();
+    await page.locator('.el-message--success', { hasText: '已取消' }).first().waitFor();
     await grid.locator(`tr[data-studio="${past.studio}"] td[data-slot="10:00"]:not(.busy)`).waitFor();
     assert.equal((await apiGet(page, `/ecommerce/bookings/${ahead.id}`)).state, 'cancelled');
     noProblems(page);
@@ -249,6 +263,12 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     await fillNumber(form.getByTestId('sf-orders'), 37);
     await fillNumber(form.getByTestId('sf-gmv'), '4321.5');
     await choose(page, form.getByTestId('sf-platform'), '快手');
+    // it sold the product the page's sales card shows
+    const productName = (await page.getByTestId('ec-product').innerText()).trim();
+    assert.ok(productName, 'a product on the sales card');
+    await form.getByTestId('sf-products').click();
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: productName }).first().click();
+    await page.keyboard.press('Escape');
     await form.getByTestId('sf-save').click();
     const list = page.getByTestId('sd-sessions');
     const row = list.locator('tbody tr').filter({ hasText: beijingDay() });
@@ -267,6 +287,13 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     const kpi1 = await apiGet(page, '/ecommerce/kpi');
     assert.equal(kpi1.sessions, kpi0.sessions + 1);
     await page.getByTestId('ec-kpis').getByTestId('ec-sessions').locator('.pj-big').filter({ hasText: kpi1.sessions.toLocaleString('zh-CN') }).waitFor();
+    // and the product's sales show its month's livestream row at once (the table stayed as it
+    // was until a reload)
+    const product = (await apiGet(page, '/ecommerce/products?limit=200')).items.find((p) => p.name === productName);
+    const month = beijingDay().slice(0, 7);
+    const live = (await apiGet(page, `/ecommerce/products/${product.id}/sales`)).items.find((r) => r.month === month && r.channel === 'livestream');
+    assert.ok(live && live.orders >= 37, `the month's livestream sales of ${productName}`);
+    await page.getByTestId('ec-sales-rows').locator('tbody tr', { hasText: month }).filter({ hasText: '直播' }).filter({ hasText: live.orders.toLocaleString('zh-CN') }).first().waitFor();
 
     // deleting: confirmed naming the streamer, saying the sales stay
     await dlg.getByTestId('sd-delete').click();

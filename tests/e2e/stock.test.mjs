@@ -62,6 +62,8 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
     for (const c of sum.categories) {
       const card = page.getByTestId(`stock-cat-${c.category}`);
       await card.locator('.pj-cat-q').getByText(formatNumber(c.usable), { exact: true }).waitFor();
+      // every card says its lines (one said lines, the next expired stock, on the same line)
+      assert.equal((await card.getByTestId('cat-lines').innerText()).trim(), `${c.lines} 条`);
       if (c.expired) await card.getByText(`${formatNumber(c.expired)} 已过期`).waitFor();
       if (c.soon) await card.getByText(`${formatNumber(c.soon)} 将到期`).waitFor();
     }

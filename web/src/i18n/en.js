@@ -77,7 +77,7 @@ export default {
     shownN: '{n} of {count} line | {n} of {count} lines',
     pageOf: 'Page {page} of {pages}',
     summaryError: 'The totals per category could not be loaded: {e}',
-    where: 'Where the {c} is held',
+    where: '{c}: where it is held',
     delete: 'Delete',
     deleteTitle: 'Delete stock',
     deleteConfirm: 'Delete the {category} stock of {facility} ({q})?',
@@ -256,6 +256,7 @@ export default {
   sources: {
     seed: 'Public record',
     synthetic: 'Synthetic',
+    import: 'Imported',
     manual: 'Entered by hand',
     // a stock line made by the void of a shipment (its own line deleted or recategorised since)
     shipment_void: 'Put back by a voided shipment',
@@ -601,6 +602,7 @@ export default {
   },
   // an action's wording on one entity where the shared one above would mislead
   auditActionsOf: {
+    user: { delete: 'Disable account' },
     pair_run: { accept: 'Proposals accepted', reject: 'Proposals rejected' },
     pair: { end: 'Pairing ended' },
     ent_coop_contact: { respond: 'Contact request answered' },
@@ -2368,7 +2370,7 @@ export default {
     progressTarget: '{p}% of the {period} target of {target} t',
     noFreightTarget: 'No yearly freight target is set',
     transferRate: 'Transferable share of land',
-    points: 'points',
+    points: 'Points',
     addedLand: 'Added transferable land',
     mu: 'mu',
     tenantOrgs: 'Tenant companies',

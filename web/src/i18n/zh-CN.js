@@ -258,6 +258,7 @@ export default {
   sources: {
     seed: '公开资料',
     synthetic: '模拟数据',
+    import: '导入',
     manual: '人工录入',
     // a stock line made by the void of a shipment (its own line deleted or recategorised since)
     shipment_void: '作废发货退回',
@@ -604,6 +605,7 @@ export default {
   },
   // an action's wording on one entity where the shared one above would mislead
   auditActionsOf: {
+    user: { delete: '停用账号' },
     pair_run: { accept: '采纳结对建议', reject: '拒绝结对建议' },
     pair: { end: '结束结对' },
     ent_coop_contact: { respond: '答复对接请求' },

@@ -30,7 +30,8 @@ function fieldLabel(field, labels) {
 function labelledMessage(msg, field, labels) {
   if (!msg) return msg;
   const names = new Set(msg.match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*)*\b/g) || []);
-  if (field && /[_.[]/.test(field) && msg.includes(field)) names.add(field);
+  // the error's own field, a single word too ("tonnes is required" under 货运量（吨）)
+  if (field && msg.includes(field)) names.add(field);
   let out = msg;
   for (const name of [...names].sort((a, b) => b.length - a.length)) {
     const label = fieldLabel(name, labels);
