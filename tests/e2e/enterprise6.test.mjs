@@ -93,6 +93,13 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
       ['a phone number has at least 7 digits', '电话号码至少 7 位数字'],
       ['a phone number has at most 15 digits', '电话号码最多 15 位数字'],
       ['a mobile number (beginning with 1) has 11 digits', '以 1 开头的手机号须为 11 位'],
+      // the academy's and the livestream zone's rules: Chinese said only 取值无效 or 无权限
+      ['ends_on is before starts_on', '结业日期不能早于开班日期'],
+      ["organisation 2 is not of your township: the organisation would see the streamer's personal data, so the district links it", '该单位不属本乡镇（街道）：关联后该单位可看到主播的个人信息，须由区级关联'],
+      ['a streamer of organisation 2 is in its township (238), not 298', '签约单位的主播属该单位所在的乡镇（街道），不能选择其他乡镇'],
+      ['a session with GMV (gmv_fen 100000) has at least one order', '有成交额时订单数至少为 1'],
+      ["the session is outside the cohort's dates 2026-09-01 to 2026-11-30", '该场直播不在本班级的起止日期内（2026-09-01 至 2026-11-30）'],
+      ["the streamer was under 18 on 2026-10-15 and the guardian's consent is dated 2026-11-01, after it", '主播在 2026-10-15 未满 18 周岁，而监护人同意日期为 2026-11-01，晚于该日'],
       ['id_number must be an 18-character resident ID number with its check digit', '须为 18 位居民身份证号码，校验位正确'],
       ["id_number's characters 7-14 must be the birth date YYYYMMDD", '身份证号码第 7–14 位须为出生日期（年月日）'],
     ];

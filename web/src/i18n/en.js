@@ -868,6 +868,12 @@ export default {
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
     moreThanFacility: '{a} {b} is more than the facility\'s {c} (its peacetime capacity)',
+    endsBeforeStarts: 'The end date cannot be before the start date',
+    orgOtherTownship: "This organisation is not of your township: linked, it would see the streamer's personal data, so the district links it",
+    streamerOrgTownship: "A streamer of an organisation is in the organisation's township, not another",
+    gmvNeedsOrders: 'With GMV there is at least one order',
+    sessionOutsideCohort: "The session is outside the cohort's dates ({a} to {b})",
+    consentAfter: "The streamer was under 18 on {a} and the guardian's consent is dated {b}, after it",
     phoneMin: 'A phone number has at least 7 digits',
     phoneMax: 'A phone number has at most 15 digits',
     phoneMobile: 'A mobile number (beginning with 1) has 11 digits',

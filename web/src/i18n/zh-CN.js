@@ -871,6 +871,12 @@ export default {
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
     moreThanFacility: '{a} 超过设施平时规模 {c}（平时单位相同时，应急能力和无障碍房间不能多于平时规模）',
+    endsBeforeStarts: '结业日期不能早于开班日期',
+    orgOtherTownship: '该单位不属本乡镇（街道）：关联后该单位可看到主播的个人信息，须由区级关联',
+    streamerOrgTownship: '签约单位的主播属该单位所在的乡镇（街道），不能选择其他乡镇',
+    gmvNeedsOrders: '有成交额时订单数至少为 1',
+    sessionOutsideCohort: '该场直播不在本班级的起止日期内（{a} 至 {b}）',
+    consentAfter: '主播在 {a} 未满 18 周岁，而监护人同意日期为 {b}，晚于该日',
     phoneMin: '电话号码至少 7 位数字',
     phoneMax: '电话号码最多 15 位数字',
     phoneMobile: '以 1 开头的手机号须为 11 位',

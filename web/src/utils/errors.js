@@ -82,6 +82,13 @@ const RULES = [
   [/helper (\d+) is logged with another elder at an overlapping time \(log (\d+), elder (\d+)\)/, 'apiRules.helperBusyElder', true],
   [/helper (\d+) is logged elsewhere at an overlapping time \(until (\d\d:\d\d)\)/, 'apiRules.helperBusyUntil', true],
   [/the helper lives in another township than the elder/, 'apiRules.otherTownship', true],
+  // the academy's and the livestream zone's rules (Chinese said only the code: 取值无效, 无权限)
+  [/^ends_on is before starts_on$/, 'apiRules.endsBeforeStarts', true],
+  [/is not of your township: the organisation would see the streamer's personal data/, 'apiRules.orgOtherTownship', true],
+  [/a streamer of organisation \d+ is in its township/, 'apiRules.streamerOrgTownship', true],
+  [/(?:session|sales) with GMV \(gmv_fen \d+\) ha(?:s|ve) at least one order/, 'apiRules.gmvNeedsOrders', true],
+  [/the session is outside the cohort's dates (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})/, 'apiRules.sessionOutsideCohort', true],
+  [/under 18 on (\d{4}-\d{2}-\d{2}) and the guardian's consent is dated (\d{4}-\d{2}-\d{2})/, 'apiRules.consentAfter', true],
   [/18-character resident ID number with its check digit/, 'apiRules.idNumber', true],
   [/characters 7-14 must be the birth date/, 'apiRules.idBirth', true],
 ];
