@@ -92,6 +92,7 @@ export default {
     gone: 'Someone else deleted this stock line',
   },
   common: {
+    delete: 'Delete',
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name} ({ctx})',
     // the platform's own actors where a user's name would be (actorName)

@@ -94,6 +94,7 @@ export default {
     gone: '该库存已被他人删除',
   },
   common: {
+    delete: '删除',
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name}（{ctx}）',
     // the platform's own actors where a user's name would be (actorName)
