@@ -1,8 +1,8 @@
 // A grid worker records an elder as deceased whose ID number a helper of another township still
 // has: the departure leaves that helper active (not the worker's to stop), and the district
 // office reads a 同身份证号已迁出/去世 alert in its list — the helper's masked name linking to the
-// helper's page, the detail in Chinese and in English — while the recording worker's list shows
-// nothing of it.
+// helper's page, the detail in Chinese and in English, its badge whole (it was cut in its 120 px
+// column) — while the recording worker's list shows nothing of it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, apiSend, choose, idNumber, DEMO_PW, budget } from './lib.mjs';
@@ -17,6 +17,16 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const bjDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 const english = async (context) => context.addInitScript(() => localStorage.getItem('pj_locale') || localStorage.setItem('pj_locale', 'en'));
+/** The kind's badge of a row shows its whole label (it was cut in its 120 px column). */
+async function badgeWhole(row) {
+  const r = await row.locator('td').first().locator('.el-tag').evaluate((tag) => {
+    const inner = tag.querySelector('.el-tag__content') || tag;
+    const c = tag.closest('td').getBoundingClientRect(), b = tag.getBoundingClientRect();
+    const cut = b.right > c.right + 1 || tag.scrollWidth > tag.clientWidth + 1 || inner.scrollWidth > inner.clientWidth + 1;
+    return { cut, td: [c.left, c.right], tag: [b.left, b.right, tag.scrollWidth, tag.clientWidth], inner: [inner.scrollWidth, inner.clientWidth] };
+  });
+  assert.equal(r.cut, false, `the kind badge is cut: ${JSON.stringify(r)}`);
+}
 
 test('a departure alerts the district office of the helper of its number elsewhere, not the recording worker', { timeout: budget(120000) }, async () => {
   const grid = await openPage(browser);
@@ -46,6 +56,7 @@ test('a departure alerts the district office of the helper of its number elsewhe
   const row = page.getByTestId('alert-table').locator('.pj-arow', { has: page.locator(`a[href="/helpers/${helper.id}"]`) });
   await row.waitFor();
   await row.getByText('同身份证号已迁出/去世').waitFor();
+  await badgeWhole(row);
   assert.equal((await row.getByTestId('alert-detail').innerText()).trim(), `同一身份证号的老人已于 ${today} 登记去世`);
   const link = row.getByRole('link', { name: '钱*' });
   await link.click();
@@ -69,6 +80,7 @@ test('a departure alerts the district office of the helper of its number elsewhe
   const enRow = en.page.getByTestId('alert-table').locator('.pj-arow', { has: en.page.locator(`a[href="/helpers/${helper.id}"]`) });
   await enRow.waitFor();
   await enRow.getByText('Same ID number moved/deceased').waitFor();
+  await badgeWhole(enRow);
   assert.equal((await enRow.getByTestId('alert-detail').innerText()).trim(), `An elder with the same ID number was recorded as deceased on ${today}`);
   await noProblems(en.page);
   for (const x of [grid, off, en]) await x.context.close();
