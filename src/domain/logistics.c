@@ -474,6 +474,20 @@ const pj_rec_kind pj_lg_tenants = {
 
 /* ---- monthly freight ---- */
 
+/* 1 when the row id of sql (its township) lies in the township officer's township, 0 when
+ * not (none, or no such row), -1 with err. */
+static int officers_own(pj_ctx *c, const char *sql, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, sql, err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    return c->actor.township_id && town == c->actor.township_id;
+}
+
 static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                          const json_t *row, pj_err *err)
 {
@@ -496,14 +510,10 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
             return pj_fail(err, 422, "missing_field", "organisation_id",
                            "name an organisation of your township, or a park of it for the"
                            " park's freight as a whole");
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM lg_parks WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, json_integer_value(p));
-        int rc = pj_stmt_step(s, err);
-        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (!c->actor.township_id || town != c->actor.township_id)
+        int own = officers_own(c, "SELECT township_id FROM lg_parks WHERE id = ?",
+                               json_integer_value(p), err);
+        if (own < 0) return -1;
+        if (!own)
             return pj_fail(err, 403, "forbidden", "park_id",
                            "a township officer records a park's freight as a whole only for the"
                            " parks of its township; park %lld is not; name the organisation"
@@ -515,15 +525,9 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
     /* a township officer records the freight of its township's organisations, at whichever
      * park (the park being its township's says nothing of whose freight it is) */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER) {
-        pj_stmt *s =
-            pj_db_prepare(c->db, "SELECT township_id FROM organisations WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, org);
-        int rc = pj_stmt_step(s, err);
-        int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (!c->actor.township_id || town != c->actor.township_id)
+        int own = officers_own(c, "SELECT township_id FROM organisations WHERE id = ?", org, err);
+        if (own < 0) return -1;
+        if (!own)
             return pj_fail(err, 403, "forbidden", "organisation_id",
                            "a township officer records freight only for organisations of its"
                            " township; organisation %lld is not",
