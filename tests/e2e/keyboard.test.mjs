@@ -81,11 +81,11 @@ describe('keyboard', { timeout: budget(300000) }, () => {
     await page.keyboard.press('Space');
     await box.getByRole('button', { name: '取消预约' }).focus();
     await page.keyboard.press('Enter');
-    // asked again: Enter on its 取消预约 cancels
-    await box.getByText('取消这次预约？', { exact: false }).waitFor();
-    await box.getByRole('button', { name: '取消预约' }).focus();
+    // asked again: Enter on its 取消预约 cancels (the first box may still be closing)
+    const ask = page.locator('.el-message-box', { hasText: '取消这次预约？' });
+    await ask.getByRole('button', { name: '取消预约' }).focus();
     await page.keyboard.press('Enter');
-    await box.waitFor({ state: 'hidden' });
+    await ask.waitFor({ state: 'hidden' });
     await grid.locator(`tr[data-studio="${studio.name}"] td[data-slot="10:00"]:not(.busy)`).waitFor();
     assert.equal((await apiGet(page, `/ecommerce/bookings/${made.id}`)).state, 'cancelled');
     noProblems(page);
