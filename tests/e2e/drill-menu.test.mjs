@@ -22,9 +22,10 @@ test("a drill's cockpit highlights 演练管理, a live conversion's 转换驾�
   const active = () => page.getByTestId('console-menu').locator('.el-menu-item.is-active');
   await page.goto('/drills');
   await active().getByText('演练管理').waitFor();
-  // from the drills' page into a drill's cockpit, by the list's link
-  await page.getByTestId('drill-table').waitFor();
-  await page.goto(`/conversions/${drill.id}`);
+  // from the drills' page into a drill's cockpit, by the list's link (a client-side route change)
+  await page.getByTestId('drill-table').locator('tbody tr a').first().click();
+  await page.waitForURL(/\/conversions\/\d+$/);
+  const drillId = Number(new URL(page.url()).pathname.split('/').pop());
   await page.getByTestId('stat-overdue').waitFor();
   await active().getByText('演练管理').waitFor();
   assert.equal(await active().count(), 1);
@@ -36,7 +37,7 @@ test("a drill's cockpit highlights 演练管理, a live conversion's 转换驾�
   await active().getByText('转换驾驶舱').waitFor();
   // back to the drill
   await page.goBack();
-  await page.waitForURL(`**/conversions/${drill.id}`);
+  await page.waitForURL(`**/conversions/${drillId}`);
   await active().getByText('演练管理').waitFor();
   assert.deepEqual(page.problems, [], 'console errors');
   await context.close();
