@@ -47,9 +47,10 @@ async function pickNamed(page, dlg, key, name) {
 }
 /** The academy page's registers are tabs below the cohorts. */
 const academyTab = (page, name) => page.getByRole('tab', { name, exact: true }).click();
-/** The API's error at its field: in zh-CN the label of its code (not the server's English). */
-async function fieldError(dlg, key, err) {
-  const label = zh.apiErrors[err.code];
+/** The API's error at its field, in zh-CN (not the server's English): the sentence given, else the label of
+ *  its code. */
+async function fieldError(dlg, key, err, sentence) {
+  const label = sentence || zh.apiErrors[err.code];
   assert.ok(label, `a label for ${err.code}`);
   const shown = item(dlg, key).locator('.el-form-item__error');
   await shown.getByText(label, { exact: false }).waitFor();
@@ -220,7 +221,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
     assert.equal(r.status(), 422);
     let err = (await r.json()).error;
     assert.equal(err.field, 'ends_on');
-    await fieldError(dlg, 'ends_on', err);
+    await fieldError(dlg, 'ends_on', err, zh.apiRules.endsBeforeStarts); // says what to change, not only 取值无效
     assert.equal((await apiGet(page, '/academy/cohorts?limit=500')).items.length, cohorts, 'nothing written');
     await fillDate(dlg, 'ends_on', '2027-04-30');
     res = answer(page, 'POST', '/academy/cohorts');
