@@ -4,7 +4,8 @@
 // fields are set on create only; labels are keys of the message tables (dev2.f.*).
 import { getAll } from '@/api/client.js';
 
-const named = (path, key = 'name') => () => getAll(path).then((xs) => xs.map((x) => ({ id: x.id, name: x[key] })));
+// each option keeps its township: a township officer is offered those its writes may name
+const named = (path, key = 'name') => () => getAll(path).then((xs) => xs.map((x) => ({ id: x.id, name: x[key], township_id: x.township_id ?? null })));
 const parks = named('/logistics/parks');
 const warehouses = named('/logistics/warehouses');
 const labs = named('/agri/labs');
@@ -15,7 +16,9 @@ const courses = named('/academy/courses', 'title');
 const bases = named('/ecommerce/bases');
 const zones = named('/ecommerce/zone-enterprises');
 
-// past: a date that may not be in the future (the server refuses one): later days disabled
+// past: a date that may not be in the future (the server refuses one): later days disabled.
+// ownTownship: what a township officer is offered, as the server takes it (403 for the rest):
+// true, the options of its township; 'orNone', those and the ones of no township
 const f = (key, type, more = {}) => ({ key, type, label: 'dev2.f.' + key, ...more });
 const REQ = { required: true };
 const FIX = { fixed: true };
@@ -42,7 +45,7 @@ export const AGRI_FIELDS = {
   ],
   projects: [
     f('name', 'text', REQ),
-    f('lab_id', 'ref', { options: labs }),
+    f('lab_id', 'ref', { options: labs, ownTownship: 'orNone' }), // its township's labs, or a district lab
     f('organisation_id', 'org'),
     f('township_id', 'township'),
     f('state', 'enum', { values: PROJECT_STATES, group: 'dev2.projectStates' }),
@@ -50,7 +53,7 @@ export const AGRI_FIELDS = {
     f('budget_fen', 'yuan'),
   ],
   milestones: [
-    f('project_id', 'ref', { ...REQ, ...FIX, options: projects }),
+    f('project_id', 'ref', { ...REQ, ...FIX, options: projects, ownTownship: true }),
     f('name', 'text', REQ),
     f('due', 'date', REQ),
     f('state', 'enum', { values: MILESTONE_STATES, group: 'dev2.milestoneStates' }),
@@ -70,8 +73,9 @@ export const AGRI_FIELDS = {
   experts: [
     f('name', 'text', { ...REQ, max: 64 }),
     f('title', 'enum', { ...REQ, values: ['academician', 'doctor'], group: 'dev2.expertTitles', label: 'dev2.f.expertTitle' }),
-    f('farm_id', 'ref', { options: farms, hint: 'dev2.f.farmOrLab' }),
-    f('lab_id', 'ref', { options: labs }),
+    // an expert's township is the farm's, else the lab's
+    f('farm_id', 'ref', { options: farms, hint: 'dev2.f.farmOrLab', ownTownship: true }),
+    f('lab_id', 'ref', { options: labs, ownTownship: 'orNone' }),
     f('field', 'text'),
     f('affiliation', 'text'),
   ],
@@ -93,7 +97,7 @@ export const AGRI_FIELDS = {
   ],
   transfers: [
     f('result_id', 'ref', { ...REQ, ...FIX, options: results }),
-    f('farm_id', 'ref', { ...REQ, ...FIX, options: farms }),
+    f('farm_id', 'ref', { ...REQ, ...FIX, options: farms, ownTownship: true }),
     f('date', 'date', { ...REQ, past: true }),
     f('area_mu', 'number', { precision: 2 }),
     f('value_fen', 'yuan'),
@@ -105,7 +109,7 @@ export const LOGISTICS_FIELDS = {
   parks: [f('name', 'text', REQ), f('township_id', 'township'), f('organisation_id', 'org'), f('area_mu', 'number', { precision: 2 })],
   warehouses: [
     f('name', 'text', REQ),
-    f('park_id', 'ref', { options: parks }),
+    f('park_id', 'ref', { options: parks, ownTownship: 'orNone' }), // the park's township is the warehouse's
     f('organisation_id', 'org'),
     f('township_id', 'township'),
     f('area_m2', 'number', { ...REQ, precision: 2 }),
@@ -118,7 +122,7 @@ export const LOGISTICS_FIELDS = {
     f('opened', 'date', { past: true }),
   ],
   tenants: [
-    f('warehouse_id', 'ref', { ...REQ, ...FIX, options: warehouses }),
+    f('warehouse_id', 'ref', { ...REQ, ...FIX, options: warehouses, ownTownship: true }),
     f('organisation_id', 'org', { ...REQ, ...FIX }),
     f('area_m2', 'number', { precision: 2 }),
     f('since', 'date'),
@@ -135,7 +139,7 @@ export const LOGISTICS_FIELDS = {
   ],
   parcels: [
     f('name', 'text', REQ),
-    f('park_id', 'ref', { options: parks }),
+    f('park_id', 'ref', { options: parks, ownTownship: 'orNone' }),
     f('township_id', 'township'),
     f('area_mu', 'number', { ...REQ, precision: 2 }),
     f('transferable_before_mu', 'number', { ...REQ, precision: 2 }),
@@ -146,7 +150,7 @@ export const LOGISTICS_FIELDS = {
   trains: [
     f('name', 'text', REQ),
     f('kind', 'enum', { ...REQ, values: TRAIN_KINDS, group: 'dev2.trainKinds' }),
-    f('park_id', 'ref', { options: parks }),
+    f('park_id', 'ref', { options: parks, ownTownship: true }), // a line is its park's township's
     f('origin', 'text', { max: 64 }),
     f('destination', 'text', { max: 64 }),
     f('trains_per_week', 'number', { precision: 1 }),
@@ -165,7 +169,7 @@ export const COURSE_FIELDS = [
 
 export const COHORT_FIELDS = [
   f('course_id', 'ref', { ...REQ, createOnly: true, options: courses }),
-  f('base_id', 'ref', { ...REQ, createOnly: true, options: bases }),
+  f('base_id', 'ref', { ...REQ, createOnly: true, options: bases, ownTownship: true }), // taught in its township
   f('name', 'text', { ...REQ, max: 64 }),
   f('capacity', 'int', REQ),
   f('starts_on', 'date', REQ),
@@ -199,7 +203,8 @@ export const STREAMER_FIELDS = [
   f('guardian_name', 'text', { max: 64 }),
   f('guardian_relation', 'text', { max: 32 }),
   f('guardian_consent_date', 'date', { past: true }),
-  f('organisation_id', 'org'),
+  // the organisation a streamer signs with sees their personal data: one of the officer's township
+  f('organisation_id', 'org', { ownTownship: true }),
   f('township_id', 'township'),
   f('base_id', 'ref', { options: bases }),
   f('categories', 'multi', { values: EC_CATEGORIES, group: 'dev2.ecCategories', wide: true }),
