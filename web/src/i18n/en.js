@@ -1959,6 +1959,8 @@ export default {
       stores: 'Supply stores',
       shortVillages: 'Villages short (−N: people without a place)',
       shortVillagesUnits: 'Villages short (−N: demand not met, {u})',
+      areaPolygon: 'Affected area as drawn',
+      areaCircle: 'Affected area ({km} km radius)',
     },
     sites: 'Chosen sites',
     sitesHint: 'by ready time',

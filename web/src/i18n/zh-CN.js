@@ -1963,6 +1963,8 @@ export default {
       stores: '物资储备点',
       shortVillages: '缺口村庄（−N：未能安置的人数）',
       shortVillagesUnits: '缺口村庄（−N：未满足的需求，{u}）',
+      areaPolygon: '划定的受影响区域',
+      areaCircle: '受影响范围（{km} 公里半径）',
     },
     sites: '启用场所',
     sitesHint: '按就绪时间排序',

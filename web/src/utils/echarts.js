@@ -44,4 +44,24 @@ export function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
+/**
+ * A ring of points [{lat, lon}] drawn on a geo map: a filled polygon when closed, else the line
+ * so far (a polygon being drawn). `extra`: more of the series (a name for the legend, zlevel).
+ */
+export function ringSeries(ring, closed, { stroke, fill }, extra = {}) {
+  return {
+    type: 'custom',
+    coordinateSystem: 'geo',
+    silent: true,
+    data: [[ring[0].lon, ring[0].lat]],
+    itemStyle: { color: stroke }, // its legend mark
+    renderItem: (params, api) => {
+      const points = ring.map((p) => api.coord([p.lon, p.lat]));
+      const style = { stroke, lineWidth: 2, fill: closed ? fill : null };
+      return closed ? { type: 'polygon', shape: { points }, style, silent: true } : { type: 'polyline', shape: { points }, style, silent: true };
+    },
+    ...extra,
+  };
+}
+
 export { echarts };

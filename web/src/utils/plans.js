@@ -177,6 +177,31 @@ export function haversineKm(lat1, lon1, lat2, lon2) {
   return 2 * 6371.0088 * Math.asin(Math.sqrt(Math.min(1, a)));
 }
 
+/** A circle of radius r km around (lat, lon) as a ring of points (for drawing only). */
+export function circleRing(lat, lon, r, n = 72) {
+  const R = 6371.0088;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const a = (2 * Math.PI * i) / n;
+    const dlat = ((r / R) * Math.cos(a) * 180) / Math.PI;
+    const dlon = ((r / R) * Math.sin(a) * 180) / Math.PI / Math.cos((lat * Math.PI) / 180);
+    out.push({ lat: lat + dlat, lon: lon + dlon });
+  }
+  return out;
+}
+
+/**
+ * The outline of a scenario's drawn area (its `affected` as sent): {kind: 'polygon'|'circle',
+ * ring: [{lat, lon}]}, or null when it was given by townships or villages.
+ */
+export function affectedOutline(affected) {
+  if (!affected) return null;
+  if (Array.isArray(affected.polygon) && affected.polygon.length >= 3) return { kind: 'polygon', ring: affected.polygon.map((p) => ({ lat: p.lat, lon: p.lon })) };
+  const c = affected.center;
+  if (c && c.lat != null && c.lon != null && affected.radius_km > 0) return { kind: 'circle', ring: circleRing(c.lat, c.lon, affected.radius_km) };
+  return null;
+}
+
 /**
  * The villages and communities (with lat, lon) the form's drawn area holds: inside the polygon
  * (≥ 3 points) or within the circle (centre and radius > 0); [] when the area is not complete.
