@@ -157,16 +157,13 @@ int cli_out_check(cli *a, const char *path)
 int cli_out_write(cli *a, const char *path, const void *data, size_t n)
 {
     if (cli_out_check(a, path)) return 1;
-    /* with --force an existing file is replaced whole, at once: the new one is written beside
-     * it and renamed over it (a reader sees the old file or the new one, never half of it) */
-    struct stat st;
-    int replace = cli_opt(a, "force") && lstat(path, &st) == 0;
-    char tmp[PATH_MAX + 32];
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    const char *target = replace ? tmp : path;
+    /* written beside it and renamed (core/file.h): a reader, or a killed write, never leaves
+     * half a file under its name; with --force an existing file is replaced at once */
+    int replace = cli_opt(a, "force") != NULL;
     pj_err err;
     pj_err_clear(&err);
-    int fd = pj_file_create_new(target, "write", &err);
+    pj_file_whole f;
+    int fd = pj_file_whole_begin(&f, path, replace, "write", &err);
     if (fd < 0) {
         fprintf(stderr, "pingji: --out %s\n", err.message);
         return 1;
@@ -183,13 +180,15 @@ int cli_out_write(cli *a, const char *path, const void *data, size_t n)
             left -= (size_t)k;
         }
     }
-    int e = bad ? errno : 0;
-    if (!bad && replace && fsync(fd)) bad = 1, e = errno;
-    if (close(fd) && !bad) bad = 1, e = errno;
-    if (!bad && replace && rename(tmp, path)) bad = 1, e = errno;
     if (bad) {
-        unlink(target);
+        int e = errno;
+        close(fd);
+        pj_file_whole_drop(&f);
         fprintf(stderr, "pingji: cannot write %s: %s\n", path, strerror(e ? e : EIO));
+        return 1;
+    }
+    if (pj_file_whole_end(&f, fd, replace, "write", &err)) {
+        fprintf(stderr, "pingji: %s\n", err.message);
         return 1;
     }
     return 0;

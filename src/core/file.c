@@ -2,11 +2,25 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/banned.h"
+
+/* The refusal of path, there already as st says: a link (even a broken one) or a directory is
+ * not "a file" */
+static int there(const char *path, const struct stat *st, pj_err *err)
+{
+    if (st && S_ISLNK(st->st_mode))
+        return pj_fail(err, 409, "exists", "file", "%s is a symbolic link; not writing through it",
+                       path);
+    if (st && S_ISDIR(st->st_mode))
+        return pj_fail(err, 409, "exists", "file", "%s is a directory; give a file name", path);
+    return pj_fail(err, 409, "exists", "file", "%s already exists; not overwriting", path);
+}
 
 int pj_file_create_new(const char *path, const char *code, pj_err *err)
 {
@@ -14,17 +28,80 @@ int pj_file_create_new(const char *path, const char *code, pj_err *err)
      * put in its place, is never written through */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && (errno == EEXIST || errno == ELOOP || errno == EISDIR)) {
-        /* say what is there: a link (even a broken one) or a directory is not "a file" */
         struct stat st;
-        int there = lstat(path, &st) == 0;
-        if (there && S_ISLNK(st.st_mode))
-            return pj_fail(err, 409, "exists", "file",
-                           "%s is a symbolic link; not writing through it", path);
-        if (there && S_ISDIR(st.st_mode))
-            return pj_fail(err, 409, "exists", "file", "%s is a directory; give a file name", path);
-        return pj_fail(err, 409, "exists", "file", "%s already exists; not overwriting", path);
+        return there(path, lstat(path, &st) == 0 ? &st : NULL, err);
     }
     if (fd < 0)
         return pj_fail(err, 500, code, "file", "cannot create %s: %s", path, strerror(errno));
     return fd;
+}
+
+#define PARTIAL ".partial-XXXXXX"
+
+int pj_file_whole_begin(pj_file_whole *f, const char *path, int replace, const char *code,
+                        pj_err *err)
+{
+    f->path = path;
+    f->tmp = NULL;
+    struct stat st;
+    if (!replace && lstat(path, &st) == 0) return there(path, &st, err);
+    size_t n = strlen(path);
+    f->tmp = malloc(n + sizeof PARTIAL);
+    if (!f->tmp) return pj_fail(err, 500, code, "file", "cannot create %s: out of memory", path);
+    memcpy(f->tmp, path, n);
+    memcpy(f->tmp + n, PARTIAL, sizeof PARTIAL);
+    /* a name of its own, new (O_EXCL: never through a link put there) and 0600 */
+    int fd = mkostemp(f->tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        free(f->tmp);
+        f->tmp = NULL;
+        return pj_fail(err, 500, code, "file", "cannot create %s: %s", path, strerror(e));
+    }
+    return fd;
+}
+
+/* The directory holding path synced, so that a name given survives a crash (best effort: some
+ * file systems cannot sync a directory) */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir) return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int pj_file_whole_end(pj_file_whole *f, int fd, int replace, const char *code, pj_err *err)
+{
+    if (fd < 0) fd = open(f->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int e = fd < 0 || fsync(fd) ? errno : 0;
+    if (fd >= 0 && close(fd) && !e) e = errno;
+    if (!e && replace && rename(f->tmp, f->path)) e = errno;
+    if (!e && !replace && renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path, RENAME_NOREPLACE)) {
+        e = errno;
+        /* a file system without it: a second name, which never replaces one either */
+        if (e == EINVAL || e == ENOSYS) e = link(f->tmp, f->path) ? errno : (unlink(f->tmp), 0);
+    }
+    if (e) {
+        pj_file_whole_drop(f);
+        if (e == EEXIST) return there(f->path, NULL, err); /* made meanwhile */
+        return pj_fail(err, 500, code, "file", "cannot write %s: %s", f->path, strerror(e));
+    }
+    sync_dir(f->path);
+    free(f->tmp);
+    f->tmp = NULL;
+    return 0;
+}
+
+void pj_file_whole_drop(pj_file_whole *f)
+{
+    if (!f->tmp) return;
+    unlink(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
 }

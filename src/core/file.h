@@ -10,4 +10,23 @@
  * code, field "file"). Returns the descriptor, or -1 with err set. */
 int pj_file_create_new(const char *path, const char *code, pj_err *err);
 
+/* A new file made whole or not at all: written under a name of its own beside path
+ * (PATH.partial-XXXXXX, its owner's alone) and given path once complete and synced to disk. A
+ * process killed midway, or a write that fails, leaves nothing under path. */
+typedef struct {
+    const char *path; /* the name asked for (the caller's, kept alive until the end) */
+    char *tmp;        /* the partial file's name while it is written, else NULL */
+} pj_file_whole;
+
+/* Refuses path as pj_file_create_new does when something is there (unless replace), then
+ * creates the partial file f->tmp: its descriptor, open for writing, or -1 with err set. */
+int pj_file_whole_begin(pj_file_whole *f, const char *path, int replace, const char *code,
+                        pj_err *err);
+/* Gives the partial file its name: synced (through fd when >= 0, which is closed), renamed to
+ * path (never over a file made meanwhile, unless replace), the directory synced. 0, or -1 with
+ * err set and the partial file removed. */
+int pj_file_whole_end(pj_file_whole *f, int fd, int replace, const char *code, pj_err *err);
+/* Removes the partial file (a write that failed); the caller closes its descriptor. */
+void pj_file_whole_drop(pj_file_whole *f);
+
 #endif

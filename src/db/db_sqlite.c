@@ -740,14 +740,17 @@ static int copy_db(sqlite3 *src, sqlite3 *dst, pj_err *err)
 
 int pj_db_backup(pj_db *db, const char *path, pj_err *err)
 {
-    int fd = pj_file_create_new(path, "backup", err);
+    /* made whole or not at all: a backup killed midway leaves a PATH.partial-XXXXXX, never a
+     * file under the name asked for that a restore, days later, finds broken */
+    pj_file_whole f;
+    int fd = pj_file_whole_begin(&f, path, 0, "backup", err);
     if (fd < 0) return -1;
     close(fd);
     sqlite3 *dst;
-    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
+    if (sqlite3_open_v2(f.tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
         SQLITE_OK) {
         sqlite3_close(dst);
-        unlink(path);
+        pj_file_whole_drop(&f);
         return pj_fail(err, 500, "backup", "file", "cannot create %s", path);
     }
     int r = copy_db(db->h, dst, err);
@@ -758,8 +761,11 @@ int pj_db_backup(pj_db *db, const char *path, pj_err *err)
     if (!r && sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
         r = pj_fail(err, 500, "backup", "file", "cannot finish %s: %s", path, sqlite3_errmsg(dst));
     sqlite3_close(dst);
-    if (r) unlink(path);
-    return r;
+    if (r) {
+        pj_file_whole_drop(&f);
+        return r;
+    }
+    return pj_file_whole_end(&f, -1, 0, "backup", err);
 }
 
 /* "file:" URI of absolute path `path` with "?immutable=1": read without locks or a -shm file

@@ -1,12 +1,15 @@
 /* What an operator relies on when running the binary: the address it prints, upgrades and the
  * demo build beside a server, restore. */
+#include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -288,4 +291,71 @@ TEST_T(cli_demo_build_stopped_halfway_is_named_at_the_next_start, 240)
     int up = wait_for(log, "serving http://");
     stop(pid);
     CHECK(up);
+}
+
+/* `pingji backup FILE` with its file-size limit set to limit bytes and SIGXFSZ as sig (SIG_DFL:
+ * killed by the first write past it, midway through the copy; SIG_IGN: the write fails); the
+ * wait status */
+static int backup_limited(const char *db, const char *bak, rlim_t limit, void (*sig)(int))
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
+        struct rlimit rl = {limit, limit};
+        if (setrlimit(RLIMIT_FSIZE, &rl)) _exit(125);
+        signal(SIGXFSZ, sig);
+        execl(bin(), bin(), "backup", bak, "--db", db, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return st;
+}
+
+/* the files in the test's directory whose names begin with prefix (removed when rm) */
+static int named(const char *prefix, int rm)
+{
+    char pat[700];
+    snprintf(pat, sizeof pat, "%s/%s*", t_tmpdir(), prefix);
+    glob_t g;
+    if (glob(pat, 0, NULL, &g)) return 0;
+    int n = (int)g.gl_pathc;
+    for (size_t i = 0; rm && i < g.gl_pathc; i++) unlink(g.gl_pathv[i]);
+    globfree(&g);
+    return n;
+}
+
+/* Regression: a backup killed midway (a full disk's limit, a reboot, kill -9) left a file under
+ * the name asked for, half a database: found broken only by the restore it was kept for. The
+ * copy is made under a name of its own (FILE.partial-XXXXXX) and given FILE once whole. */
+TEST_T(cli_backup_killed_midway_leaves_no_file_under_its_name, 120)
+{
+    char db[600], bak[600], out[8192];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(bak, sizeof bak, "%s/nightly.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    /* the database is about 1 MB: the copy is killed at its 256th KiB */
+    int st = backup_limited(db, bak, 256 * 1024, SIG_DFL);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ);
+    CHECK(access(bak, F_OK) != 0 && errno == ENOENT);
+    /* what is left says what it is (the partial file, and SQLite's journal of it) */
+    CHECK(named("nightly.db.partial-", 0) >= 1);
+    CHECK_INT(named("nightly.db", 0), named("nightly.db.partial-", 0));
+    CHECK_INT(RUN(out, "restore", bak, "--db", db), 1);
+    /* a write that fails: said, exit 1, nothing left */
+    named("nightly.db.partial-", 1);
+    st = backup_limited(db, bak, 256 * 1024, SIG_IGN);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    CHECK(access(bak, F_OK) != 0);
+    CHECK_INT(named("nightly.db", 0), 0);
+    /* unlimited, the backup is made under its name alone and restores */
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    CHECK_INT(named("nightly.db", 0), 1);
+    CHECK_INT(RUN(out, "restore", bak, "--db", db), 0);
+    /* and is not made over an existing file */
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 1);
+    CHECK(strstr(out, "already exists; not overwriting") != NULL);
+    CHECK_INT(named("nightly.db", 0), 1);
 }
