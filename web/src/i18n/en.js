@@ -1464,6 +1464,7 @@ export default {
     staleN: '{n} stale (elder paired or helper full meanwhile)',
     editProposal: 'Choose another helper',
     quickEntry: 'Service quick entry',
+    logService: 'Log a service',
     moreEldersHint: 'type a name or pick a grid to find one directly',
     step1: '1 Choose the elder',
     step2: '2 The service',

@@ -1467,6 +1467,7 @@ export default {
     staleN: '{n} 条已失效（老人已结对或互助员已满）',
     editProposal: '更换互助员',
     quickEntry: '服务快速登记',
+    logService: '登记服务',
     moreEldersHint: '输入姓名搜索或选择网格可直接找到',
     step1: '1 选择老人',
     step2: '2 服务内容',
