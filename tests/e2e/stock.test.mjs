@@ -98,8 +98,13 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
     await choose(page, dlg.getByTestId('stock-category'), '饮用水（升）');
     const expiry = addDays(today, 30);
     const date = dlg.locator('.el-form-item', { hasText: '有效期至' }).locator('input').first();
+    // a date already past is said at the field (the line would count as expired), not refused
+    await date.fill(addDays(today, -1));
+    await date.press('Enter');
+    await dlg.getByTestId('stock-expiry-past').getByText('该日期已过：这批物资登记后即为已过期，不计入可用库存和保障天数').waitFor();
     await date.fill(expiry);
     await date.press('Enter');
+    await dlg.getByTestId('stock-expiry-past').waitFor({ state: 'detached' });
     await dlg.getByTestId('stock-source').fill('采购入库');
     await dlg.getByTestId('stock-save').click();
     await page.getByText('已新增 万达锦华酒店 的库存').waitFor();

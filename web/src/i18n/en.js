@@ -63,6 +63,7 @@ export default {
     quantityNone: 'A new stock line holds more than 0 (when a line is used up, edit it to 0)',
     expiry: 'Expires',
     noExpiry: 'No expiry',
+    expiryPast: 'This date has passed: the stock is recorded as expired, not counted as usable nor towards days of supply',
     source: 'Source',
     sourceHint: 'e.g. purchase',
     updatedAt: 'Updated',

@@ -65,6 +65,7 @@ export default {
     quantityNone: '新增库存的数量须大于 0（库存用完时，请编辑原有记录为 0）',
     expiry: '有效期至',
     noExpiry: '无有效期',
+    expiryPast: '该日期已过：这批物资登记后即为已过期，不计入可用库存和保障天数',
     source: '来源',
     sourceHint: '如：采购入库',
     updatedAt: '更新时间',
