@@ -1,10 +1,11 @@
 // 手动结对: the helpers of the township with a place were all offered alike, and one without a
 // skill the elder needs was refused by the server (skills_missing) only after being chosen.
 // Those with every skill needed come first; the others follow, not choosable, naming the skills
-// they lack — in Chinese and in English.
+// they lack — in Chinese and in English. Each says how far they live from the elder.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, apiSend, idNumber, budget } from './lib.mjs';
+import { distanceM } from '../../web/src/utils/eldercare.js';
 
 let browser;
 before(async () => {
@@ -29,19 +30,29 @@ async function offered(page, q) {
 test('hand pairing: helpers with the skills needed first, the others disabled and naming what they lack', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
-  const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
+  const first = (await apiGet(page, '/elders?status=active&limit=1')).items[0];
+  const grid = first.grid_id;
+  const full = await apiGet(page, `/elders/${first.id}`);
+  const at = { lat: full.lat, lon: full.lon };
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
     name: `护理老人${n}`, sex: 'F', birth_date: '1940-06-07', id_number: idNumber('19400607', 1), grid_id: grid, ability_level: 3,
-    help_needed: ['companionship', 'nursing'],
+    help_needed: ['companionship', 'nursing'], ...at,
   });
-  // registered first (listed first by the server), but without nursing
+  // registered first (listed first by the server), but without nursing; across the township
   const lacking = await apiSend(page, 'post', '/helpers', {
     name: `技能${n}甲`, sex: 'F', birth_date: '1970-06-07', id_number: idNumber('19700607', 2), grid_id: grid, skills: ['companionship'], capacity: 2,
+    lat: at.lat + 0.02, lon: at.lon,
   });
+  // a neighbour
   const able = await apiSend(page, 'post', '/helpers', {
     name: `技能${n}乙`, sex: 'F', birth_date: '1970-06-08', id_number: idNumber('19700608', 3), grid_id: grid, skills: ['companionship', 'nursing'], capacity: 2,
+    lat: at.lat + 0.003, lon: at.lon,
   });
+  const near = distanceM(at.lat, at.lon, at.lat + 0.003, at.lon);
+  const far = distanceM(at.lat, at.lon, at.lat + 0.02, at.lon);
+  assert.ok(near < 1000 && far > 1000, `${near} m, ${far} m`);
+  const km = (m) => (Math.round(m / 100) / 10).toFixed(1);
 
   // in English first
   await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
@@ -49,8 +60,8 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   let { options } = await offered(page, `技能${n}`);
   let mine = options.filter({ hasText: `技能${n}` });
   assert.equal(await mine.count(), 2);
-  assert.match(await mine.nth(0).innerText(), new RegExp(`^技能${n}乙 · .* \\(#${able.id}\\)$`));
-  assert.match(await mine.nth(1).innerText(), new RegExp(`^技能${n}甲 · .* \\(#${lacking.id}\\) · lacks Nursing$`));
+  assert.match(await mine.nth(0).innerText(), new RegExp(`^技能${n}乙 · .* \\(#${able.id}\\) · ${near} m away$`));
+  assert.match(await mine.nth(1).innerText(), new RegExp(`^技能${n}甲 · .* \\(#${lacking.id}\\) · ${km(far)} km away · lacks Nursing$`));
   await page.keyboard.press('Escape');
 
   // in Chinese; the one lacking nursing cannot be chosen, the other is paired
@@ -59,9 +70,9 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   let dlg;
   ({ dlg, options } = await offered(page, `技能${n}`));
   mine = options.filter({ hasText: `技能${n}` });
-  assert.match(await mine.nth(0).innerText(), new RegExp(`^技能${n}乙 · .*（#${able.id}）$`));
+  assert.match(await mine.nth(0).innerText(), new RegExp(`^技能${n}乙 · .*（#${able.id}） · 相距 ${near} 米$`));
   const no = mine.nth(1);
-  assert.match(await no.innerText(), new RegExp(`^技能${n}甲 · .*（#${lacking.id}） · 缺少所需技能：护理$`));
+  assert.match(await no.innerText(), new RegExp(`^技能${n}甲 · .*（#${lacking.id}） · 相距 ${km(far)} 公里 · 缺少所需技能：护理$`));
   assert.match(await no.getAttribute('class'), /is-disabled/);
   await no.click({ force: true });
   assert.ok(await dlg.getByTestId('pair-by-hand-confirm').isDisabled(), 'a helper lacking a skill is not chosen');

@@ -93,13 +93,13 @@ test('an officer pairs an unpaired elder by hand, from the helpers of the townsh
     if (k >= (await options.count())) break;
     const option = options.nth(k);
     const label = await option.innerText();
-    assert.match(label, /余\d+个名额（#\d+）$/, label);
+    assert.match(label, /余\d+个名额（#\d+） · 相距 [\d,.]+ (米|公里)$/, label); // how far they live from the elder
     await option.click();
     const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/pairs') && r.request().method() === 'POST');
     await dlg.getByTestId('pair-by-hand-confirm').click();
     if ((await answer).status() === 201) {
       await page.locator('.el-message', { hasText: '已结对' }).first().waitFor();
-      helperId = Number(/#(\d+)）$/.exec(label)[1]);
+      helperId = Number(/#(\d+)）/.exec(label)[1]);
     } else {
       await dlg.locator('.el-form-item__error').first().waitFor();
     }

@@ -1466,6 +1466,8 @@ export default {
     editProposal: 'Choose another helper',
     quickEntry: 'Service quick entry',
     logService: 'Log a service',
+    awayFrom: '{d} away',
+    kmAway: '{n} km',
     moreEldersHint: 'type a name or pick a grid to find one directly',
     step1: '1 Choose the elder',
     step2: '2 The service',

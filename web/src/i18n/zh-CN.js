@@ -1469,6 +1469,8 @@ export default {
     editProposal: '更换互助员',
     quickEntry: '服务快速登记',
     logService: '登记服务',
+    awayFrom: '相距 {d}',
+    kmAway: '{n} 公里',
     moreEldersHint: '输入姓名搜索或选择网格可直接找到',
     step1: '1 选择老人',
     step2: '2 服务内容',
