@@ -8,7 +8,7 @@
 // puts open and new appeals first; English ratings in full.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
@@ -229,6 +229,7 @@ describe('enterprise services (5)', { timeout: budget(240000) }, () => {
     await org.click();
     await page.keyboard.type(outside.name.slice(0, 4));
     await page.getByRole('option', { name: outside.name, exact: true }).click();
+    await choose(page, page.getByTestId('appeal-category'), 'Permits');
     await page.getByTestId('appeal-title').fill('Outside the township (e2e5)');
     await page.getByTestId('appeal-description').fill('refused');
     await page.getByTestId('appeal-save').click();

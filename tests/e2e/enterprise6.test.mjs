@@ -62,10 +62,11 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
     await page.getByTestId('appeal-phone').fill('abc');
     await page.getByTestId('appeal-save').click();
     const errs = dialog.locator('.el-form-item__error');
-    await errs.nth(2).waitFor();
-    assert.deepEqual(await errs.allInnerTexts(), ['必填', '必填', '电话只能包含数字、+、- 和空格']);
+    await errs.nth(3).waitFor();
+    assert.deepEqual(await errs.allInnerTexts(), ['必填', '必填', '必填', '电话只能包含数字、+、- 和空格']);
     const items = dialog.locator('.el-form-item.is-error .el-form-item__label');
-    assert.deepEqual(await items.allInnerTexts(), ['标题', '诉求内容', '联系电话']);
+    // the category too: none is chosen for the user (it decides the department)
+    assert.deepEqual(await items.allInnerTexts(), ['类别', '标题', '诉求内容', '联系电话']);
     assert.deepEqual(posts, [], 'nothing sent');
     // a number nobody can call back ("1", a mobile of 7 digits) is refused at the field too
     for (const [typed, said] of [['1', '电话号码至少 7 位数字'], ['1381234', '以 1 开头的手机号须为 11 位']]) {
@@ -75,6 +76,7 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
     }
     assert.deepEqual(posts, [], 'nothing sent');
     // filled in, it is filed
+    await choose(page, page.getByTestId('appeal-category'), '其他');
     await page.getByTestId('appeal-title').fill('表单测试诉求');
     await page.getByTestId('appeal-description').fill('内容');
     await page.getByTestId('appeal-phone').fill('010-6996 1234');
@@ -111,6 +113,7 @@ describe('enterprise services (6)', { timeout: budget(180000) }, () => {
     );
     await page.goto('/enterprise/appeals');
     await page.getByTestId('new-appeal').click();
+    await choose(page, page.getByTestId('appeal-category'), '其他');
     await page.getByTestId('appeal-title').fill('电话');
     await page.getByTestId('appeal-description').fill('内容');
     await page.getByTestId('appeal-phone').fill('010 1234');

@@ -107,6 +107,7 @@ describe('enterprise services (7)', { timeout: budget(180000) }, () => {
       await org.click();
       await page.keyboard.type(jdName.slice(0, 2));
       await page.getByRole('option', { name: new RegExp('^' + jdName.slice(0, 2)) }).first().click();
+      await choose(page, page.getByTestId('appeal-category'), '物流交通');
       await page.getByTestId('appeal-title').fill(title);
       await page.getByTestId('appeal-description').fill('现场提出');
     }

@@ -33,6 +33,7 @@ export default {
       organisation: 'Enterprise',
       type: 'Type',
       category: 'Category',
+      chooseCategory: 'Choose a category (it decides the department)',
       channel: 'Channel',
       state: 'State',
       department: 'Department',

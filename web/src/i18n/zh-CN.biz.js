@@ -32,6 +32,7 @@ export default {
       organisation: '企业',
       type: '类型',
       category: '类别',
+      chooseCategory: '请选择类别（决定交办的部门）',
       channel: '来源',
       state: '状态',
       department: '承办部门',
