@@ -10,21 +10,38 @@
 static const struct {
     const char *table, *one, *many;
 } nouns[] = {
+    {"ac_cohorts", "academy cohort", "academy cohorts"},
+    {"ac_enrolments", "academy enrolment", "academy enrolments"},
+    {"ac_posts", "job post", "job posts"},
+    {"ac_practice", "practice record", "practice records"},
+    {"ag_experts", "expert", "experts"},
     {"ag_farms", "doctor farm", "doctor farms"},
     {"ag_labs", "agri-tech lab", "agri-tech labs"},
+    {"ag_milestones", "project milestone", "project milestones"},
     {"ag_projects", "agri-tech project", "agri-tech projects"},
+    {"ag_results", "research result", "research results"},
     {"ag_sections", "greenhouse section", "greenhouse sections"},
+    {"ag_transfers", "result transfer", "result transfers"},
     {"conversion_checks", "conversion check", "conversion checks"},
     {"conversion_steps", "conversion step", "conversion steps"},
     {"conversions", "conversion", "conversions"},
+    {"credit_entries", "time-credit entry", "time-credit entries"},
     {"ec_bases", "e-commerce base", "e-commerce bases"},
+    {"ec_booking_slots", "studio booking slot", "studio booking slots"},
     {"ec_bookings", "studio booking", "studio bookings"},
+    {"ec_followers", "follower count", "follower counts"},
+    {"ec_product_sales", "product sales record", "product sales records"},
     {"ec_products", "e-commerce product", "e-commerce products"},
+    {"ec_session_products", "live session product", "live session products"},
+    {"ec_sessions", "live session", "live sessions"},
     {"ec_streamers", "streamer", "streamers"},
+    {"ec_studios", "livestream studio", "livestream studios"},
     {"ec_zone_enterprises", "zone enterprise", "zone enterprises"},
     {"elder_alerts", "eldercare alert", "eldercare alerts"},
     {"elder_centres", "eldercare centre", "eldercare centres"},
+    {"elder_pair_proposals", "pairing proposal", "pairing proposals"},
     {"elder_pair_runs", "pairing run", "pairing runs"},
+    {"elder_pairs", "helper pair", "helper pairs"},
     {"elder_service_logs", "service log", "service logs"},
     {"elders", "elder", "elders"},
     {"energy_use", "energy use record", "energy use records"},
@@ -41,15 +58,20 @@ static const struct {
     {"ent_signups", "reception day sign-up", "reception day sign-ups"},
     {"facilities", "facility", "facilities"},
     {"helpers", "helper", "helpers"},
+    {"indicator_revisions", "indicator revision", "indicator revisions"},
+    {"indicator_targets", "indicator target", "indicator targets"},
+    {"indicator_values", "indicator value", "indicator values"},
     {"lg_freight", "freight record", "freight records"},
     {"lg_parcels", "parcel record", "parcel records"},
     {"lg_parks", "logistics park", "logistics parks"},
     {"lg_tenants", "warehouse tenant", "warehouse tenants"},
+    {"lg_trains", "freight train line", "freight train lines"},
     {"lg_warehouses", "warehouse", "warehouses"},
     {"organisations", "organisation", "organisations"},
     {"plan_conversions", "planned conversion", "planned conversions"},
     {"plan_shipments", "plan shipment", "plan shipments"},
     {"regions", "sub-region", "sub-regions"},
+    {"stock_lines", "stock line", "stock lines"},
 };
 
 /* References the schema does not declare: integer columns that hold a region's, an
@@ -72,11 +94,17 @@ const pj_plain_ref pj_plain_refs[] = {
 };
 const size_t pj_plain_refs_count = sizeof pj_plain_refs / sizeof pj_plain_refs[0];
 
-static const char *noun(const char *table, int64_t n)
+const char *pj_refs_noun(const char *table, int64_t n)
 {
     for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
         if (!strcmp(nouns[i].table, table)) return n == 1 ? nouns[i].one : nouns[i].many;
-    return table;
+    return NULL;
+}
+
+static const char *noun(const char *table, int64_t n)
+{
+    const char *w = pj_refs_noun(table, n);
+    return w ? w : table;
 }
 
 /* "name" with its quotes doubled: an identifier from the schema, spelt for SQL */

@@ -29,4 +29,8 @@ extern const size_t pj_plain_refs_count;
  * call it inside the delete's transaction, before the DELETE. */
 int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t size, pj_err *err);
 
+/* The word for n rows of `table` as pj_refs_describe names them ("1 expert", "2 experts"), NULL
+ * for a table without one (named by its table name then). */
+const char *pj_refs_noun(const char *table, int64_t n);
+
 #endif

@@ -370,3 +370,43 @@ TEST(registry_plain_reference_columns_are_all_counted)
     CHECK_INT(plain, (int)pj_plain_refs_count); /* no entry for a column that is not there */
     pj_db_close(db);
 }
+
+/* Every table whose rows may stop a delete (it declares a foreign key, or is listed in
+ * pj_plain_refs) has words for them: a refusal names "1 project milestone", not "1
+ * ag_milestones" (five agri-tech and logistics tables were named so). A new table is given
+ * its words, or this fails naming it. */
+TEST(registry_refusal_words_for_every_referring_table)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/ref-words.db", t_tmpdir());
+    pj_db *db;
+    pj_err e = {0};
+    pj_log_level(PJ_LOG_WARN);
+    if (pj_db_open_at(&db, path, 0, &e)) t_fail(__FILE__, __LINE__, "%s", e.message);
+    pj_stmt *s = pj_db_prepare(db,
+                               "SELECT DISTINCT m.name FROM sqlite_master m,"
+                               " pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND"
+                               " upper(f.on_delete) NOT IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                               " ORDER BY 1",
+                               &e);
+    CHECK(s != NULL);
+    int rc, n = 0;
+    while ((rc = pj_stmt_step(s, &e)) == 1) {
+        const char *t = pj_col_text(s, 0);
+        if (!pj_refs_noun(t, 1) || !pj_refs_noun(t, 2))
+            t_fail(__FILE__, __LINE__,
+                   "%s refers to other rows but has no words in src/domain/refs.c: a refused"
+                   " delete would name it \"N %s\"",
+                   t, t);
+        n++;
+    }
+    CHECK_INT(rc, 0);
+    pj_stmt_done(s);
+    CHECK(n > 20);
+    for (size_t i = 0; i < pj_plain_refs_count; i++)
+        if (!pj_refs_noun(pj_plain_refs[i].table, 1))
+            t_fail(__FILE__, __LINE__, "%s (pj_plain_refs) has no words", pj_plain_refs[i].table);
+    CHECK_STR(pj_refs_noun("ag_milestones", 1), "project milestone");
+    CHECK_STR(pj_refs_noun("lg_trains", 3), "freight train lines");
+    pj_db_close(db);
+}
