@@ -1,14 +1,15 @@
 // Calls of the district-development parts (docs/api-development.md): the village-streamer
 // academy (村播学院), agri-tech (农业科技) and the logistics hub (物流高地).
-import { get, post, patch } from './client.js';
+import { get, post, patch, del } from './client.js';
 
-/** A register of records with one shape (list with cursor, one, create, change). */
+/** A register of records with one shape (list with cursor, one, create, change, delete). */
 function register(path) {
   return {
     list: (query, opts) => get(path, query, opts),
     get: (id, opts) => get(`${path}/${id}`, undefined, opts),
     create: (body) => post(path, body),
     update: (id, body) => patch(`${path}/${id}`, body),
+    remove: (id) => del(`${path}/${id}`),
   };
 }
 

@@ -869,6 +869,7 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    referredBy: 'still referred to by {a}; delete or change those first',
     moreThanFacility: '{a} {b} is more than the facility\'s {c} (its peacetime capacity)',
     endsBeforeStarts: 'The end date cannot be before the start date',
     orgOtherTownship: "This organisation is not of your township: linked, it would see the streamer's personal data, so the district links it",
@@ -2464,6 +2465,9 @@ export default {
     noSessions: 'No live sessions of this streamer yet',
     created: 'Created',
     add: 'Add {what}',
+    deleteTitle: 'Delete {what}',
+    deleteConfirm: 'Delete {what} “{name}”? It cannot be undone (a record entered by mistake can be entered again).',
+    deleted: '{what} “{name}” deleted',
     zoneEnterprises: 'Enterprises settled in the zone',
     posts: 'Job posts',
     openPosts: 'Open posts',

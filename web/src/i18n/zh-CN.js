@@ -872,6 +872,7 @@ export default {
   },
   // rules the server states with numbers (said again in zh-CN)
   apiRules: {
+    referredBy: '仍被{a}引用；请先删除或改掉这些记录',
     moreThanFacility: '{a} 超过设施平时规模 {c}（平时单位相同时，应急能力和无障碍房间不能多于平时规模）',
     endsBeforeStarts: '结业日期不能早于开班日期',
     orgOtherTownship: '该单位不属本乡镇（街道）：关联后该单位可看到主播的个人信息，须由区级关联',
@@ -2468,6 +2469,9 @@ export default {
     noSessions: '该主播尚无直播场次',
     created: '已新建',
     add: '新增{what}',
+    deleteTitle: '删除{what}',
+    deleteConfirm: '删除{what}“{name}”？删除后无法恢复（录错的记录删除后可重新录入）。',
+    deleted: '已删除{what}“{name}”',
     zoneEnterprises: '功能区入驻企业',
     posts: '就业岗位',
     openPosts: '在招岗位',

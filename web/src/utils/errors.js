@@ -93,6 +93,145 @@ const RULES = [
   [/characters 7-14 must be the birth date/, 'apiRules.idBirth', true],
 ];
 
+// the records a refused delete names (409 in_use: "… is referred to by 2 agri-tech projects, 1
+// expert", src/domain/refs.c's words), in Chinese: 国农港项目 2 条、专家 1 条
+const REF_NOUNS = {
+  'academy cohort': '培训班',
+  'academy cohorts': '培训班',
+  'job post': '就业岗位',
+  'job posts': '就业岗位',
+  'academy enrolment': '学员报名',
+  'academy enrolments': '学员报名',
+  'practice record': '实训记录',
+  'practice records': '实训记录',
+  expert: '专家',
+  experts: '专家',
+  'doctor farm': '博士农场',
+  'doctor farms': '博士农场',
+  'agri-tech lab': '实验室',
+  'agri-tech labs': '实验室',
+  'project milestone': '项目里程碑',
+  'project milestones': '项目里程碑',
+  'agri-tech project': '国农港项目',
+  'agri-tech projects': '国农港项目',
+  'research result': '科研成果',
+  'research results': '科研成果',
+  'greenhouse section': '温室分区',
+  'greenhouse sections': '温室分区',
+  'result transfer': '成果转化',
+  'result transfers': '成果转化',
+  'conversion check': '转换检查',
+  'conversion checks': '转换检查',
+  'conversion step': '转换步骤',
+  'conversion steps': '转换步骤',
+  conversion: '转换',
+  conversions: '转换',
+  'time-credit entry': '时间积分记录',
+  'time-credit entries': '时间积分记录',
+  'e-commerce base': '电商基地',
+  'e-commerce bases': '电商基地',
+  'studio booking slot': '直播间预约时段',
+  'studio booking slots': '直播间预约时段',
+  'studio booking': '直播间预约',
+  'studio bookings': '直播间预约',
+  'follower count': '粉丝数记录',
+  'follower counts': '粉丝数记录',
+  'product sales record': '商品销售记录',
+  'product sales records': '商品销售记录',
+  'e-commerce product': '电商商品',
+  'e-commerce products': '电商商品',
+  'live session product': '直播场次商品',
+  'live session products': '直播场次商品',
+  'live session': '直播场次',
+  'live sessions': '直播场次',
+  streamer: '主播',
+  streamers: '主播',
+  'livestream studio': '直播间',
+  'livestream studios': '直播间',
+  'zone enterprise': '功能区入驻企业',
+  'zone enterprises': '功能区入驻企业',
+  'eldercare alert': '养老预警',
+  'eldercare alerts': '养老预警',
+  'eldercare centre': '养老服务驿站',
+  'eldercare centres': '养老服务驿站',
+  'pairing proposal': '结对建议',
+  'pairing proposals': '结对建议',
+  'pairing run': '结对运算',
+  'pairing runs': '结对运算',
+  'helper pair': '结对',
+  'helper pairs': '结对',
+  'service log': '服务记录',
+  'service logs': '服务记录',
+  elder: '老人',
+  elders: '老人',
+  'energy use record': '用能记录',
+  'energy use records': '用能记录',
+  'appeal history entry': '诉求办理记录',
+  'appeal history entries': '诉求办理记录',
+  'appeal rating': '诉求评价',
+  'appeal ratings': '诉求评价',
+  'enterprise appeal': '企业诉求',
+  'enterprise appeals': '企业诉求',
+  'bank product': '金融产品',
+  'bank products': '金融产品',
+  'cooperation contact': '合作联系',
+  'cooperation contacts': '合作联系',
+  'cooperation post': '合作信息',
+  'cooperation posts': '合作信息',
+  'appeal dispatch': '诉求交办',
+  'appeal dispatches': '诉求交办',
+  'financing match': '融资对接',
+  'financing matches': '融资对接',
+  'financing need': '融资需求',
+  'financing needs': '融资需求',
+  'notice to a firm': '企业通知',
+  'notices to firms': '企业通知',
+  'reception day sign-up': '接待日报名',
+  'reception day sign-ups': '接待日报名',
+  facility: '设施',
+  facilities: '设施',
+  helper: '互助员',
+  helpers: '互助员',
+  'indicator revision': '指标修订',
+  'indicator revisions': '指标修订',
+  'indicator target': '指标目标',
+  'indicator targets': '指标目标',
+  'indicator value': '指标数据',
+  'indicator values': '指标数据',
+  'freight record': '货运记录',
+  'freight records': '货运记录',
+  'parcel record': '土地地块',
+  'parcel records': '土地地块',
+  'logistics park': '物流园区',
+  'logistics parks': '物流园区',
+  'warehouse tenant': '入驻租约',
+  'warehouse tenants': '入驻租约',
+  'freight train line': '货运班列',
+  'freight train lines': '货运班列',
+  warehouse: '高标准仓库',
+  warehouses: '高标准仓库',
+  organisation: '单位',
+  organisations: '单位',
+  'planned conversion': '方案中的转换',
+  'planned conversions': '方案中的转换',
+  'plan shipment': '方案发货',
+  'plan shipments': '方案发货',
+  'sub-region': '下级区域',
+  'sub-regions': '下级区域',
+  'stock line': '库存',
+  'stock lines': '库存',
+};
+/** "2 agri-tech projects, 1 expert" in Chinese (a noun without words here kept as it is) */
+export function refsInChinese(list) {
+  return list
+    .split(', ')
+    .map((part) => {
+      const m = /^(\d+) (.+)$/.exec(part);
+      return m ? `${REF_NOUNS[m[2]] || m[2]} ${m[1]} 条` : part;
+    })
+    .join('、');
+}
+
 /**
  * The message of an API error in the user's language.
  * opts.labels: the form's labels by API field (object or function);
@@ -141,7 +280,10 @@ export function apiMessage(e, opts = {}) {
   }
   // zh-CN: the field, what is wrong (by code, with the field when the code has a special text)
   let what = special || label || t('apiErrors.other', { code: e.code || e.status });
-  const rule = RULES.find(([re]) => re.test(msg));
+  // a delete refused for what still refers to the record: what, in Chinese
+  const refs = e.code === 'in_use' && !special ? /is referred to by (.+)$/.exec(msg) : null;
+  const rule = refs ? null : RULES.find(([re]) => re.test(msg));
+  if (refs) what = what + t('common.colon') + t('apiRules.referredBy', { a: refsInChinese(refs[1]) });
   if (rule && !special) {
     let m = msg.match(rule[0]);
     // a bound as people write it: 10,000,000 (a server of old wrote 1e+07, read as 1)

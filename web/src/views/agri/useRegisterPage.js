@@ -2,9 +2,10 @@
 // the tables by kind, and who may write which kind (the server checks scope as well).
 import { onMounted, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { ElMessage, ElMessageBox } from 'element-plus';
 import { session } from '@/auth/session.js';
 import { can, canChangeRow } from '@/auth/permissions.js';
-import { usePageError } from '@/utils/errors.js';
+import { apiMessage, usePageError } from '@/utils/errors.js';
 import { formatNumber } from '@/utils/format.js';
 import { latest } from '@/utils/latest.js';
 
@@ -32,7 +33,37 @@ export function useRegisterPage(api, perm, tab) {
     tables[tab.value]?.pin(saved);
     loadKpi();
   }
-  const withActions = (k, cs) => (mayWrite(k) ? [...cs, { key: 'actions', label: t('common.actions'), width: 80 }] : cs);
+  /**
+   * A record entered by mistake deleted, asked first (kinds: the i18n group of the kinds' names):
+   * the table and the figures again; one that others still refer to is refused by the server
+   * (409 in_use, naming them), said in a box that stays until read.
+   */
+  async function remove(k, row, kinds) {
+    const what = t(`${kinds}.${k}`);
+    // named as its table shows it: a name or title, else what it is of and when (a month's
+    // freight, a tenancy, a transfer)
+    const name = row.name || row.title || [row.organisation || row.park || row.result || row.farm, row.month || row.since || row.date].filter(Boolean).join(' ') || `#${row.id}`;
+    try {
+      await ElMessageBox.confirm(t('dev2.deleteConfirm', { what, name }), t('dev2.deleteTitle', { what }), {
+        type: 'warning',
+        confirmButtonText: t('common.delete'),
+        cancelButtonText: t('common.cancel'),
+      });
+    } catch {
+      return;
+    }
+    try {
+      await api[k].remove(row.id);
+      ElMessage.success(t('dev2.deleted', { what, name }));
+    } catch (e) {
+      if (e.code === 'in_use') ElMessageBox.alert(apiMessage(e, { atField: true }), t('dev2.deleteTitle', { what }), { type: 'warning' });
+      else ElMessage.error(apiMessage(e, { atField: true }));
+      if (e.status !== 404) return;
+    }
+    tables[k]?.refresh();
+    loadKpi();
+  }
+  const withActions = (k, cs) => (mayWrite(k) ? [...cs, { key: 'actions', label: t('common.actions'), width: 120 }] : cs);
   const n = (v) => formatNumber(v, locale.value);
-  return { kpi, error, mayWrite, mayChange, tables, form, onSaved, withActions, n };
+  return { kpi, error, mayWrite, mayChange, tables, form, onSaved, withActions, remove, n };
 }
