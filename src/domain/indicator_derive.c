@@ -538,8 +538,41 @@ int pj_ind_derive_one(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* The parameters each function takes (docs/api-development.md), in the order of pj_derive_fns;
+ * code and region every one. Another one given is 400 bad_query at it: `fn=yoy&method=rates`
+ * answered as if the method had been taken. */
+static const char *const derive_takes[] = {"period",           "period",       "from, to, method",
+                                           "period, of, base", "period, base", "period, target",
+                                           "period, by"};
+
+static int derive_params_fit(const pj_derive_args *a, pj_err *err)
+{
+    int k = -1;
+    for (int i = 0; a->fn && pj_derive_fns[i]; i++)
+        if (!strcmp(a->fn, pj_derive_fns[i])) k = i;
+    if (k < 0) return 0; /* named as unknown by the function's own check */
+    const struct {
+        const char *name, *value;
+    } given[] = {{"period", a->period}, {"from", a->from}, {"to", a->to}, {"method", a->method},
+                 {"of", a->of},         {"base", a->base}, {"by", a->by}, {"target", a->target}};
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+        if (!given[i].value) continue;
+        const char *t = derive_takes[k];
+        size_t n = strlen(given[i].name);
+        int takes = 0;
+        for (const char *p = t; (p = strstr(p, given[i].name)) != NULL; p += n)
+            if ((p == t || p[-1] == ' ') && (p[n] == ',' || !p[n])) takes = 1;
+        if (!takes)
+            return pj_fail(err, 400, "bad_query", given[i].name,
+                           "%s does not apply to fn=%s, which takes code, region, %s",
+                           given[i].name, a->fn, t);
+    }
+    return 0;
+}
+
 int pj_ind_derive(pj_ctx *c, const pj_derive_args *a, pj_jw *w, pj_err *err)
 {
+    if (derive_params_fit(a, err)) return -1;
     /* render into a scratch buffer so a failure half-way leaves the reply clean */
     pj_buf b;
     pj_buf_init(&b, 1 << 20);

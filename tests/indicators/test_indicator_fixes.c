@@ -744,3 +744,41 @@ TEST_T(indicator_progress_compares_periods_of_one_length, 60)
     json_decref(a);
     th_stop(&s);
 }
+
+/* Regression: a parameter the function does not take was ignored: `fn=yoy&method=rates` (or
+ * `indicator derive yoy --method bogus`) answered the year-on-year growth as if the method had
+ * been taken. It is 400 bad_query at that parameter, naming what the function takes; what each
+ * takes still works. */
+TEST_T(indicator_derive_refuses_parameters_its_function_does_not_take, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    char off[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    static const struct {
+        const char *query, *field;
+    } bad[] = {
+        {"fn=yoy&code=gdp&period=2024&method=rates", "method"},
+        {"fn=prev&code=gdp&period=2024&target=5", "target"},
+        {"fn=cagr&code=gdp&from=2020&to=2023&period=2023", "period"},
+        {"fn=share&code=gdp&of=gdp&period=2024&by=yoy", "by"},
+        {"fn=points&code=gdp&period=2024&base=2020&of=gdp", "of"},
+        {"fn=progress&code=gdp&period=2024&from=2020", "from"},
+        {"fn=rank&code=gdp&period=2024&base=2020", "base"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[200];
+        snprintf(path, sizeof path, "/api/v1/indicators/derived?%s", bad[i].query);
+        json_t *o = call(&s, "GET", off, path, NULL, 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), bad[i].field);
+        CHECK(strstr(th_err_message(o), "does not apply to fn=") != NULL);
+        json_decref(o);
+    }
+    /* what a function takes is taken */
+    json_decref(call(&s, "GET", off,
+                     "/api/v1/indicators/derived?fn=cagr&code=gdp&from=2020&to=2023&method=levels",
+                     NULL, 200));
+    th_stop(&s);
+}
