@@ -1168,6 +1168,7 @@ export default {
     edit: 'Edit steps',
     editing: 'Editing: saving creates a new version',
     saveVersion: 'Save as a new version',
+    unchanged: 'Nothing changed yet: a change can be saved as a new version',
     cancelEdit: 'Discard changes',
     addStep: 'Add a step',
     moveUp: 'Up',

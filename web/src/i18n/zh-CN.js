@@ -1171,6 +1171,7 @@ export default {
     edit: '编辑步骤',
     editing: '编辑中：保存后生成新版本',
     saveVersion: '保存为新版本',
+    unchanged: '尚未修改：改动后可保存为新版本',
     cancelEdit: '放弃修改',
     addStep: '添加步骤',
     moveUp: '上移',
