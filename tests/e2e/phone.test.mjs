@@ -8,7 +8,7 @@
 // options (why a helper is disabled) are within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, apiSend, idNumber, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, apiSend, idNumber, solvedPlan, DEMO_PW, budget } from './lib.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let browser;
@@ -48,6 +48,27 @@ async function fits(page, what) {
 }
 
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+
+/** The district drawn whole on a map's canvas: the columns where its fill (rgb) is seen are many,
+ *  and none at either edge (a map fitted to the height of a card wider than the phone was cut). */
+async function wholeDistrict(canvas, rgb) {
+  await canvas.page().waitForTimeout(800); // the map drawn
+  const r = await canvas.evaluate((c, [R, G, B]) => {
+    const g = c.getContext('2d');
+    const { width: w, height: h } = c;
+    const d = g.getImageData(0, 0, w, h).data;
+    const isMap = (i) => Math.abs(d[i] - R) < 6 && Math.abs(d[i + 1] - G) < 6 && Math.abs(d[i + 2] - B) < 6;
+    const cols = [];
+    for (let x = 0; x < w; x++) {
+      let n = 0;
+      for (let y = 0; y < h; y++) if (isMap((y * w + x) * 4)) n++;
+      if (n > 0) cols.push(x);
+    }
+    return { w, first: cols[0], last: cols[cols.length - 1], n: cols.length };
+  }, rgb);
+  assert.ok(r.n > r.w / 3, `the district's fill found in ${r.n} of ${r.w} columns`);
+  assert.ok(r.first > 2 && r.last < r.w - 3, `the district spans columns ${r.first}–${r.last} of ${r.w}: cut at the side`);
+}
 
 describe('360 px wide: the field pages fit the phone', () => {
   for (const locale of ['zh-CN', 'en']) test(`grid worker: overview, elders, helpers, alerts, vulnerable list, quick entry, an elder and a helper (${locale})`, async () => {
@@ -290,23 +311,7 @@ describe('360 px wide: the field pages fit the phone', () => {
     await login(page, 'officer', DEMO_PW);
     const canvas = page.getByTestId('district-map').locator('canvas').first();
     await canvas.waitFor();
-    await page.waitForTimeout(800); // the map drawn
-    // the columns of the canvas where the district's fill or outline is: none at either edge
-    const r = await canvas.evaluate((c) => {
-      const g = c.getContext('2d');
-      const { width: w, height: h } = c;
-      const d = g.getImageData(0, 0, w, h).data;
-      const isMap = (i) => Math.abs(d[i] - 0xe6) < 6 && Math.abs(d[i + 1] - 0xee) < 6 && Math.abs(d[i + 2] - 0xf9) < 6;
-      const cols = [];
-      for (let x = 0; x < w; x++) {
-        let n = 0;
-        for (let y = 0; y < h; y++) if (isMap((y * w + x) * 4)) n++;
-        if (n > 0) cols.push(x);
-      }
-      return { w, first: cols[0], last: cols[cols.length - 1], n: cols.length };
-    });
-    assert.ok(r.n > r.w / 3, `the district's fill found in ${r.n} of ${r.w} columns`);
-    assert.ok(r.first > 2 && r.last < r.w - 3, `the district spans columns ${r.first}–${r.last} of ${r.w}: cut at the side`);
+    await wholeDistrict(canvas, [0xe6, 0xee, 0xf9]);
     await canvas.scrollIntoViewIfNeeded();
     await shot(page, 'phone-dashboard-map');
     // the conversions under way: the steps' progress and the overdue ones under each name, on
@@ -318,6 +323,21 @@ describe('360 px wide: the field pages fit the phone', () => {
     assert.ok(sb.right <= PHONE.width, `the steps end at ${Math.round(sb.right)}`);
     const over = await page.getByTestId('live-table').locator('.el-scrollbar__wrap').first().evaluate((el) => el.scrollWidth - el.clientWidth);
     assert.ok(over <= 0, `the table scrolls sideways by ${over} px`);
+    noProblems(page);
+    await context.close();
+  });
+
+  // a plan's map likewise (it was cut at both sides, the villages at the east edge off the card)
+  test("officer: a plan's map shows the whole district", async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'officer', DEMO_PW);
+    const plan = await solvedPlan(page, '手机地图方案');
+    await page.goto(`/plans/${plan.id}`);
+    const canvas = page.getByTestId('plan-map').locator('canvas').first();
+    await canvas.waitFor();
+    await canvas.scrollIntoViewIfNeeded();
+    await wholeDistrict(canvas, [0xee, 0xf3, 0xfa]);
+    await shot(page, 'phone-plan-map');
     noProblems(page);
     await context.close();
   });
