@@ -266,6 +266,32 @@ static int sale_get(pj_ctx *c, int64_t pid, const char *month, const char *chann
     return rc;
 }
 
+/* The livestream sales of product pid in month, its sessions' summed (in floating point: no
+ * integer overflow), within what a month's sales row holds, 10^15 fen as a hand-recorded row:
+ * else 422 out_of_range at gmv_fen (sessions of 10^15 each summed past the integers' range, and
+ * every read of the product, its streamer and the KPIs was a 500 from then on). */
+static int livestream_fits(pj_ctx *c, int64_t pid, const char *month, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT TOTAL(s.gmv_fen) FROM ec_session_products p JOIN ec_sessions"
+                               " s ON s.id = p.session_id WHERE p.product_id = ? AND substr(s.day,"
+                               " 1, 7) = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, pid);
+    pj_stmt_text(s, 2, month);
+    int rc = pj_stmt_step(s, err);
+    double total = rc == 1 ? pj_col_double(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (total > 1e15)
+        return pj_fail(err, 422, "out_of_range", "gmv_fen",
+                       "product %lld's live sessions of %s would sell %.15g fen, more than a"
+                       " month's sales of a product holds (1000000000000000)",
+                       (long long)pid, month, total);
+    return 0;
+}
+
 /* Inside a session write's transaction, after it: the livestream row of product pid and the
  * month of day re-derived; when it changed, the product's version is raised and the change
  * audited on the product as a hand-recorded row's is (`sales`, `sales_update`, `sales_delete`
@@ -277,7 +303,8 @@ static int session_sale(pj_ctx *c, int64_t pid, const char *day, pj_err *err)
     int64_t o0, g0, o1, g1;
     int had = sale_get(c, pid, month, "livestream", &o0, &g0, err);
     char *before = had < 0 ? NULL : pj_render_to_string(c, pid, product_render, err);
-    if (!before || ec_livestream_derive(c, pid, month, err)) return -1;
+    if (!before || livestream_fits(c, pid, month, err) || ec_livestream_derive(c, pid, month, err))
+        return -1;
     int has = sale_get(c, pid, month, "livestream", &o1, &g1, err);
     if (has < 0) return -1;
     if (has == had && o0 == o1 && g0 == g1) return 0;
@@ -513,7 +540,7 @@ static int product_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT p.id, p.name, p.category, p.township_id, p.source,"
                               " p.created_at, p.version, (SELECT COALESCE(SUM(q.orders), 0) FROM"
                               " ec_product_sales q WHERE q.product_id = p.id), (SELECT"
-                              " COALESCE(SUM(q.gmv_fen), 0) FROM ec_product_sales q WHERE"
+                              " CAST(TOTAL(q.gmv_fen) AS INTEGER) FROM ec_product_sales q WHERE"
                               " q.product_id = p.id) FROM ec_products p WHERE p.id = ?",
                               id, "product", err);
     if (!s) return -1;
@@ -874,10 +901,11 @@ int pj_ec_sales_list(pj_ctx *c, int64_t pid, const pj_ec_filter *f, pj_jw *w, pj
     /* the totals of every row the filter takes, whether or not all of them are listed */
     int64_t orders = 0, gmv = 0, nrows = 0;
     if (rc == 1) {
-        s = pj_db_prepare(c->db,
-                          "SELECT COUNT(*), COALESCE(SUM(orders), 0), COALESCE(SUM(gmv_fen), 0)"
-                          " FROM ec_product_sales" SALES_WHERE,
-                          err);
+        s = pj_db_prepare(
+            c->db,
+            "SELECT COUNT(*), COALESCE(SUM(orders), 0), CAST(TOTAL(gmv_fen) AS INTEGER)"
+            " FROM ec_product_sales" SALES_WHERE,
+            err);
         if (!s) {
             rc = -1;
         } else {
@@ -962,7 +990,7 @@ static int kpi_months(pj_ctx *c, const char *from, const char *to, const char *r
         c->db,
         pj_arena_printf(c->arena,
                         "SELECT substr(day, 1, 7) AS m, COUNT(*), COALESCE(SUM(orders), 0),"
-                        " COALESCE(SUM(gmv_fen), 0), COALESCE(SUM(duration_min), 0) FROM"
+                        " CAST(TOTAL(gmv_fen) AS INTEGER), COALESCE(SUM(duration_min), 0) FROM"
                         " ec_sessions WHERE 1 = 1%s GROUP BY m ORDER BY m",
                         range),
         err);
@@ -1041,10 +1069,11 @@ int pj_ec_kpi_by(pj_ctx *c, const char *from, const char *to, const char *by, pj
      * the range — a deleted streamer's sessions stay in the totals but not among the active,
      * which would otherwise outnumber the register */
     const char *qs[2] = {
-        pj_arena_printf(c->arena,
-                        "SELECT COUNT(*), COALESCE(SUM(orders), 0), COALESCE(SUM(gmv_fen), 0),"
-                        " COALESCE(SUM(duration_min), 0) FROM ec_sessions WHERE 1 = 1%s",
-                        range),
+        pj_arena_printf(
+            c->arena,
+            "SELECT COUNT(*), COALESCE(SUM(orders), 0), CAST(TOTAL(gmv_fen) AS INTEGER),"
+            " COALESCE(SUM(duration_min), 0) FROM ec_sessions WHERE 1 = 1%s",
+            range),
         pj_arena_printf(c->arena,
                         "SELECT COUNT(DISTINCT streamer_id) FROM ec_sessions WHERE streamer_id IN"
                         " (SELECT id FROM ec_streamers WHERE anonymised = 0)%s",

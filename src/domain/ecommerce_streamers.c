@@ -92,7 +92,7 @@ static int streamer_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int mode, pj_er
         " x.guardian_relation, x.guardian_consent_date, x.skill_level, x.organisation_id,"
         " x.township_id, x.base_id, x.categories, x.anonymised, x.source, x.created_at,"
         " x.updated_at, x.version, (SELECT COUNT(*) FROM ec_sessions e WHERE e.streamer_id ="
-        " x.id), (SELECT COALESCE(SUM(e.gmv_fen), 0) FROM ec_sessions e WHERE e.streamer_id ="
+        " x.id), (SELECT CAST(TOTAL(e.gmv_fen) AS INTEGER) FROM ec_sessions e WHERE e.streamer_id ="
         " x.id), (SELECT b.name FROM ec_bases b WHERE b.id = x.base_id), o.name, o.township_id FROM"
         " ec_streamers x LEFT JOIN organisations o ON o.id = x.organisation_id WHERE x.id = ?",
         id, "streamer", err);

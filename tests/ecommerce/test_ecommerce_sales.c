@@ -640,3 +640,93 @@ TEST_T(ecommerce_session_of_a_minor_needs_the_consent_by_its_date, 60)
     json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
     th_stop(&s);
 }
+
+/* Regression: money totals summed past the 64-bit integers' range. Sessions of 10^15 fen each
+ * (the largest one session takes) summed past it at the 9,224th: that write was a 500, and from
+ * the next every read of the streamer, the streamers' list and the KPIs was a 500 ("integer
+ * overflow"). Totals are summed in floating point now (exact to 2^53, the largest beyond); a
+ * product's livestream sales of a month hold what a hand-recorded month's row holds, 10^15 fen:
+ * a session past that is 422 out_of_range at gmv_fen, nothing written. A research result's
+ * transfers likewise. */
+TEST_T(ecommerce_money_totals_past_the_integers_never_break_reads, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[160];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *x =
+        CALL(&s, "POST", tok, "/api/v1/ecommerce/streamers",
+             "{\"name\":\"万亿主播\",\"birth_date\":\"1990-01-01\",\"skill_level\":3}", 201);
+    long long sid = th_int(x, "id");
+    json_decref(x);
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/ecommerce/products",
+                     "{\"name\":\"万亿大桃\",\"category\":\"peach\"}", 201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    snprintf(
+        body, sizeof body,
+        "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2026-10-21\","
+        "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1000000000000000,\"product_ids\":[%lld]}",
+        sid, pid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    long long sessions = th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions");
+    long long audit = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "gmv_fen");
+    CHECK(strstr(th_err_message(o), "more than a month's sales of a product holds") != NULL);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions"), sessions);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit);
+    /* another month takes it */
+    snprintf(
+        body, sizeof body,
+        "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2026-09-21\","
+        "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1000000000000000,\"product_ids\":[%lld]}",
+        sid, pid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+
+    /* 10,000 sessions of 10^15 for one streamer: 10^19 fen, past INT64_MAX */
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
+             " INSERT INTO ec_sessions (streamer_id, platform, day, duration_min, orders, gmv_fen,"
+             " created_at, created_by) SELECT %lld, 'douyin', '2026-10-01', 60, 1,"
+             " 1000000000000000, 0, 'test' FROM n",
+             sid);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    json_decref(o);
+    json_decref(CALL(&s, "GET", tok, "/api/v1/ecommerce/streamers?limit=50", NULL, 200));
+    o = CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi", NULL, 200);
+    json_decref(o);
+    json_decref(CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi?by=month", NULL, 200));
+    /* and a session more is written and read */
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2026-10-22\","
+             "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1000000000000000}",
+             sid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    json_decref(CALL(&s, "GET", tok, path, NULL, 200));
+
+    /* a research result transferred to 10,000 farms at 10^15 fen each */
+    x = CALL(&s, "POST", tok, "/api/v1/agri/results",
+             "{\"title\":\"万亿成果\",\"kind\":\"variety\",\"year\":2020}", 201);
+    long long result = th_int(x, "id");
+    json_decref(x);
+    th_sql_exec(&s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i <"
+                    " 10000) INSERT INTO ag_farms (name, created_at, updated_at) SELECT"
+                    " '测试农场' || i, 0, 0 FROM n");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ag_transfers (result_id, farm_id, date, value_fen, created_at,"
+             " updated_at) SELECT %lld, id, '2026-01-01', 1000000000000000, 0, 0 FROM ag_farms"
+             " WHERE name LIKE '测试农场%%'",
+             result);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/agri/results/%lld", result);
+    json_decref(CALL(&s, "GET", tok, path, NULL, 200));
+    json_decref(CALL(&s, "GET", tok, "/api/v1/agri/results?limit=50", NULL, 200));
+    json_decref(CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200));
+    th_stop(&s);
+}
