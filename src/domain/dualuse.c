@@ -414,7 +414,8 @@ int pj_team_type_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     static const char *const fields[] = {"code", "name", "version", NULL};
     const char *name = NULL, *code;
     int64_t version;
-    if (pj_in_object(body, err) || pj_in_only(body, fields, err)) return -1;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) || pj_in_no_null(body, NULL, err))
+        return -1;
     if (json_object_get(body, "code"))
         return pj_fail(err, 422, "read_only", "code",
                        "a team type keeps its code: manuals' steps name it so");

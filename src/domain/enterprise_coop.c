@@ -149,7 +149,9 @@ int pj_ent_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     static const char *const fields[] = {"version", "state", "title", "body", "category", NULL};
     const char *state = NULL, *cat = NULL, *title = NULL, *text = NULL;
     int64_t version;
+    /* null is never "keep it": {"title": null} was answered 200, the post unchanged */
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_no_null(body, NULL, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_enum(body, "state", 0, pj_coop_post_states, &state, err) < 0 ||
         pj_in_enum(body, "category", 0, pj_coop_categories, &cat, err) < 0 ||

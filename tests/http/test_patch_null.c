@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/ecommerce.h"
+#include "domain/enterprise.h"
 #include "domain/indicator.h"
 #include "eldercare/el_fixture.h"
 #include "t.h"
@@ -28,6 +29,7 @@ TEST_T(api_patch_null_is_refused_on_fields_that_cannot_be_empty, 90)
     th_demo(&s, pj_indicators_demo);
     th_demo(&s, pj_ecommerce_demo);
     th_demo(&s, pj_academy_demo);
+    th_demo(&s, pj_enterprise_demo);
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
     static const struct {
@@ -60,6 +62,11 @@ TEST_T(api_patch_null_is_refused_on_fields_that_cannot_be_empty, 90)
         {"ac_courses", "1", "/api/v1/academy/courses/%lld", "hours"},
         {"ac_posts", "1", "/api/v1/academy/posts/%lld", "openings"},
         {"ac_cohorts", "1", "/api/v1/academy/cohorts/%lld", "capacity"},
+        /* a cooperation post's title and state (200 and unchanged), a team type's name
+         * (missing_field "name is required") */
+        {"ent_coop_posts", "1", "/api/v1/enterprise/coop-posts/%lld", "title"},
+        {"ent_coop_posts", "1", "/api/v1/enterprise/coop-posts/%lld", "state"},
+        {"team_types", "1", "/api/v1/team-types/%lld", "name"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char sql[256], path[96], body[160];
