@@ -486,7 +486,8 @@ static const pj_rec_extra result_extras[] = {
     {"farms_reached", "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT,
      "SELECT COUNT(*) FROM ag_transfers x WHERE x.result_id = t.id AND " OWN_FARM_X},
     {"transfer_value_fen",
-     "SELECT CAST(TOTAL(x.value_fen) AS INTEGER) FROM ag_transfers x WHERE x.result_id = t.id", PJ_RT_INT,
+     "SELECT CAST(TOTAL(x.value_fen) AS INTEGER) FROM ag_transfers x WHERE x.result_id = t.id",
+     PJ_RT_INT,
      "SELECT CAST(TOTAL(x.value_fen) AS INTEGER) FROM ag_transfers x WHERE x.result_id = t.id "
      "AND " OWN_FARM_X},
     PJ_X_NAME("lab", "SELECT l.name FROM ag_labs l WHERE l.id = t.lab_id"),
