@@ -596,6 +596,11 @@ static int q_value(const pj_rec_field *f, const char *key, const char *v, pj_stm
     case PJ_RT_INT:
         if (pj_parse_i64(v, &i))
             return pj_fail(err, 400, "bad_query", key, "%s must be an integer", key);
+        /* outside what the field holds, no row has it: a mistake, said as the field's range
+         * (year=-1 listed nothing, as if no result were of that year) */
+        if ((f->min < f->max) && ((double)i < f->min || (double)i > f->max))
+            return pj_fail(err, 400, "bad_query", key, "%s must be between %.15g and %.15g", key,
+                           f->min, f->max);
         pj_stmt_int(s, idx, i);
         return 0;
     case PJ_RT_REF:

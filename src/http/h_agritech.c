@@ -17,11 +17,13 @@ PJ_H_REC(sections, pj_ag_sections)
 PJ_H_REC(results, pj_ag_results)
 PJ_H_REC(transfers, pj_ag_transfers)
 
+/* the figures take no parameter: `limit` or `cursor` is 400 unknown_parameter as anything else
+ * (they were taken, a cursor's value checked, and did nothing) */
 static int no_params(pj_req *r)
 {
     static const char *const none[] = {NULL};
     pj_list_filter f;
-    return pj_h_list_params(r, &f, none);
+    return pj_h_filter_params(r, &f, none);
 }
 static int h_kpi(pj_req *r)
 {

@@ -893,3 +893,41 @@ TEST_T(agri_whole_numbers_with_fractions_are_those_numbers, 90)
             "{\"title\":\"半年\",\"kind\":\"variety\",\"year\":2024.5}", 422, "wrong_type");
     th_stop(&s);
 }
+
+/* Regression: the figures took `limit` and `cursor` (a cursor's value checked, then nothing
+ * done with it) where the logistics figures refuse them, and the results' `year` filter took
+ * -1 or 99999 and listed nothing, as if no result were of that year. Both are 400 now, naming
+ * the parameter. */
+TEST_T(agri_figures_take_no_paging_and_a_year_filter_its_range, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    static const struct {
+        const char *path, *code, *field;
+    } bad[] = {
+        {"/api/v1/agri/kpi?limit=5", "unknown_parameter", "limit"},
+        {"/api/v1/agri/output?cursor=7", "unknown_parameter", "cursor"},
+        {"/api/v1/agri/results?year=-1", "bad_query", "year"},
+        {"/api/v1/agri/results?year=99999", "bad_query", "year"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *o = NULL;
+        int st = th_call(&s, "GET", bad[i].path, tok, NULL, &o);
+        if (st != 400) t_fail(__FILE__, __LINE__, "GET %s: %d, expected 400", bad[i].path, st);
+        CHECK_STR(th_err_code(o), bad[i].code);
+        CHECK_STR(th_err_field(o), bad[i].field);
+        json_decref(o);
+    }
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/agri/results?year=1950", tok, NULL, &o), 200);
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/agri/results?year=2100", tok, NULL, &o), 200);
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/agri/kpi", tok, NULL, &o), 200);
+    json_decref(o);
+    th_stop(&s);
+}
