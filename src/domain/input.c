@@ -254,6 +254,11 @@ int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max
     else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
              fabs(json_real_value(v)) < 9e15)
         x = (int64_t)json_real_value(v);
+    else if (json_is_real(v) && isfinite(json_real_value(v)) &&
+             json_real_value(v) == floor(json_real_value(v)))
+        /* a whole number written as 1e16 is a number out of range, not of the wrong type */
+        return pj_fail(err, 422, "out_of_range", key, "%s must be between %lld and %lld", key,
+                       (long long)min, (long long)max);
     else
         return pj_fail(err, 422, "wrong_type", key, "%s must be an integer, not %s", key,
                        type_name(v));

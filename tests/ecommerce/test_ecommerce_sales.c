@@ -678,6 +678,15 @@ TEST_T(ecommerce_money_totals_past_the_integers_never_break_reads, 120)
     json_decref(o);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM ec_sessions"), sessions);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit);
+    /* a whole number past the largest written 1e16 is out of range, not of the wrong type */
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2026-08-21\","
+             "\"duration_min\":60,\"orders\":1,\"gmv_fen\":1e16}",
+             sid);
+    o = CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 422);
+    CHECK_STR(th_err_code(o), "out_of_range");
+    CHECK_STR(th_err_field(o), "gmv_fen");
+    json_decref(o);
     /* another month takes it */
     snprintf(
         body, sizeof body,
