@@ -227,8 +227,9 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     int64_t from = pj_now();
     /* a bare date is a day in Pinggu: in force from its first instant in Beijing time */
     if (eff && pj_time_parse_local(eff, &from))
-        return pj_fail(err, 422, "invalid_value", "effective_from",
-                       "effective_from must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+        return pj_fail(
+            err, 422, "invalid_value", "effective_from",
+            "effective_from must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
     json_t *cl = json_object_get(body, "checklist");
     char *cljson = cl ? json_dumps(cl, JSON_COMPACT) : NULL;
     if (pj_db_begin(c->db, err)) {

@@ -28,7 +28,8 @@ static int q_time(pj_req *r, const char *key, int64_t *out)
     if (!v || !*v) return 0;
     if (pj_time_parse_local(v, out))
         return pj_fail(&r->err, 400, "bad_query", key,
-                       "%s must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", key);
+                       "%s must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200",
+                       key);
     return 0;
 }
 
@@ -258,7 +259,7 @@ static int h_alert_scan(pj_req *r)
     /* a bare date is that day's start in Beijing, as every date a person gives */
     if (v && pj_time_parse_local(v, &at))
         return pj_fail(&r->err, 422, "invalid_value", "at",
-                       "at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+                       "at must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
     return pj_alert_scan(&r->ctx, at, &r->w, &r->err);
 }
 static int h_alert_ack(pj_req *r)

@@ -412,11 +412,13 @@ static int h_audit(pj_req *r)
         return -1;
     const char *since = pj_req_param(r, "since"), *until = pj_req_param(r, "until");
     if (since && pj_time_parse(since, &f.since))
-        return pj_fail(&r->err, 400, "bad_query", "since",
-                       "since must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+        return pj_fail(
+            &r->err, 400, "bad_query", "since",
+            "since must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
     if (until && pj_time_parse(until, &f.until))
-        return pj_fail(&r->err, 400, "bad_query", "until",
-                       "until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+        return pj_fail(
+            &r->err, 400, "bad_query", "until",
+            "until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
     if (since && until && f.since > f.until)
         return pj_q_range_fail("since", since, "until", until, &r->err);
     return pj_audit_list(&r->ctx, &f, &r->w, &r->err);

@@ -141,3 +141,31 @@ TEST_T(record_list_filters_as_the_registry_takes_them, 120)
     CHECK(ids[0] > first);
     th_stop(&s);
 }
+
+/* Regression: a time bound of the right form but beyond the years taken (until=2999-01-01) was
+ * told "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", which it was: the message names the years. */
+TEST_T(time_bounds_out_of_the_years_say_so, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    static const char *const paths[] = {
+        "/api/v1/audit?until=2999-01-01",
+        "/api/v1/audit?since=1899-12-31",
+        "/api/v1/service-logs?until=2999-01-01",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        json_t *o = NULL;
+        int st = th_call(&s, "GET", paths[i], tok, NULL, &o);
+        if (st != 400) t_fail(__FILE__, __LINE__, "GET %s: %d, expected 400", paths[i], st);
+        CHECK_STR(th_err_code(o), "bad_query");
+        if (!strstr(th_err_message(o), "of the years 1900 to 2200"))
+            t_fail(__FILE__, __LINE__, "GET %s: %s", paths[i], th_err_message(o));
+        json_decref(o);
+    }
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/audit?until=2200-12-31", tok, NULL, &o), 200);
+    json_decref(o);
+    th_stop(&s);
+}
