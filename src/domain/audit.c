@@ -115,7 +115,8 @@ int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
     const char *sql = pj_arena_printf(
         c->arena,
         "SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json,"
-        " request_id FROM audit WHERE 1 = 1%s%s%s%s%s%s%s%s%s ORDER BY id DESC LIMIT ?",
+        " request_id, (SELECT NULLIF(u.display_name, '') FROM users u WHERE u.id ="
+        " audit.user_id) FROM audit WHERE 1 = 1%s%s%s%s%s%s%s%s%s ORDER BY id DESC LIMIT ?",
         accounts ? "" : " AND (entity <> 'user' OR entity_id = ?)",
         f->entity ? " AND entity = ?" : "", f->action ? " AND action = ?" : "",
         f->username ? " AND username = ?" : "", f->entity_id ? " AND entity_id = ?" : "",
@@ -153,6 +154,12 @@ int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
         else
             pj_jw_kint(w, "user_id", pj_col_int(s, 2));
         pj_jw_kstr(w, "username", pj_col_text(s, 3));
+        /* who acted by their display name, as every record's `_by_name` (null: none, or an
+         * actor of the platform's own: cli, demo, system) */
+        if (pj_col_is_null(s, 10))
+            pj_jw_knull(w, "username_name");
+        else
+            pj_jw_kstr(w, "username_name", pj_col_text(s, 10));
         pj_jw_kstr(w, "action", pj_col_text(s, 4));
         pj_jw_kstr(w, "entity", pj_col_text(s, 5));
         if (pj_col_is_null(s, 6))

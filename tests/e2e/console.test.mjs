@@ -193,7 +193,10 @@ describe('console', { timeout: budget(120000) }, () => {
     // the history shows who changed what
     const history = page.getByTestId('facility-history');
     const entry = history.locator('tbody tr').first();
-    await entry.getByText('admin').waitFor();
+    // by display name, the user name its hover text (it showed the user name alone)
+    const who = entry.locator('[data-username="admin"]');
+    await who.getByText('管理员', { exact: true }).waitFor();
+    assert.equal(await who.getAttribute('title'), 'admin');
     const text = await entry.innerText();
     assert.match(text, /修改/);
     assert.match(text, new RegExp(`隔离 ${iso.capacity}间`));
@@ -304,7 +307,7 @@ describe('console', { timeout: budget(120000) }, () => {
     const created = audit.locator('tr', { hasText: '新建' }).filter({ hasText: name }).first();
     await created.waitFor();
     await created.getByText('金海湖地区').waitFor(); // the township's name is looked up after the row renders
-    assert.match(await created.innerText(), /admin[\s\S]*用户[\s\S]*金海湖地区/);
+    assert.match(await created.innerText(), /管理员[\s\S]*用户[\s\S]*金海湖地区/);
     await shot(page, '09-audit-log');
     await noProblems(page);
     await context.close();
@@ -411,7 +414,7 @@ describe('console', { timeout: budget(120000) }, () => {
     await shot(page, '13-tablet-facilities');
     await page.goto('/admin/audit');
     await page.getByRole('heading', { name: '审计日志' }).waitFor();
-    await page.getByTestId('audit-table').getByText('officer').first().waitFor();
+    await page.getByTestId('audit-table').getByText('区应急局值班员', { exact: true }).first().waitFor();
     assert.ok((await overflow()) <= 0, 'audit log fits 1024 px');
     await shot(page, '14-tablet-audit');
     await page.goto('/admin/users');

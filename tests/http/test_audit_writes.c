@@ -165,3 +165,34 @@ TEST_T(audit_exports_same_bytes_across_logins, 90)
     for (int k = 0; k < 2; k++) free(before[k]);
     th_stop(&s);
 }
+
+/* The audit's rows name who acted by display name too (`username_name`, as every record's
+ * `_by_name`): the facility's history and the audit log showed the user names alone. An actor
+ * of the platform's own, or an account without a display name, has null. */
+TEST_T(audit_rows_name_the_actor_by_display_name, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/facilities/1", off,
+                      "{\"version\":1,\"address\":\"平谷区测试路1号\"}", &o),
+              200);
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(
+        th_call(&s, "GET", "/api/v1/audit?entity=facility&entity_id=1&limit=1", adm, NULL, &o),
+        200);
+    json_t *row = json_array_get(json_object_get(o, "items"), 0);
+    CHECK_STR(json_string_value(json_object_get(row, "username")), "officer");
+    CHECK_STR(json_string_value(json_object_get(row, "username_name")), "区应急局值班员");
+    json_decref(o);
+    o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/audit?action=demo&limit=1", adm, NULL, &o), 200);
+    row = json_array_get(json_object_get(o, "items"), 0);
+    CHECK(row && json_is_null(json_object_get(row, "username_name")));
+    json_decref(o);
+    th_stop(&s);
+}
