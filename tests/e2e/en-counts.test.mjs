@@ -84,3 +84,15 @@ test('one and many, as the console calls them', async () => {
   assert.equal(t('eldercare.redeemed', { n: '1.00' }), 'Credits redeemed: 1.00');
   assert.match(t('dev.ec.streamerSummary', { base: 'B', org: 'O', followers: '1', sessions: 1, gmv: '0' }), /Followers: 1 · Sessions: 1 ·/);
 });
+
+// a quantity's unit after exactly 1: "1 box", not "1 boxes" (the plan's and the cockpit's supplies,
+// the stock): every unit written as a plural word has its singular (i18n tUnit)
+test('English units written as plurals have a singular for one', () => {
+  const plural = Object.entries(en.units).filter(([, v]) => /^[a-z]+s(\/\w+)?$/.test(v));
+  assert.ok(plural.length >= 5, 'rooms, beds, boxes …');
+  for (const [k, v] of plural) {
+    assert.ok(en.unitsOne[k], `${k} (${v}) has no singular`);
+    assert.notEqual(en.unitsOne[k], v, k);
+  }
+  assert.equal(en.unitsOne.box, 'box');
+});

@@ -244,6 +244,19 @@ export default {
     box: 'boxes',
     pcs: 'pcs',
   },
+  // a unit after exactly 1 (1 box, 1 bed: "1 boxes" was said)
+  unitsOne: {
+    rooms: 'room',
+    beds: 'bed',
+    vehicles_per_hour: 'vehicle/h',
+    people: 'person',
+    students: 'student',
+    seats: 'seat',
+    vehicles_per_day: 'vehicle/day',
+    trainees: 'trainee',
+    box: 'box',
+    pcs: 'pc',
+  },
   capacityLines: {
     isolation_rooms: 'Isolation rooms',
     resettlement_beds: 'Resettlement beds',

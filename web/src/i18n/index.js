@@ -56,6 +56,12 @@ export function tEnum(group, value) {
   return i18n.global.te(key) ? i18n.global.t(key) : String(value);
 }
 
+/** A unit's label after the quantity n: its singular where the language has one (1 box). */
+export function tUnit(unit, n) {
+  if (Number(n) === 1 && i18n.global.te(`unitsOne.${unit}`)) return i18n.global.t(`unitsOne.${unit}`);
+  return tEnum('units', unit);
+}
+
 /** A label from the table, or the API's own name for a code the table does not know yet. */
 export function tNamed(group, code, apiName) {
   const key = `${group}.${code}`;
