@@ -1248,6 +1248,8 @@ export default {
     overdue: '逾期',
     trend: '历次演练（{facility}）',
     trendHint: '已结束的演练：得分与总用时',
+    trendHintScenario: '已结束的{s}演练：得分与总用时',
+    trendAborted: '本次演练已中止，不计入趋势',
     trendScore: '得分',
     trendMinutes: '总用时（分钟）',
     noDrills: '暂无已结束的演练',
