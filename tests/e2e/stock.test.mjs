@@ -199,6 +199,8 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
     const a = await api(page, 'POST', '/stock', { facility_id: 1, category: 'medicine', quantity: 777, source: 'synthetic' });
     const b = await api(page, 'POST', '/stock', { facility_id: 1, category: 'ppe', quantity: 888 });
     await page.goto('/stock?facility_id=1');
+    // the chart of where a category is held is the district's, and says so under a facility filter
+    await page.getByTestId('stock-chart-district').getByText('全区各存放设施，不随设施筛选').waitFor();
     // the units as the other pages name them, the demo's source as 模拟数据
     await page.getByTestId('stock-cat-medicine').locator('.pj-unit').getByText('箱', { exact: true }).waitFor();
     await page.getByTestId('stock-cat-grain').locator('.pj-unit').getByText('千克', { exact: true }).waitFor();

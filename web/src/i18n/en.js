@@ -79,6 +79,7 @@ export default {
     pageOf: 'Page {page} of {pages}',
     summaryError: 'The totals per category could not be loaded: {e}',
     where: '{c}: where it is held',
+    whereDistrict: 'every store of the district, whatever the facility filter',
     delete: 'Delete',
     deleteTitle: 'Delete stock',
     deleteConfirm: 'Delete the {category} stock of {facility} ({q})?',

@@ -81,6 +81,7 @@ export default {
     pageOf: '第 {page} / {pages} 页',
     summaryError: '各品类合计未能载入：{e}',
     where: '{c}存放在哪里',
+    whereDistrict: '全区各存放设施，不随设施筛选',
     delete: '删除',
     deleteTitle: '删除库存',
     deleteConfirm: '删除 {facility} 的{category}库存（{q}）？',
