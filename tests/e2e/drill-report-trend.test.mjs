@@ -1,6 +1,7 @@
 // A drill's report compares it with the facility's drills of its own scenario: an aborted disaster
 // drill's report drew the epidemic drills against their 24 h target, with no point for itself.
-// The trend keeps to the drill's scenario, and an aborted drill says it is no point of it.
+// The trend keeps to the drill's scenario, and an aborted drill says it is no point of it. The
+// step chart's key names every colour it draws (a late step's orange was unexplained).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, ownServer, budget } from './lib.mjs';
@@ -55,6 +56,15 @@ test("a drill's report shows the trend of its scenario's drills; an aborted one 
   const own = (await page.getByTestId('drill-trend').getAttribute('data-drills')).split(' ').map(Number);
   assert.deepEqual(own, trend.filter((d) => d.scenario === done.scenario).map((d) => d.drill_id));
   assert.equal(await page.getByTestId('trend-aborted').count(), 0);
+  // the step chart's key says every colour drawn: planned, and the actual by each result there
+  const report = await api(page, 'get', `/conversions/${done.drill_id}/report`);
+  const results = [...new Set(report.steps.map((x) => x.result))];
+  const key = page.getByTestId('report-bars').getByTestId('step-key');
+  await key.getByText('计划', { exact: true }).waitFor();
+  const drawn = await key.locator('[data-result]').evaluateAll((els) => els.map((e) => e.dataset.result));
+  assert.deepEqual(drawn.sort(), results.sort());
+  const zh = { on_time: '按时', late: '超时', not_done: '未完成', too_fast: '过快存疑', running: '进行中', stopped: '已中止' };
+  for (const r of results) await key.getByText(`实际（${zh[r]}）`).waitFor();
   assert.deepEqual(page.problems, []);
   await context.close();
 });

@@ -1226,6 +1226,8 @@ export default {
     actualWindow: 'Actual (from the start)',
   },
   drill: {
+    stepMinutes: 'Minutes',
+    actualResult: 'Actual ({r})',
     list: 'Drills',
     report: 'Drill report',
     overShort: 'Late',

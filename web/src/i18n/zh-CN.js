@@ -1216,6 +1216,8 @@ export default {
     actualWindow: '实际起止（自开始）',
   },
   drill: {
+    stepMinutes: '分钟',
+    actualResult: '实际（{r}）',
     list: '演练管理',
     report: '演练报告',
     overShort: '超时',
