@@ -198,7 +198,7 @@ TEST_T(cli_record_lists_take_the_api_list_parameters_only, 120)
         for (const pj_rec_named *n = mods[m].kinds; n->path; n++) {
             const pj_rec_kind *k = n->kind;
             const char *argv[80], *p, *other = NULL;
-            char opts[32][72];
+            char opts[32][72], ints[32][32];
             int c = 0;
             argv[c++] = mods[m].verb;
             argv[c++] = n->path;
@@ -212,13 +212,16 @@ TEST_T(cli_record_lists_take_the_api_list_parameters_only, 120)
                 for (char *q = opts[i]; *q; q++)
                     if (*q == '_') *q = '-';
                 argv[c++] = opts[i];
+                /* an integer within the field's range (a year of results: 1950 to 2100) */
+                snprintf(ints[i], sizeof ints[i], "%.0f",
+                         f && f->type == PJ_RT_INT && f->min < f->max && f->min > 1 ? f->min : 1);
                 argv[c++] = !f                       ? "5" /* limit, cursor */
                             : f->type == PJ_RT_ENUM  ? f->values[0]
                             : f->type == PJ_RT_BOOL  ? "true"
                             : f->type == PJ_RT_DATE  ? "2024-01-01"
                             : f->type == PJ_RT_MONTH ? "2024-01"
                             : f->type == PJ_RT_TEXT  ? "x"
-                                                     : "1";
+                                                     : ints[i];
             }
             argv[c++] = "--db";
             argv[c++] = db;
