@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { launch, openPage, login, ADMIN_PW, budget } from './lib.mjs';
 
 const LAPTOP = { width: 1366, height: 768 };
-const PAGES = ['/facilities', '/manuals', '/stock', '/elders', '/helpers', '/elder-alerts', '/eldercare/centres', '/admin/audit', '/academy', '/agri', '/logistics/warehouses', '/development/carbon'];
+const PAGES = ['/facilities', '/facilities/1', '/drills', '/conversions', '/manuals', '/stock', '/elders', '/helpers', '/elder-alerts', '/eldercare/centres', '/admin/audit', '/academy', '/agri', '/logistics/warehouses', '/development/carbon'];
 let browser;
 before(async () => {
   browser = await launch();
@@ -48,7 +48,10 @@ for (const lang of ['en', 'zh-CN']) {
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
     await login(page, 'admin', ADMIN_PW);
     const all = [];
-    for (const p of PAGES) {
+    // a finished drill's cockpit too: its steps' status badges (Finished late) and teams
+    const drill = (await (await page.request.get('/api/v1/conversions?mode=drill&state=finished&limit=1')).json()).items[0];
+    assert.ok(drill, 'a finished drill');
+    for (const p of [...PAGES, `/conversions/${drill.id}`]) {
       await page.goto(p);
       const rows = await page.locator('.el-table tbody tr').first().waitFor().then(() => true, () => false);
       if (!rows) {
