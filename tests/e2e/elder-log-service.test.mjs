@@ -4,7 +4,7 @@
 // elder who moved away or died has no such button.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, budget } from './lib.mjs';
+import { launch, openPage, login, ownServer, ownApi, budget } from './lib.mjs';
 
 // a server of its own: an elder is recorded deceased
 let browser, srv;
@@ -16,11 +16,7 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
 });
-async function api(page, method, p, data) {
-  const res = await page.request[method](`${srv.base}/api/v1${p}`, data === undefined ? {} : { data });
-  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
+const api = (page, method, p, data) => ownApi(srv, page, method, p, data);
 const apiGet = (page, p) => api(page, 'get', p);
 
 test("an elder's page logs a service through the quick entry with the elder chosen", { timeout: budget(120000) }, async () => {

@@ -103,6 +103,14 @@ export async function apiSend(page, method, p, data) {
   return body;
 }
 
+/** A call of the API of srv (an ownServer) as the page's user: its JSON (null for a 204), 2xx asserted. */
+export async function ownApi(srv, page, method, p, data) {
+  const res = await page.request.fetch(`${srv.base}/api/v1${p}`, { method: method.toUpperCase(), data });
+  const body = res.status() === 204 ? null : await res.json();
+  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${JSON.stringify(body)}`);
+  return body;
+}
+
 /** Today in Beijing, YYYY-MM-DD (the server's day for deadlines and reception days). */
 export const beijingToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 /** The date n days after day (YYYY-MM-DD). */

@@ -4,7 +4,7 @@
 // saved as it is, brought back as the newest.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, ownServer, budget } from './lib.mjs';
+import { launch, openPage, login, ownServer, ownApi, budget } from './lib.mjs';
 
 let browser, srv;
 before(async () => {
@@ -15,11 +15,7 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
 });
-async function api(page, method, p, data) {
-  const res = await page.request[method](`${srv.base}/api/v1${p}`, data === undefined ? {} : { data });
-  assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
+const api = (page, method, p, data) => ownApi(srv, page, method, p, data);
 
 test('an unchanged newest manual is not saved again; a change is; an older version is brought back', { timeout: budget(150000) }, async () => {
   const { context, page } = await openPage(browser, undefined, { baseURL: srv.base });
