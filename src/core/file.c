@@ -84,8 +84,14 @@ int pj_file_whole_end(pj_file_whole *f, int fd, int replace, const char *code, p
     if (!e && replace && rename(f->tmp, f->path)) e = errno;
     if (!e && !replace && renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path, RENAME_NOREPLACE)) {
         e = errno;
-        /* a file system without it: a second name, which never replaces one either */
+        /* a file system without it: a second name, which never replaces one either; one
+         * without hard links too (a shared folder, some FUSE mounts): renamed when nothing is
+         * there now (a file made between the look and the rename would be replaced) */
         if (e == EINVAL || e == ENOSYS) e = link(f->tmp, f->path) ? errno : (unlink(f->tmp), 0);
+        if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) {
+            struct stat st;
+            e = lstat(f->path, &st) == 0 ? EEXIST : rename(f->tmp, f->path) ? errno : 0;
+        }
     }
     if (e) {
         pj_file_whole_drop(f);
