@@ -255,10 +255,19 @@ int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max
              fabs(json_real_value(v)) < 9e15)
         x = (int64_t)json_real_value(v);
     else if (json_is_real(v) && isfinite(json_real_value(v)) &&
-             json_real_value(v) == floor(json_real_value(v)))
-        /* a whole number written as 1e16 is a number out of range, not of the wrong type */
+             json_real_value(v) == floor(json_real_value(v)) &&
+             (json_real_value(v) < (double)min || json_real_value(v) > (double)max))
+        /* a whole number written as 1e16 past the field's range is out of range, not of the
+         * wrong type */
         return pj_fail(err, 422, "out_of_range", key, "%s must be between %lld and %lld", key,
                        (long long)min, (long long)max);
+    else if (json_is_real(v) && isfinite(json_real_value(v)) &&
+             json_real_value(v) == floor(json_real_value(v)))
+        /* within range, but written so that its digits past 2^53 are lost */
+        return pj_fail(err, 422, "wrong_type", key,
+                       "%s must be an integer written with its digits, not as %.17g (a number"
+                       " with an exponent loses its digits past 9007199254740992)",
+                       key, json_real_value(v));
     else
         return pj_fail(err, 422, "wrong_type", key, "%s must be an integer, not %s", key,
                        type_name(v));

@@ -687,6 +687,13 @@ TEST_T(ecommerce_money_totals_past_the_integers_never_break_reads, 120)
     CHECK_STR(th_err_code(o), "out_of_range");
     CHECK_STR(th_err_field(o), "gmv_fen");
     json_decref(o);
+    /* within the range but written with an exponent: its type, not its range, is said */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    o = CALL(&s, "PATCH", tok, path, "{\"version\":1e16,\"skill_level\":4}", 422);
+    CHECK_STR(th_err_code(o), "wrong_type");
+    CHECK_STR(th_err_field(o), "version");
+    CHECK(strstr(th_err_message(o), "written with its digits") != NULL);
+    json_decref(o);
     /* another month takes it */
     snprintf(
         body, sizeof body,
