@@ -55,11 +55,18 @@ test('agri-tech and logistics records are deleted from their tables, asked first
   const gone = await page.request.get(`/api/v1/agri/labs/${lab.id}`);
   assert.equal(gone.status(), 404);
 
-  // a logistics park, in English
-  const park = await apiSend(page, 'post', '/logistics/parks', { name: `删除测试园区${n}` });
+  // a logistics park, in English, added through the form and so shown pinned atop the table: the
+  // delete takes it off (it stayed shown, pinned)
   await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
   await page.goto('/logistics');
   await page.getByRole('tab', { name: 'Parks', exact: true }).click();
+  await page.getByTestId('log-add-parks').click();
+  const form = page.getByTestId('log-form-parks');
+  await form.getByTestId('f-name').locator('input').fill(`删除测试园区${n}`);
+  const made = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/logistics/parks'));
+  await form.getByTestId('record-save').click();
+  const park = await (await made).json();
+  assert.equal(park.name, `删除测试园区${n}`);
   await page.getByTestId('log-parks').locator('tr', { hasText: park.name }).waitFor();
   await page.getByTestId('log-parks').getByTestId(`log-delete-${park.id}`).click();
   await page.locator('.el-message-box', { hasText: `Delete logistics park “${park.name}”?` }).getByRole('button', { name: 'Delete' }).click();

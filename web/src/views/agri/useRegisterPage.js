@@ -60,7 +60,8 @@ export function useRegisterPage(api, perm, tab) {
       else ElMessage.error(apiMessage(e, { atField: true }));
       if (e.status !== 404) return;
     }
-    tables[k]?.refresh();
+    // reload, not refresh: a record just saved is pinned atop its table, and stayed shown once deleted
+    tables[k]?.reload();
     loadKpi();
   }
   const withActions = (k, cs) => (mayWrite(k) ? [...cs, { key: 'actions', label: t('common.actions'), width: 120 }] : cs);
