@@ -1,7 +1,7 @@
-// A township officer's record forms offer what the server takes from it: the labs its projects and
-// experts link are of its township or the district's, a milestone's project, an expert's or a
-// transfer's farm, a tenancy's warehouse, a train line's park and a streamer's organisation of its
-// township (the others are 403). The forms offered the whole district; a pick was refused on save.
+// A township officer's record forms offer what the server takes from it: the labs its projects
+// link are of its township or the district's, an expert's lab, a milestone's project, an expert's
+// or a transfer's farm, a tenancy's warehouse, a train line's park and a streamer's organisation
+// of its township (the others are 403). The forms offered the whole district; a pick was refused on save.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
@@ -73,7 +73,7 @@ test("a township officer's record forms offer only what its writes may name", { 
   await dlg.getByRole('button', { name: '取消' }).click();
   dlg = await open('专家', 'experts');
   await offers(page, dlg, 'farm_id', 'expert farm', farms, own);
-  await offers(page, dlg, 'lab_id', 'expert lab', labs, ownOrNone);
+  await offers(page, dlg, 'lab_id', 'expert lab', labs, own); // without a farm a district lab is refused
   await dlg.getByRole('button', { name: '取消' }).click();
   dlg = await open('成果转化', 'transfers');
   await offers(page, dlg, 'farm_id', 'transfer farm', farms, own);

@@ -73,9 +73,10 @@ export const AGRI_FIELDS = {
   experts: [
     f('name', 'text', { ...REQ, max: 64 }),
     f('title', 'enum', { ...REQ, values: ['academician', 'doctor'], group: 'dev2.expertTitles', label: 'dev2.f.expertTitle' }),
-    // an expert's township is the farm's, else the lab's
+    // an expert's township is the farm's, else the lab's: without a farm a district lab would
+    // leave the expert of no township (refused), so the officer's own labs only
     f('farm_id', 'ref', { options: farms, hint: 'dev2.f.farmOrLab', ownTownship: true }),
-    f('lab_id', 'ref', { options: labs, ownTownship: 'orNone' }),
+    f('lab_id', 'ref', { options: labs, ownTownship: true }),
     f('field', 'text'),
     f('affiliation', 'text'),
   ],
