@@ -1261,7 +1261,7 @@ export default {
     overdue: 'Overdue',
     trend: 'Drills of {facility}',
     trendHint: 'Finished drills: score and total time',
-    trendHintScenario: 'Finished {s} drills: score and total time',
+    trendHintScenario: 'Finished drills ({s}): score and total time',
     trendAborted: 'This drill was aborted: it is no point of the trend',
     trendScore: 'Score',
     trendMinutes: 'Total time (min)',

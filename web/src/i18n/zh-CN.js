@@ -247,6 +247,19 @@ export default {
     box: '箱',
     pcs: '件',
   },
+  // a unit after exactly 1: Chinese has no plural, the same words
+  unitsOne: {
+    rooms: '间',
+    beds: '床',
+    vehicles_per_hour: '辆/时',
+    people: '人',
+    students: '名学生',
+    seats: '座',
+    vehicles_per_day: '辆/日',
+    trainees: '名学员',
+    box: '箱',
+    pcs: '件',
+  },
   capacityLines: {
     isolation_rooms: '隔离房间',
     resettlement_beds: '安置床位',
