@@ -265,7 +265,7 @@ int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max
              json_real_value(v) == floor(json_real_value(v)))
         /* within range, but written so that its digits past 2^53 are lost */
         return pj_fail(err, 422, "wrong_type", key,
-                       "%s must be an integer written with its digits, not as %.17g (a number"
+                       "%s must be an integer written with its digits, not as %g (a number"
                        " with an exponent loses its digits past 9007199254740992)",
                        key, json_real_value(v));
     else
