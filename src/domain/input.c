@@ -249,25 +249,23 @@ int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max
     json_t *v = get(o, key, required, &rc, err);
     if (!v) return rc;
     int64_t x;
+    /* a whole number may be written 2024.0 or 2.024e3 */
+    double d = json_is_real(v) ? json_real_value(v) : NAN;
+    int whole = isfinite(d) && d == floor(d);
     if (json_is_integer(v))
         x = json_integer_value(v);
-    else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
-             fabs(json_real_value(v)) < 9e15)
-        x = (int64_t)json_real_value(v);
-    else if (json_is_real(v) && isfinite(json_real_value(v)) &&
-             json_real_value(v) == floor(json_real_value(v)) &&
-             (json_real_value(v) < (double)min || json_real_value(v) > (double)max))
-        /* a whole number written as 1e16 past the field's range is out of range, not of the
-         * wrong type */
+    else if (whole && fabs(d) < 9e15)
+        x = (int64_t)d;
+    else if (whole && (d < (double)min || d > (double)max))
+        /* written as 1e16 past the field's range: out of range, not of the wrong type */
         return pj_fail(err, 422, "out_of_range", key, "%s must be between %lld and %lld", key,
                        (long long)min, (long long)max);
-    else if (json_is_real(v) && isfinite(json_real_value(v)) &&
-             json_real_value(v) == floor(json_real_value(v)))
+    else if (whole)
         /* within range, but written so that its digits past 2^53 are lost */
         return pj_fail(err, 422, "wrong_type", key,
                        "%s must be an integer written with its digits, not as %g (a number"
                        " with an exponent loses its digits past 9007199254740992)",
-                       key, json_real_value(v));
+                       key, d);
     else
         return pj_fail(err, 422, "wrong_type", key, "%s must be an integer, not %s", key,
                        type_name(v));
