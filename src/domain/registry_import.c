@@ -882,10 +882,11 @@ again:
     pj_jw_kbool(w, "ok", nerr == 0);
     pj_jw_kint(w, "rows", rows);
     pj_jw_kint(w, "bad_rows", nerr);
-    /* what a commit does (did) with the good rows; with any bad row a commit does nothing */
-    pj_jw_kint(w, "created", created);
-    pj_jw_kint(w, "updated", updated);
-    pj_jw_kint(w, "unchanged", unchanged);
+    /* what a commit did, a preview what it would do; a commit refused for a bad row did
+     * nothing (its preview still says what each good row would have done) */
+    pj_jw_kint(w, "created", refused ? 0 : created);
+    pj_jw_kint(w, "updated", refused ? 0 : updated);
+    pj_jw_kint(w, "unchanged", refused ? 0 : unchanged);
     pj_jw_key(w, "errors");
     pj_jw_raw(w, eb.data);
     pj_jw_key(w, "preview");
