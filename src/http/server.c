@@ -2282,8 +2282,10 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
                 body_max);
         goto fail;
     }
-    if (upload && blen > 0) {
-        r.raw = body;
+    if (upload && (blen > 0 || ct)) {
+        /* an empty table sent as one is the table's error ("the table is empty"), not a
+         * missing body */
+        r.raw = blen > 0 ? body : "";
         r.raw_len = blen;
         r.raw_type = ct;
     } else if (blen > 0 && strcmp(hit->method, "GET") != 0 && strcmp(hit->method, "DELETE") != 0) {

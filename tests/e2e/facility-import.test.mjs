@@ -85,6 +85,9 @@ describe('facility import and export', { timeout: budget(120000) }, () => {
     await page.getByTestId('facility-import-file').setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: gbk });
     await page.getByTestId('facility-import-error').getByText(/GBK.*UTF-8/).waitFor();
     assert.equal(await page.getByTestId('facility-import-preview').count(), 0, 'no preview');
+    // a file of no bytes: said as such (was "send the table itself as …", the API's words)
+    await page.getByTestId('facility-import-file').setInputFiles({ name: '空表.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+    await page.getByTestId('facility-import-error').getByText('空表.csv 是空文件（0 字节）：请选择存有表格的文件。本次未导入任何数据。').waitFor();
     await dialog.getByRole('button', { name: '取消', exact: true }).click();
 
     // the export: the list as an XLSX workbook, the API's bytes

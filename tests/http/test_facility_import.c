@@ -566,6 +566,21 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
     e = upload(&s, tok, "/api/v1/indicators/import", "image/png", "name\nx\n", 7, 415, __LINE__);
     CHECK(strstr(th_err_message(e), "text/csv or application/json") != NULL);
     json_decref(e);
+    /* an empty table sent as a table: the table's error (it was 415 "send the table", or for
+     * the statistics 400 "a JSON object body is required", as if nothing had been sent) */
+    static const char *const imports[] = {"/api/v1/facilities/import?dry_run=1",
+                                          "/api/v1/indicators/import?dry_run=1"};
+    for (int i = 0; i < 2; i++) {
+        e = upload(&s, tok, imports[i], "text/csv", "", 0, 422, __LINE__);
+        CHECK_STR(th_err_code(e), "bad_csv");
+        CHECK_STR(th_err_message(e), "the table is empty");
+        json_decref(e);
+        e = upload(&s, tok, imports[i],
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "", 0, 422,
+                   __LINE__);
+        CHECK_STR(th_err_code(e), "bad_xlsx");
+        json_decref(e);
+    }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), before);
     th_stop(&s);
 }

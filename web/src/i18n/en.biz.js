@@ -450,6 +450,7 @@ export default {
       gbk: 'The file is in the GBK encoding (what Excel’s “CSV (Comma delimited)” writes on a Chinese Windows); only UTF-8 is read: save it in Excel as “CSV UTF-8 (Comma delimited)”, or choose the .xlsx file itself. Nothing was imported.',
       notUtf8: 'The file is not a UTF-8 CSV and cannot be read: save it as “CSV UTF-8 (Comma delimited)” or as .xlsx and choose it again. Nothing was imported.',
       lineAt: 'Line {line}',
+      emptyFile: '{name} is empty (0 bytes): choose the file that holds the table. Nothing was imported.',
       xls: 'An old Excel file (.xls) cannot be read: save it in Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)” and choose it again. Nothing was imported.',
     },
     carbon: {

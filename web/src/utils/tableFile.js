@@ -36,6 +36,9 @@ export function utf8Text(bytes) {
 /** The message for an import's failure e of file f ({name, bytes}); fallback(e) otherwise. */
 export function tableFailure(e, f, t, fallback) {
   if (e && e.code === 'bad_csv' && /UTF-8/.test(e.message || '')) return encodingMessage(f.bytes, t);
+  // a file of no bytes (a download that failed, a file not yet saved): said as such, whatever
+  // type its name gives it
+  if (e && (e.code === 'bad_csv' || e.code === 'bad_xlsx') && f.bytes && f.bytes.length === 0) return t('dev.imp.emptyFile', { name: f.name });
   // the old binary Excel format (.xls): not a workbook the server reads
   if (e && e.code === 'bad_xlsx' && /\.xls$/i.test(f.name)) return t('dev.imp.xls');
   return fallback(e);
