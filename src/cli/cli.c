@@ -1352,11 +1352,17 @@ static const verb verbs[] = {
      "      step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "      abort ID --reason R|report ID [--csv]|trend FACILITY_ID|finding-add ID --json J|\n"
      "      finding-update ID --json J|\n"
-     "      findings [--status S] [--facility-id N] [--limit N] [--cursor N]",
+     "      findings [--status S] [--facility-id N] [--limit N] [--cursor N]|\n"
+     "      plans list [--facility-id N] [--scenario S] [--state S] [--from D] [--to D]\n"
+     "      [--limit N] [--cursor N]|plans get ID|plans add --json J|plans update ID --json J|\n"
+     "      plans delete ID",
      "Drills (转换演练): run a manual without changing the facility's state, then score it.\n"
      "step-start, step-finish, sign and abort act on drills only (a live conversion's: use\n"
-     "pingji convert).",
-     cli_drill},
+     "pingji convert). plans: drill plans (演练计划), a facility's drills by scenario and date\n"
+     "({\"facility_id\",\"scenario\",\"planned_date\",\"note\"}; update: planned_date, note,\n"
+     "state planned|cancelled); a drill started is held under the earliest open plan of its\n"
+     "facility and scenario, an aborted drill gives it back.",
+     cli_drill, cli_rec_options},
     {"overview", "overview [--scenario S] [--population N]",
      "The emergency overview: capacity ready/converting/convertible, coverage, manuals over\n"
      "target, drills overdue, days of supply.",

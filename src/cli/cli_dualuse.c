@@ -339,6 +339,7 @@ int cli_drill(cli *a)
                                    {"finding-add", 1, 1, finding_add},
                                    {"finding-update", 1, 1, finding_update, 0, finding_current},
                                    {"findings", 0, 0, findings},
+                                   {"plans", 0, 0, cli_drill_plans, 4},
                                    {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");
 }

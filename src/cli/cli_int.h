@@ -194,5 +194,7 @@ int cli_policy(cli *a);
 int cli_agri(cli *a);
 int cli_logistics(cli *a);
 int cli_rec_options(cli *a, char *sub, size_t subcap, char *out, size_t cap);
+/* pingji drill plans ACTION …: the drill plans as the agri-tech and logistics records */
+int cli_drill_plans(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv);
 void cli_rec_help(const char *verb_name);
 #endif

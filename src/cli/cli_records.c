@@ -1,22 +1,26 @@
 /* Agri-tech and logistics verbs of the command line: `pingji agri RESOURCE ACTION …`,
  * `pingji logistics RESOURCE ACTION …` over the records of record.h, plus each module's kpi
- * (and agri's output) and demo. ACTION: list [--FILTER V …] [--limit N] [--cursor N] (the
- * parameters the API's list of that kind takes: its filters, --from/--to when it has a range)
- * | get ID | add --json J | update ID --json J | delete ID; an update without "version" edits
- * the current version. */
+ * (and agri's output) and demo; `pingji drill plans ACTION …` (drill plans) the same way. ACTION:
+ * list [--FILTER V …] [--limit N] [--cursor N] (the parameters the API's list of that kind takes:
+ * its filters, --from/--to when it has a range) | get ID | add --json J | update ID --json J |
+ * delete ID; an update without "version" edits the current version. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
 #include "domain/agritech.h"
+#include "domain/dualuse.h"
 #include "domain/logistics.h"
 
 #include "core/banned.h"
 
 /* The kinds of record of the verb's module. */
+static const pj_rec_named du_kinds[] = {{"plans", &pj_du_drill_plans}, {NULL, NULL}};
 static const pj_rec_named *rec_kinds(const char *verb_name)
 {
-    return !strcmp(verb_name, "agri") ? pj_ag_kinds : pj_lg_kinds;
+    return !strcmp(verb_name, "agri")    ? pj_ag_kinds
+           : !strcmp(verb_name, "drill") ? du_kinds
+                                         : pj_lg_kinds;
 }
 
 /* The kind of record pos[1] names, of the verb's module; NULL when none. */
@@ -198,6 +202,10 @@ int cli_agri(cli *a)
 }
 
 static int lg_rec(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return rec_run(s, a, w);
+}
+int cli_drill_plans(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
     return rec_run(s, a, w);
 }

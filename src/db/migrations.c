@@ -1597,6 +1597,23 @@ const pj_migration pj_migrations[] = {
     {15, "demo: a finished demo build is marked complete",
      "INSERT OR IGNORE INTO settings (key, value) SELECT 'demo_complete', 'before-the-mark'"
      " WHERE EXISTS (SELECT 1 FROM audit WHERE action = 'demo' AND entity = 'district');"},
+    /* drill plans (演练计划): a facility's drills by scenario and date; a drill started on the
+     * facility for the scenario is held under the earliest open plan (conversion_id) */
+    {16, "dual-use: drill plans",
+     "CREATE TABLE drill_plans ("
+     " id INTEGER PRIMARY KEY,"
+     " facility_id INTEGER NOT NULL REFERENCES facilities(id),"
+     " scenario TEXT NOT NULL,"
+     " planned_date TEXT NOT NULL,"
+     " note TEXT,"
+     " state TEXT NOT NULL DEFAULT 'planned',"
+     " conversion_id INTEGER REFERENCES conversions(id),"
+     " source TEXT NOT NULL DEFAULT 'manual',"
+     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " version INTEGER NOT NULL DEFAULT 1);"
+     "CREATE INDEX drill_plans_open ON drill_plans (facility_id, scenario, state, planned_date);"
+     "CREATE UNIQUE INDEX drill_plans_conversion ON drill_plans (conversion_id)"
+     " WHERE conversion_id IS NOT NULL;"},
     /* an indicator value's or target's id is never given again (as the registry's, migration
      * 9; PJ_NEXT_ID): without AUTOINCREMENT the newest one's id, once deleted, went to the next
      * one entered, so a delete retried (its answer lost) removed the newer figure. The start is

@@ -855,6 +855,7 @@ int64_t pj_du_conversion_start_tx(pj_ctx *c, int64_t fid, const char *scenario, 
     if (live && set_facility_state(c, fid, "converting", err)) return -1;
     if (audit && audit_conv(c, id, live ? "convert_start" : "drill_start", NULL, NULL, err))
         return -1;
+    if (!live && pj_drill_plan_link(c, id, fid, scenario, audit, err)) return -1;
     return id;
 }
 
@@ -1273,7 +1274,9 @@ int pj_conversion_action(pj_ctx *c, int64_t id, const char *action, json_t *body
                 pj_fail(err, 409, "invalid_transition", "id", "the drill is %s", h.state);
                 goto fail;
             }
-            if (set_conv(c, id, "aborted", "ended_at", reason, &before, err)) goto fail;
+            if (set_conv(c, id, "aborted", "ended_at", reason, &before, err) ||
+                pj_drill_plan_unlink(c, id, err))
+                goto fail;
         }
     } else { /* restore */
         const char *to = live ? pj_conv_transition(h.state, PJ_EV_RESTORE) : NULL;

@@ -71,6 +71,19 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_drill_judge_unkept(pj_ctx *c, pj_err *err);
 int pj_drill_report_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
 int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err);
+
+/* Drill plans (演练计划, drill_plan.c): a record kind (record.h) — facility_id, scenario,
+ * planned_date, note, state planned|cancelled; read: facility_name, township_name, status
+ * (planned, overdue, running, held, cancelled), conversion_id, drill_passed. */
+struct pj_rec_kind;
+extern const struct pj_rec_kind pj_du_drill_plans;
+extern const char *const pj_drill_plan_states[]; /* planned, cancelled */
+/* Inside a drill's start: the earliest open plan of its facility and scenario is held by drill
+ * conv (an audit row `drill_held` when audit). */
+int pj_drill_plan_link(pj_ctx *c, int64_t conv, int64_t fid, const char *scenario, int audit,
+                       pj_err *err);
+/* Inside a drill's abort: the plan it held is open again (audit row `drill_given_back`). */
+int pj_drill_plan_unlink(pj_ctx *c, int64_t conv, pj_err *err);
 int pj_finding_create(pj_ctx *c, int64_t conversion_id, json_t *body, pj_jw *w, pj_err *err);
 int pj_finding_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_finding_list(pj_ctx *c, const char *status, int64_t facility_id, int64_t cursor, int limit,

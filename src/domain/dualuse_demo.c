@@ -473,6 +473,21 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         pj_stmt_int(s, 1, wanda);
         if (exec1(c, s, NULL, err)) return -1;
     }
+    /* the drill plan: eight facilities in peacetime with no epidemic drill within the year
+     * have one planned, every ten days from ten days on */
+    q = pj_db_prepare(
+        c->db,
+        "INSERT INTO drill_plans (facility_id, scenario, planned_date, note, source, created_at,"
+        " updated_at) SELECT id, 'epidemic', date(pj_today(), '+' || (10 * ROW_NUMBER() OVER"
+        " (ORDER BY id)) || ' days'), '年度转换演练', 'synthetic', ?1, ?1 FROM (SELECT DISTINCT"
+        " f.id FROM facilities f JOIN manuals m ON m.facility_id = f.id AND m.scenario ="
+        " 'epidemic' WHERE f.state = 'peacetime' AND NOT EXISTS (SELECT 1 FROM conversions k"
+        " WHERE k.facility_id = f.id AND k.mode = 'drill' AND k.scenario = 'epidemic' AND"
+        " k.started_at > ?1 - 365 * 86400) ORDER BY f.id LIMIT 8)",
+        err);
+    if (!q) return -1;
+    pj_stmt_int(q, 1, pj_now());
+    if (exec1(c, q, NULL, err)) return -1;
     /* stock lines in the warehouses: the five reserves' food and emergency supplies */
     static const struct {
         const char *cat;

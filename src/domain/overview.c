@@ -362,6 +362,14 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     pj_jw_knum(w, "drill_interval_days", interval_days);
     pj_jw_key(w, "drills_overdue");
     pj_jw_arr(w);
+    /* whether the next drill is planned: the earliest open drill plan of the facility and
+     * scenario (its date may have passed too) */
+    s = pj_db_prepare(c->db,
+                      "SELECT id, planned_date FROM drill_plans WHERE facility_id = ? AND scenario"
+                      " = ? AND state = 'planned' AND conversion_id IS NULL ORDER BY planned_date,"
+                      " id LIMIT 1",
+                      err);
+    if (!s) return -1;
     for (int i = 0; i < nm; i++) {
         if (mans[i].last_drill && mans[i].last_drill >= cutoff) continue;
         pj_jw_obj(w);
@@ -372,6 +380,18 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
             pj_render_time(w, "last_drill_at", mans[i].last_drill);
         else
             pj_jw_knull(w, "last_drill_at");
+        pj_stmt_int(s, 1, mans[i].fid);
+        pj_stmt_text(s, 2, scenario);
+        rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            pj_jw_kint(w, "drill_plan_id", pj_col_int(s, 0));
+            pj_jw_kstr(w, "planned_date", pj_col_text(s, 1));
+        } else {
+            pj_jw_knull(w, "drill_plan_id");
+            pj_jw_knull(w, "planned_date");
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

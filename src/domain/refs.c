@@ -26,6 +26,7 @@ static const struct {
     {"conversion_steps", "conversion step", "conversion steps"},
     {"conversions", "conversion", "conversions"},
     {"credit_entries", "time-credit entry", "time-credit entries"},
+    {"drill_plans", "drill plan", "drill plans"},
     {"ec_bases", "e-commerce base", "e-commerce bases"},
     {"ec_booking_slots", "studio booking slot", "studio booking slots"},
     {"ec_bookings", "studio booking", "studio bookings"},

@@ -4,7 +4,9 @@
 
 #include "domain/dualuse.h"
 #include "domain/input.h"
+#include "domain/record.h"
 #include "domain/registry.h"
+#include "http/hrec.h"
 #include "http/hutil.h"
 
 #include "core/banned.h"
@@ -259,6 +261,8 @@ static int h_overview(pj_req *r)
     return pj_overview(&r->ctx, scn, pop, &r->w, &r->err);
 }
 
+PJ_H_REC(drill_plans, pj_du_drill_plans)
+
 #define ALL       R_ALL
 #define DISTRICT  R_DISTRICT
 #define OFFICERS  (R_DISTRICT | R(PJ_ROLE_TOWNSHIP_OFFICER))
@@ -303,6 +307,13 @@ const pj_route pj_routes_dualuse[] = {
     {"PATCH", "/api/v1/findings/{id}", h_finding_update, OPERATORS, "Update or close a finding"},
     {"GET", "/api/v1/facilities/{id}/drills", h_drill_trend, OFFICIALS,
      "A facility's drills over time"},
+    {"GET", "/api/v1/drill-plans", drill_plans_list, OFFICIALS,
+     "Drill plans: the drills facilities are due to hold, by scenario and date"},
+    {"POST", "/api/v1/drill-plans", drill_plans_create, OFFICERS, "Plan a drill"},
+    {"GET", "/api/v1/drill-plans/{id}", drill_plans_get, OFFICIALS, "One drill plan"},
+    {"PATCH", "/api/v1/drill-plans/{id}", drill_plans_update, OFFICERS,
+     "Move, annotate or cancel a drill plan"},
+    {"DELETE", "/api/v1/drill-plans/{id}", drill_plans_delete, OFFICERS, "Delete a drill plan"},
     {"GET", "/api/v1/stock", h_stock, OFFICIALS, "Stock lines of supply stores"},
     {"GET", "/api/v1/stock/summary", h_stock_summary, OFFICIALS,
      "Stock per supply category: usable, expiring within 90 days, expired (the list's filters)"},

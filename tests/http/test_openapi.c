@@ -258,6 +258,8 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/stock", "expiry_state", pj_stock_expiry_states},
     {"get", "/api/v1/stock/summary", "by", pj_stock_summary_bys},
     {"get", "/api/v1/overview", "scenario", pj_scenarios},
+    {"get", "/api/v1/drill-plans", "scenario", pj_scenarios},
+    {"get", "/api/v1/drill-plans", "state", pj_drill_plan_states},
     {"get", "/api/v1/plans", "status", pj_plan_statuses},
     {"post", "/api/v1/plans", "wait", zero_one},
     {"get", "/api/v1/elders", "visit_tier", pj_visit_tiers},
