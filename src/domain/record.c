@@ -747,6 +747,8 @@ const char *pj_rec_list_param(const pj_rec_kind *k, int i)
     return NULL;
 }
 
+static int own_row_first(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err);
+
 int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t id;
@@ -756,8 +758,9 @@ int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_er
     /* the rule across rows (a tenancy's share of its warehouse) is checked inside the write's
      * transaction, so that no other writer slips in between the check and the write */
     if (pj_db_begin(c->db, err)) return -1;
-    if (run_check(c, k, 0, body, err) || do_insert(c, k, body, &id, err) ||
-        row_scope(c, k, id, err) || !(after = pj_rec_render_string(c, k, id, err)) ||
+    if (own_row_first(c, k, 0, body, err) || run_check(c, k, 0, body, err) ||
+        do_insert(c, k, body, &id, err) || row_scope(c, k, id, err) ||
+        !(after = pj_rec_render_string(c, k, id, err)) ||
         pj_audit_add(c, "create", k->name, id, NULL, after, err) || pj_db_commit(c->db, err)) {
         pj_db_rollback(c->db);
         return -1;
@@ -823,6 +826,52 @@ static json_t *merged_row(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *b
     return row;
 }
 
+/* An enterprise's write lies in its own organisation as the row would be written (its
+ * organisation, or that of the project, farm or warehouse it refers to), checked before the
+ * kind's rules and the write itself: a refusal of those names what the row refers to (a
+ * project's start, a farm's area, a name taken), which a row of another organisation must not
+ * tell. Township officers read every row; their scope is checked once the row is written (a
+ * kind's rules may fill its township in). */
+static int own_row_first(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_ENTERPRISE || !k->org_sql) return 0;
+    json_t *row = id ? merged_row(c, k, id, body, err) : json_incref(body);
+    if (!row) return -1;
+    sqlb b = {.n = 0};
+    add(&b, "WITH t(id");
+    for (int i = 0; i < k->nfields; i++) add(&b, ", %s", k->fields[i].name);
+    add(&b, ") AS (SELECT ?");
+    for (int i = 0; i < k->nfields; i++) add(&b, ", ?");
+    add(&b, ") SELECT (%s) FROM t", k->org_sql);
+    pj_stmt *s = prep(c, &b, err);
+    if (!s) {
+        json_decref(row);
+        return -1;
+    }
+    pj_stmt_int(s, 1, id);
+    for (int i = 0; i < k->nfields; i++)
+        bind_json(s, 2 + i, &k->fields[i], json_object_get(row, k->fields[i].name));
+    int rc = pj_stmt_step(s, err);
+    int64_t org = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    json_decref(row);
+    if (rc < 0) return -1;
+    if (org == c->actor.organisation_id) return 0;
+    /* the row is another organisation's through what it refers to (a milestone's project, a
+     * transfer's farm): that record is as unknown as a missing one, as a GET of it is 404 */
+    for (int i = 0; i < k->nfields; i++) {
+        const pj_rec_field *f = &k->fields[i];
+        char col[80];
+        snprintf(col, sizeof col, "t.%s", f->name);
+        json_t *v = json_object_get(body, f->name);
+        if (f->type == PJ_RT_REF && json_is_integer(v) && strstr(k->org_sql, col))
+            return pj_fail(err, 422, "unknown_id", f->name, "no %s %lld", f->name,
+                           (long long)json_integer_value(v));
+    }
+    return pj_fail(err, 403, "forbidden", "organisation_id",
+                   "an enterprise acts only for its own organisation");
+}
+
 /* The kind's rule across fields, over the row as it would be written. */
 static int run_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
 {
@@ -854,7 +903,8 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
         if (k->fields[i].type == PJ_RT_REF && json_object_get(body, k->fields[i].name))
             move_field = k->fields[i].name;
     if (pj_db_begin(c->db, err)) return -1;
-    if (run_check(c, k, id, body, err) || !(before = pj_rec_render_string(c, k, id, err)) ||
+    if (own_row_first(c, k, id, body, err) || run_check(c, k, id, body, err) ||
+        !(before = pj_rec_render_string(c, k, id, err)) ||
         (keep_town && scope_value(c, k, id, 1, &town, err)))
         goto fail;
     sqlb b = {.n = 0};

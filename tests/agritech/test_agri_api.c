@@ -210,7 +210,8 @@ TEST_T(agri_scope_by_role, 90)
     long long other = th_sql_int(&s, "SELECT MIN(id) FROM ag_farms");
     snprintf(body, sizeof body, "{\"name\":\"李博士\",\"title\":\"doctor\",\"farm_id\":%lld}",
              other);
-    REFUSED(&s, "POST", jd, "/api/v1/agri/experts", body, 403, "forbidden");
+    /* another's farm is as unknown as a missing one (its GET is 404) */
+    REFUSED(&s, "POST", jd, "/api/v1/agri/experts", body, 422, "unknown_id");
     snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", other);
     REFUSED(&s, "GET", jd, path, NULL, 404, "not_found");
     REFUSED(&s, "PATCH", jd, path, "{\"version\":1,\"area_mu\":1}", 404, NULL);

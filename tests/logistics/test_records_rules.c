@@ -434,3 +434,49 @@ TEST_T(records_delete_in_use_names_what_refers, 60)
     CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, NULL), 204);
     th_stop(&s);
 }
+
+/* Regression: an enterprise's write referring to another organisation's record (a project's
+ * milestone, a farm's transfer) was checked against that record before its scope, so the
+ * refusal told what the enterprise cannot read — the project's start ("done … is before project
+ * 1 starts (2023-03-01)"), the farm's area ("more than farm 1 has (364 mu)"), a milestone's name
+ * (409 exists already). Such a record is as unknown as a missing one: 422 unknown_id at the
+ * reference, as a tenancy in another's warehouse, before any other rule. */
+TEST_T(records_enterprise_refusals_tell_nothing_of_other_organisations, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char jd[80], body[300];
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long jd_org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    /* another organisation's project with a start and a milestone 立项与设计 */
+    long long project = rec_sql1(&s,
+                                 "SELECT MIN(p.id) FROM ag_projects p JOIN ag_milestones m ON"
+                                 " m.project_id = p.id AND m.name = '立项与设计' WHERE"
+                                 " p.organisation_id IS NOT %lld AND p.start_date IS NOT NULL",
+                                 jd_org);
+    long long farm = rec_sql1(&s,
+                              "SELECT MIN(id) FROM ag_farms WHERE organisation_id IS NOT %lld AND"
+                              " area_mu > 0",
+                              jd_org);
+    long long result = th_sql_int(&s, "SELECT MIN(id) FROM ag_results");
+    CHECK(project > 0 && farm > 0 && result > 0);
+    /* a done date before the project's start, a name the project has, an area past the farm's */
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"新里程碑\",\"due\":\"2026-12-31\",\"done\":"
+             "\"2000-01-01\"}",
+             project);
+    REFUSED_F(&s, "POST", jd, "/api/v1/agri/milestones", body, 422, "unknown_id", "project_id");
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"立项与设计\",\"due\":\"2026-12-31\"}", project);
+    REFUSED_F(&s, "POST", jd, "/api/v1/agri/milestones", body, 422, "unknown_id", "project_id");
+    snprintf(body, sizeof body,
+             "{\"result_id\":%lld,\"farm_id\":%lld,\"date\":\"2026-01-01\",\"area_mu\":999999}",
+             result, farm);
+    json_t *o = CALL(&s, "POST", jd, "/api/v1/agri/transfers", body, 422);
+    CHECK_STR(th_err_code(o), "unknown_id");
+    CHECK_STR(th_err_field(o), "farm_id");
+    CHECK(strstr(th_err_message(o), " mu") == NULL);
+    json_decref(o);
+    th_stop(&s);
+}

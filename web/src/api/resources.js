@@ -111,6 +111,14 @@ export const conversions = {
   drillTrend: (facilityId, opts) => get(`/facilities/${facilityId}/drills`, undefined, opts),
 };
 
+// drill plans (演练计划): a facility's drills by scenario and date; the drill started there is
+// held under the earliest open plan (status running, then held)
+export const drillPlans = {
+  all: (query, opts) => getAll('/drill-plans', query, opts),
+  create: (body) => post('/drill-plans', body),
+  update: (id, body) => patch(`/drill-plans/${id}`, body),
+};
+
 export const steps = {
   start: (id, remarks) => post(`/conversion-steps/${id}/start`, remarks ? { remarks } : undefined),
   finish: (id, remarks) => post(`/conversion-steps/${id}/finish`, remarks ? { remarks } : undefined),

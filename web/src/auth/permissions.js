@@ -25,6 +25,9 @@ export const PERMISSIONS = {
   stock: OFFICIALS, // GET /stock; writes: dualuse.write within the facility's scope (canOperate)
   'dualuse.write': OPERATORS, // manuals, conversions, steps, findings (scope: canOperate)
   'teamtypes.write': DISTRICT, // POST /team-types, PATCH and DELETE /team-types/{id}
+  // drill plans (POST, PATCH /drill-plans): officers; a township officer their township's
+  // facilities (canPlanDrill)
+  'drills.plan': ['admin', 'district_officer', 'township_officer'],
   // eldercare (src/http/h_eldercare.c): personal records for officers and grid workers (scope:
   // their township / grids, checked by the server); pairing for officers; the aggregate
   // coverage report also for viewers
@@ -104,6 +107,13 @@ export function canEditFacility(user, f) {
   if (user.role === 'township_officer') return user.township_id === f.township_id;
   if (user.role === 'facility_operator') return user.facility_id === f.id;
   return false;
+}
+
+/** Whether the user may plan drills of a facility of township `townshipId` (as the server
+ * checks a drill plan's scope). */
+export function canPlanDrill(user, townshipId) {
+  if (!can(user, 'drills.plan')) return false;
+  return user.role !== 'township_officer' || user.township_id === townshipId;
 }
 
 /** Fields a facility operator may send in a PATCH (the server refuses others with 403). */
