@@ -57,7 +57,7 @@ describe('drill plans', { timeout: budget(150000) }, () => {
     const date = dlg.locator('.el-form-item', { hasText: '计划日期' }).locator('input').first();
     await date.fill(day);
     await date.press('Enter');
-    await dlg.getByTestId('drill-plan-note').locator('input').fill('年度演练');
+    await dlg.getByTestId('drill-plan-note').fill('年度演练');
     await dlg.getByTestId('drill-plan-save').click();
     await page.getByText(`已为${hotel.name}排定 ${day} 的演练`).waitFor();
     const mine = card.getByTestId('drill-plan-table').locator('tr', { hasText: hotel.name });
@@ -88,7 +88,7 @@ describe('drill plans', { timeout: budget(150000) }, () => {
     await page.goto(`/drills?facility_id=${hotel.id}`);
     const held = page.getByTestId('drill-plans').locator('tr', { hasText: hotel.name });
     await held.getByTestId('drill-plan-status').getByText('演练中').waitFor();
-    await held.getByTestId('drill-plan-drill').getByText('进入驾驶舱').waitFor();
+    await held.getByTestId('drill-plan-drill').getByText('打开').waitFor();
     assert.equal(await held.getByTestId('drill-plan-edit').count(), 0, 'a plan held by a drill is kept');
     // aborted: the plan is open again
     await apiSend(page, 'post', `/conversions/${drill}/abort`, { reason: '测试：演练计划' });
@@ -100,7 +100,7 @@ describe('drill plans', { timeout: budget(150000) }, () => {
     await page.locator('.el-message-box').getByRole('button', { name: '取消计划' }).click();
     await page.getByText('演练计划已取消').waitFor();
     await page.getByTestId('drill-plans').getByText('暂无待办的演练计划').waitFor();
-    await page.getByTestId('drill-plans-all').click();
+    await page.getByTestId('drill-plans').getByText('含已举行和已取消（1）').click();
     await held.getByTestId('drill-plan-status').getByText('已取消').waitFor();
 
     // the dashboard: a planned facility says its day; another opens the plan's form
@@ -122,7 +122,7 @@ describe('drill plans', { timeout: budget(150000) }, () => {
 
   test('in English, a township officer changes only his township\'s plans', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-    await page.addInitScript(() => localStorage.setItem('pingji.locale', 'en'));
+    await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
     await login(page, 'jinhaihu', DEMO_PW);
     const me = await apiGet(page, '/auth/me');
     await page.goto('/drills');
