@@ -63,6 +63,8 @@ export const dev = {
   indicator: (id, opts) => get(`/indicators/${id}`, undefined, opts),
   /** one value with its revisions (oldest first) */
   value: (id, opts) => get(`/indicators/values/${id}`, undefined, opts),
+  /** {code, region?, period, value, source?, note?}; 409 value_exists when the region and period have one */
+  addValue: (body) => post('/indicators/values', body),
   /** {version, value?, source?, note?}; 409 version_conflict when changed meanwhile */
   reviseValue: (id, body) => patch(`/indicators/values/${id}`, body),
   /** removes a value typed for the wrong period or region, with its revisions (the stored version) */
