@@ -47,6 +47,10 @@ describe('drill plans', { timeout: budget(150000) }, () => {
     const dates = await rows.locator('td:first-child').allInnerTexts();
     assert.ok(dates.length >= 8, 'the demo plans eight drills');
     assert.deepEqual([...dates].sort(), dates, 'soonest first');
+    // the calendar: the open plans per month, its data said as text
+    const cal = card.getByTestId('drill-plan-calendar');
+    await cal.waitFor();
+    assert.match(await cal.getAttribute('aria-label'), /未来一年每月计划的演练/);
 
     // a new plan
     await card.getByTestId('drill-plan-add').click();

@@ -1296,6 +1296,8 @@ export default {
       cancelConfirm: 'Cancel the drill of {facility} planned for {date}?',
       cancelled: 'Drill plan cancelled',
       toStart: 'Start it',
+      calendar: 'Drills planned per month over the coming year, by scenario',
+      count: 'Drills',
       held: 'A drill is running or was held under this plan, so it is kept as it is; plan the next drill anew',
       statuses: { planned: 'Planned', overdue: 'Past, not drilled', running: 'Drill running', held: 'Held', cancelled: 'Cancelled' },
     },

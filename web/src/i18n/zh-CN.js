@@ -1299,6 +1299,8 @@ export default {
       cancelConfirm: '取消{facility} {date} 的演练计划？',
       cancelled: '演练计划已取消',
       toStart: '去发起',
+      calendar: '未来一年每月计划的演练（按场景）',
+      count: '场次',
       held: '该计划已有演练在进行或已举行，不再修改；请另排下一次演练',
       statuses: { planned: '待举行', overdue: '已过期未演练', running: '演练中', held: '已举行', cancelled: '已取消' },
     },
