@@ -258,13 +258,13 @@ static int pa_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *
     if (eid < 0 || hid < 0 || cursor < 0 || limit < 0)
         return cli_usage("--elder-id, --helper-id, --cursor and --limit (1–500) take numbers");
     if (cli_opt_enum(a, "state", pj_pair_states)) return 2;
-    return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), cursor, limit, w, &s->err);
+    return pj_pair_list(&s->ctx, eid, hid, cli_opt(a, "state"), 0, cursor, limit, w, &s->err);
 }
 
 /* The pair as the list shows it (the domain has no single read): the page above id - 1. */
 static int pa_current(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_pair_list(&s->ctx, 0, 0, NULL, id - 1, 1, w, &s->err);
+    return pj_pair_list(&s->ctx, 0, 0, NULL, 0, id - 1, 1, w, &s->err);
 }
 static int pa_end(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {

@@ -38,6 +38,7 @@ const char *const pj_elder_statuses[] = {"active", "moved", "deceased", NULL};
 const char *const pj_proposal_states[] = {"proposed", "unmatched", "accepted",
                                           "rejected", "stale",     NULL};
 const char *const pj_pair_states[] = {"active", "ended", NULL};
+const char *const pj_list_orders[] = {"oldest", "newest", NULL};
 const char *const pj_alert_states[] = {"open", "acked", "resolved", "closed", NULL};
 const char *const pj_alert_levels[] = {"grid", "township", NULL};
 const char *const pj_coverage_groups[] = {"grid", "village", "township", NULL};

@@ -34,6 +34,7 @@ extern const char *const pj_centre_checklist[];
 extern const char *const pj_elder_statuses[];  /* active, moved, deceased */
 extern const char *const pj_proposal_states[]; /* a pairing run's proposals */
 extern const char *const pj_pair_states[];     /* active, ended */
+extern const char *const pj_list_orders[];     /* oldest, newest: GET /pairs?order= */
 extern const char *const pj_alert_states[];    /* open, acked, resolved, closed */
 extern const char *const pj_alert_levels[];    /* grid, then township once escalated */
 extern const char *const pj_centre_kinds[];    /* village, township */
@@ -173,9 +174,10 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
 /* Edit a proposal: body {helper_id, version}. */
 int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* elder_id, helper_id: that elder's, helper's pairs (0 = all in scope); a record outside the
- * caller's scope is 403 forbidden on the filter, an unknown one 422 unknown_id. */
-int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
-                 int limit, pj_jw *w, pj_err *err);
+ * caller's scope is 403 forbidden on the filter, an unknown one 422 unknown_id. By id, oldest
+ * first, or newest first when `newest` (the next page then holds smaller ids). */
+int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int newest,
+                 int64_t cursor, int limit, pj_jw *w, pj_err *err);
 int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 

@@ -1474,23 +1474,24 @@ static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, i
     return 0;
 }
 
-int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int64_t cursor,
-                 int limit, pj_jw *w, pj_err *err)
+int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int newest,
+                 int64_t cursor, int limit, pj_jw *w, pj_err *err)
 {
     if (pj_el_require_personal(c, err) ||
         pj_el_filter_check(c, "elder", elder_id, "elder_id", err) ||
         pj_el_filter_check(c, "helper", helper_id, "helper_id", err))
         return -1;
-    const char *sql = pj_arena_printf(c->arena,
-                                      "SELECT p.id FROM elder_pairs p JOIN elders e ON e.id ="
-                                      " p.elder_id WHERE p.id > ?%s AND (? = 0 OR p.elder_id = ?)"
-                                      " AND (? = 0 OR p.helper_id = ?) AND (? IS NULL OR p.state ="
-                                      " ?) ORDER BY p.id LIMIT ?",
-                                      pj_el_scope_sql(c, "e"));
+    const char *sql =
+        pj_arena_printf(c->arena,
+                        "SELECT p.id FROM elder_pairs p JOIN elders e ON e.id ="
+                        " p.elder_id WHERE p.id %s ?%s AND (? = 0 OR p.elder_id = ?)"
+                        " AND (? = 0 OR p.helper_id = ?) AND (? IS NULL OR p.state ="
+                        " ?) ORDER BY p.id %s LIMIT ?",
+                        newest ? "<" : ">", pj_el_scope_sql(c, "e"), newest ? "DESC" : "ASC");
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) return -1;
     int i = 1;
-    pj_stmt_int(s, i++, cursor);
+    pj_stmt_int(s, i++, newest && !cursor ? INT64_MAX : cursor);
     pj_el_scope_bind(c, s, &i);
     pj_stmt_int(s, i++, elder_id);
     pj_stmt_int(s, i++, elder_id);

@@ -160,14 +160,17 @@ static int h_proposal_update(pj_req *r)
 }
 static int h_pairs(pj_req *r)
 {
-    static const char *const acc[] = {"elder_id", "helper_id", "state", NULL};
+    static const char *const acc[] = {"elder_id", "helper_id", "state", "order", NULL};
     pj_list_filter f;
     int64_t eid = 0, hid = 0;
+    const char *order = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
         pj_h_q_int(r, "helper_id", 1, INT64_MAX, &hid) ||
-        pj_h_q_enum(r, "state", pj_pair_states, &f.state))
+        pj_h_q_enum(r, "state", pj_pair_states, &f.state) ||
+        pj_h_q_enum(r, "order", pj_list_orders, &order))
         return -1;
-    return pj_pair_list(&r->ctx, eid, hid, f.state, f.cursor, f.limit, &r->w, &r->err);
+    return pj_pair_list(&r->ctx, eid, hid, f.state, order && !strcmp(order, "newest"), f.cursor,
+                        f.limit, &r->w, &r->err);
 }
 static int h_pair_create(pj_req *r)
 {

@@ -176,6 +176,10 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
     const after = (await apiGet(page, `/pairing-runs/${run.id}?state=proposed`)).proposals.items.find((x) => x.id === p.id);
     assert.ok(after, 'still proposed');
     if (other >= 0) assert.equal(after.helper_name, texts[other].split(' · ')[0]);
+    // chosen by hand: said so, with no rank ("第 0 近") nor "none free at home" worked out
+    const why = await row.getByTestId('why').innerText();
+    assert.match(why, /；经办人指定$/, why);
+    assert.doesNotMatch(why, /第 0 近|本村无空位/, why);
     noProblems(page);
     await context.close();
   });

@@ -27,6 +27,28 @@ TEST_T(elder_enumerated_filters_checked, 120)
     th_enum_filter(&s, off, "/api/v1/helpers", "skill", pj_elder_skills);
     th_enum_filter(&s, off, path, "state", pj_proposal_states);
     th_enum_filter(&s, off, "/api/v1/pairs", "state", pj_pair_states);
+    th_enum_filter(&s, off, "/api/v1/pairs", "order", pj_list_orders);
+    /* newest first: a pair just made is on the first page (oldest first it was on the last of
+     * thousands), the next page holding smaller ids */
+    {
+        json_t *a = EL(&s, off, "GET", "/api/v1/pairs?order=newest&limit=3", NULL, 200);
+        json_t *items = json_object_get(a, "items");
+        CHECK_INT((long long)json_array_size(items), 3);
+        CHECK_INT(th_int(json_array_get(items, 0), "id"),
+                  th_sql_int(&s, "SELECT MAX(id) FROM elder_pairs"));
+        CHECK(th_int(json_array_get(items, 0), "id") > th_int(json_array_get(items, 2), "id"));
+        json_decref(a);
+        a = EL(&s, off, "GET", "/api/v1/pairs?order=newest&limit=2", NULL, 200);
+        items = json_object_get(a, "items");
+        long long next = atoll(th_str(a, "next_cursor")); /* a string, as every next_cursor */
+        CHECK_INT(next, th_int(json_array_get(items, 1), "id"));
+        char more[96];
+        snprintf(more, sizeof more, "/api/v1/pairs?order=newest&limit=2&cursor=%lld", next);
+        json_t *b = EL(&s, off, "GET", more, NULL, 200);
+        CHECK(th_int(json_array_get(json_object_get(b, "items"), 0), "id") < next);
+        json_decref(b);
+        json_decref(a);
+    }
     th_enum_filter(&s, off, "/api/v1/service-logs", "kind", pj_service_kinds);
     th_enum_filter(&s, off, "/api/v1/elder-alerts", "state", pj_alert_states);
     th_enum_filter(&s, off, "/api/v1/elder-alerts", "kind", pj_alert_kinds);

@@ -269,6 +269,7 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/helpers", "sex", pj_elder_sexes},
     {"get", "/api/v1/pairing-runs/{id}", "state", pj_proposal_states},
     {"get", "/api/v1/pairs", "state", pj_pair_states},
+    {"get", "/api/v1/pairs", "order", pj_list_orders},
     {"get", "/api/v1/service-logs", "kind", pj_service_kinds},
     {"get", "/api/v1/elder-alerts", "state", pj_alert_states},
     {"get", "/api/v1/elder-alerts", "kind", pj_alert_kinds},

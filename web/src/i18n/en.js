@@ -1509,6 +1509,8 @@ export default {
     whyHelper: '{helper}: {d} m away, {village}; the only helper within the walk | {helper}: {d} m away, {village}; nearest {rank} of {n} helpers within the walk',
     sameVillage: 'same village',
     otherVillage: 'another village (none free at home)',
+    otherVillagePlain: 'another village',
+    whyChosen: '{helper}: {d} m away, {village}; chosen by hand',
     whyNone: 'No helper with the skills and a place left within the walk',
     whyTaken: 'The one helper within the walk went to an elder with no other choice | All {n} helpers within the walk went to elders with no other choice',
     acceptedN: '{n} accepted',

@@ -1512,6 +1512,8 @@ export default {
     whyHelper: '{helper}：相距 {d} 米，{village}；步行范围内 {n} 名可选互助员中第 {rank} 近',
     sameVillage: '同村',
     otherVillage: '外村（本村无空位）',
+    otherVillagePlain: '外村',
+    whyChosen: '{helper}：相距 {d} 米，{village}；经办人指定',
     whyNone: '步行范围内没有具备所需技能且有空位的互助员',
     whyTaken: '步行范围内 {n} 名互助员均已分配给别无选择的老人',
     acceptedN: '已采纳 {n} 条',

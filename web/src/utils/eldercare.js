@@ -114,6 +114,11 @@ export function pairReason(text) {
   return null;
 }
 
+/** A distance in whole metres with its digits grouped (1,682; 21,600 — not 2.16万 before 米). */
+export function metresGrouped(m, locale) {
+  return Math.round(Number(m)).toLocaleString(locale === 'en' ? 'en-US' : 'zh-CN');
+}
+
 /**
  * Why a pair ended, for the console: the notes the server writes itself (`deceased`, `moved`,
  * `moved township`, `helper inactive`) in the console's language, a note typed by an officer as
