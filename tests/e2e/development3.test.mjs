@@ -360,22 +360,32 @@ describe('district development: create and edit forms', { timeout: budget(300000
       await item(dlg, 'session_id').locator('.el-select').click();
       await page.getByRole('option', { name: label, exact: true }).click();
     };
-    await pickSession(`${old.date} · 抖音 · 60 分钟 · 1 单`);
-    let res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
-    await dlg.getByRole('button', { name: '保存' }).click();
-    let r = await res;
-    assert.equal(r.status(), 422);
-    const err = (await r.json()).error;
-    assert.equal(err.field, 'session_id');
-    await fieldError(dlg, 'session_id', err);
-    assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 0, 'nothing written');
-    await shot(page, 'a8-practice-refused');
+    // a session before the enrolment is not offered (it was, and refused: 取值无效); said so
+    await dlg.getByTestId('practice-outside').getByText('另有 1 场在入学前或开班期外，不能计入，未列出').waitFor();
+    await item(dlg, 'session_id').locator('.el-select').click();
+    await page.getByRole('option', { name: `${fresh.date} · 快手 · 90 分钟 · 3 单`, exact: true }).waitFor();
+    assert.equal(await page.getByRole('option', { name: `${old.date} · 抖音 · 60 分钟 · 1 单`, exact: true }).count(), 0, 'the session before the enrolment is not offered');
+    await page.keyboard.press('Escape');
+    await shot(page, 'a8-practice-offered');
     await pickSession(`${fresh.date} · 快手 · 90 分钟 · 3 单`);
-    res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
+    let res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
     await dlg.getByRole('button', { name: '保存' }).click();
     assert.equal((await res).status(), 200);
     await row.getByText('1小时30分 /', { exact: false }).waitFor(); // in the page's language (read 1h30m)
     assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 90);
+    // the same session again: it counts once, said in words (not 取值无效)
+    await row.getByRole('button', { name: '登记实训' }).click();
+    await pickSession(`${fresh.date} · 快手 · 90 分钟 · 3 单`);
+    res = answer(page, 'POST', `/academy/enrolments/${enrol.id}/practice`);
+    await dlg.getByRole('button', { name: '保存' }).click();
+    assert.equal((await res).status(), 409);
+    await item(dlg, 'session_id').getByText('该场直播已计入实训（每场只计一次）').waitFor();
+    assert.equal((await apiGet(page, `/academy/enrolments/${enrol.id}`)).practice_minutes, 90, 'counted once');
+    await dlg.getByRole('button', { name: '取消' }).click();
+    // 结业 before the practice hours are done: greyed, saying why (it was refused, 取值无效)
+    const grad = row.getByTestId('graduate-' + enrol.id);
+    assert.equal(await grad.isDisabled(), true, 'not ready to graduate');
+    assert.equal(await grad.getAttribute('title'), '实训学时未满，尚不能结业');
     await noProblems(page);
     await context.close();
   });

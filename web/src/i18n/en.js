@@ -2514,6 +2514,16 @@ export default {
     },
     session: 'Live session',
     sessionLabel: '{date} · {platform} · {min} min · {count} order | {date} · {platform} · {min} min · {count} orders',
+    practiceErrors: {
+      session_counted: 'This session counts as practice already (each counts once)',
+      invalid_value: 'This session is not within the cohort after the enrolment, so it cannot count',
+    },
+    graduateErrors: {
+      practice_hours_short: 'The practice hours are not done yet: not ready to graduate',
+      invalid_value: 'The graduation day is after the enrolment and the cohort\'s start, and not after today',
+    },
+    hoursShort: 'The practice hours are not done yet',
+    sessionsOutside: '{n} more session before the enrolment or outside the cohort cannot count and is not listed | {n} more sessions before the enrolment or outside the cohort cannot count and are not listed',
     noSessions: 'No live sessions of this streamer yet',
     created: 'Created',
     add: 'Add {what}',

@@ -2518,6 +2518,16 @@ export default {
     },
     session: '直播场次',
     sessionLabel: '{date} · {platform} · {min} 分钟 · {orders} 单',
+    practiceErrors: {
+      session_counted: '该场直播已计入实训（每场只计一次）',
+      invalid_value: '该场直播不在入学后的开班期内，不能计入实训',
+    },
+    graduateErrors: {
+      practice_hours_short: '实训学时不足，尚不能结业',
+      invalid_value: '结业日期须在入学和开班之后，且不晚于今天',
+    },
+    hoursShort: '实训学时未满，尚不能结业',
+    sessionsOutside: '另有 {n} 场在入学前或开班期外，不能计入，未列出',
     noSessions: '该主播尚无直播场次',
     created: '已新建',
     add: '新增{what}',
