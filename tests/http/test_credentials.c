@@ -84,6 +84,14 @@ TEST(http_credentials_named_twice_refused)
         CHECK_STR(code, "bad_header");
         CHECK_STR(field, "Authorization");
     }
+    /* a body's type named twice: neither is guessed */
+    snprintf(lines, sizeof lines,
+             "Authorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Type: "
+             "text/csv\r\n",
+             tok);
+    CHECK_INT(me(&s, lines, code, field), 400);
+    CHECK_STR(code, "bad_header");
+    CHECK_STR(field, "Content-Type");
     /* pj_session cookies of different values: in one header, in two */
     snprintf(lines, sizeof lines, "Cookie: pj_session=%s; pj_session=%s\r\n", tok, other);
     CHECK_INT(me(&s, lines, code, field), 400);
