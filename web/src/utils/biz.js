@@ -127,7 +127,13 @@ export function moneyShort(fen, locale = 'zh-CN') {
 export function numberShort(n, locale = 'zh-CN') {
   if (n === null || n === undefined) return '—';
   const x = Number(n);
-  if (String(locale).toLowerCase().startsWith('zh')) return formatNumber(x, locale);
+  if (String(locale).toLowerCase().startsWith('zh')) {
+    // ten million and more in whole 万 (5706万, not 5705.66万 cut in its tile); a hundred
+    // million and more in 亿 with two decimals, as formatNumber
+    const a = Math.abs(x);
+    if (a >= 1e7 && a < 1e8) return `${Math.round(x / 1e4)}万`;
+    return formatNumber(x, locale);
+  }
   const a = Math.abs(x);
   const r = (y) => Number(y).toLocaleString('en-US', { maximumFractionDigits: 2 });
   return a >= 1e9 ? `${r(x / 1e9)}B` : a >= 1e6 ? `${r(x / 1e6)}M` : a >= 1e4 ? `${r(x / 1e3)}K` : r(x);
