@@ -26,7 +26,7 @@ static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_stmt *s = pj_row_by_id(c,
                               "SELECT x.id, x.kind, x.name, x.region_id, r.name, x.township_id,"
                               " x.lat, x.lon, x.status, x.checklist, x.capacity, x.occupancy,"
-                              " x.source, x.created_at, x.updated_at, x.version"
+                              " x.source, x.created_at, x.updated_at, x.version, r.code"
                               " FROM elder_centres x JOIN regions r ON r.id = x.region_id"
                               " WHERE x.id = ?",
                               id, "centre", err);
@@ -37,6 +37,7 @@ static int centre_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "name", s, 2);
     pj_jw_kint(w, "region_id", pj_col_int(s, 3));
     pj_render_text(w, "region_name", s, 4);
+    pj_render_text(w, "region_code", s, 16); /* two villages of one name told apart */
     pj_jw_kint(w, "township_id", pj_col_int(s, 5));
     if (pj_col_is_null(s, 6)) {
         pj_jw_knull(w, "lat");

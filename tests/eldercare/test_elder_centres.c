@@ -35,6 +35,12 @@ TEST_T(elder_centres_unique_per_region_deletable_and_filtered, 120)
     long long vb = th_sql_int(&s, sql);
     CHECK(own > 0 && va > 0 && vb > va);
     json_t *o;
+    /* a centre names its region by name and code (namesake villages told apart) */
+    snprintf(path, sizeof path, "/api/v1/elder-centres/%lld", own);
+    CHECK_INT(th_call(&s, "GET", path, town, NULL, &o), 200);
+    snprintf(sql, sizeof sql, "SELECT CAST(code AS INTEGER) FROM regions WHERE id = %lld", jhh);
+    CHECK_INT(atoll(th_str(o, "region_code")), th_sql_int(&s, sql));
+    json_decref(o);
     char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
 
     /* refused, writing nothing: the township's centre again (also with spaces around the name,
