@@ -132,6 +132,9 @@ describe('district development', { timeout: budget(120000) }, () => {
     await page.getByTestId('st-book').click();
     await page.getByTestId('st-bookings').getByText('平谷大桃预售专场').waitFor();
     await grid.locator('tr[data-studio="直播间02"] td.busy[data-slot="10:30"]').waitFor();
+    // the day's bookings in the order of their hours (they came in the order they were made)
+    const starts = await page.getByTestId('st-bookings').locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert.deepEqual([...starts].sort(), starts, 'by their start');
     await shot(page, '52-dev-studio-booked');
 
     // 10:30–12:00 overlaps: refused, the server's message next to the start time

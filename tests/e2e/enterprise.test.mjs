@@ -307,6 +307,8 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
       const ofYear = (await apiGet(officer.page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.held_on.startsWith(`${y}-`));
       assert.equal(ofYear.length, 12, `a reception day each month of ${y}`);
       assert.equal(await officer.page.getByTestId('reception-calendar').locator(`[data-day^="${y}-"]`).count(), 12);
+      // a year with a day each month is not offered again (it scheduled "0 days")
+      assert.equal(await officer.page.getByTestId('schedule-year').count(), 0, `${y} full: no 生成 again`);
       return ofYear;
     };
     // the next day: this year's, or January's of the next after this year's last one

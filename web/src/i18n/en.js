@@ -2533,7 +2533,7 @@ export default {
     zoneEnterprises: 'Enterprises settled in the zone',
     posts: 'Job posts',
     openPosts: 'Open posts',
-    filledOpenings: 'Filled / openings',
+    filledOpenings: 'Taken / openings',
     zoneKinds: {
       ecommerce: 'E-commerce company',
       mcn: 'MCN agency',
@@ -2879,7 +2879,7 @@ export default {
     farm_id: 'Farm',
     farms_reached: 'Farms reached',
     field: 'Field',
-    filled: 'Filled',
+    filled: 'Taken',
     finding: 'Finding',
     finished_at: 'Finished at',
     finished_by: 'Finished by',

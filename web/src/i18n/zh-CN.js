@@ -2537,7 +2537,7 @@ export default {
     zoneEnterprises: '功能区入驻企业',
     posts: '就业岗位',
     openPosts: '在招岗位',
-    filledOpenings: '已入岗/名额',
+    filledOpenings: '已占名额/名额',
     zoneKinds: {
       ecommerce: '电商企业',
       mcn: 'MCN 机构',
@@ -2883,7 +2883,7 @@ export default {
     farm_id: '农场',
     farms_reached: '覆盖农场',
     field: '领域',
-    filled: '已入岗',
+    filled: '已占名额',
     finding: '问题',
     finished_at: '完成时间',
     finished_by: '完成人',
