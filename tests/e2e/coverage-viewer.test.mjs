@@ -42,7 +42,7 @@ test('a viewer filters the coverage report by township and village (every townsh
   );
   assert.deepEqual(await rowNames(page), names);
   for (const k of ['meals_pct', 'doctor_pct', 'paired_pct'])
-    await page.getByTestId('coverage-total').locator(`[data-need="${k}"]`).getByText(want.total[k] == null ? '—' : `${want.total[k]}%`).waitFor();
+    await page.getByTestId('coverage-total').locator(`[data-need="${k}"]`).getByText(want.total[k] == null ? '—' : `${Number(want.total[k]).toFixed(1)}%`).waitFor();
   // a village of it: that village alone
   const village = want.rows.find((r) => want.rows.filter((x) => x.name === r.name).length === 1);
   await choose(page, page.getByTestId('filter-village'), village.name);

@@ -406,7 +406,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
     await page.getByTestId('coverage-map').locator('canvas').first().waitFor();
     await page.getByTestId('coverage-bars').locator('canvas').first().waitFor();
     for (const k of ['meals_pct', 'doctor_pct', 'paired_pct'])
-      await page.getByTestId('coverage-total').locator(`[data-need="${k}"]`).getByText(`${cov.total[k]}%`).waitFor();
+      await page.getByTestId('coverage-total').locator(`[data-need="${k}"]`).getByText(`${Number(cov.total[k]).toFixed(1)}%`).waitFor();
     assert.equal(await page.getByTestId('coverage-table').locator('.el-table__body-wrapper tbody tr').count(), cov.rows.length);
     // visits due are expected visits (fractional): a table shows them whole, grouped in thousands
     assert.ok(cov.rows.some((r) => r.visits_due % 1 !== 0), 'the demo has fractional visits due');

@@ -1370,7 +1370,7 @@ export default {
     },
     gapFilter: 'Needs gap',
     threeNeeds: 'Three needs',
-    searchElder: 'Name or household',
+    searchElder: 'Name or address',
     searchHelper: 'Name',
     status: 'Status',
     source: 'Source',
