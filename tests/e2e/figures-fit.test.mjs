@@ -2,7 +2,7 @@
 // an ellipsis) and the coverage report's visits done / due in English ("84,913 / 115,8…").
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -58,5 +58,31 @@ test('the coverage report\'s visits done / due fit their card (en, district-wide
   });
   assert.ok(due, 'the due figure within the card');
   await shot(page, 'coverage-visits-laptop-en');
+  await context.close();
+});
+
+test('an appeal\'s steps on a phone in English: no letter under the chevrons\' notches', async () => {
+  const { context, page } = await openPage(browser, { width: 390, height: 844 });
+  await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
+  await login(page, 'jd', DEMO_PW);
+  const a = (await apiGet(page, '/enterprise/appeals?limit=1')).items[0];
+  assert.ok(a, 'an appeal of jd');
+  await page.goto(`/enterprise/appeals/${a.id}`);
+  const steps = page.getByTestId('appeal-flow').locator('.pj-step');
+  await steps.first().waitFor();
+  for (const el of await steps.all()) {
+    const [left, right, textLeft, textRight, text, notch, nrects] = await el.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      const cut = getComputedStyle(e).clipPath !== 'none' ? 10 : 0;
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      const rects = [...range.getClientRects()];
+      return [r.left, r.right, Math.min(...rects.map((x) => x.left)), Math.max(...rects.map((x) => x.right)), e.textContent, cut, rects.length];
+    });
+    assert.ok(textLeft >= left + notch && textRight <= right - notch, `"${text}": text ${textLeft}..${textRight} in ${left}..${right}`);
+    // a word kept whole on one line (not "Receiv / e")
+    if (!/\s/.test(text.trim())) assert.equal(nrects, 1, `"${text}" on ${nrects} lines`);
+  }
+  await shot(page, 'appeal-flow-phone-en');
   await context.close();
 });
