@@ -327,6 +327,21 @@ describe('360 px wide: the field pages fit the phone', () => {
     await context.close();
   });
 
+  // the coverage report's map likewise (cut at both sides and below, the townships' names to
+  // the right of their points cut at the edge: 金…)
+  test("township officer: the coverage map shows the whole district", async () => {
+    const { context, page } = await openPage(browser, PHONE);
+    await login(page, 'jinhaihu', DEMO_PW);
+    await page.goto('/eldercare/coverage');
+    const canvas = page.getByTestId('coverage-map').locator('canvas').first();
+    await canvas.waitFor();
+    await canvas.scrollIntoViewIfNeeded();
+    await wholeDistrict(canvas, [0xee, 0xf2, 0xf7]);
+    await shot(page, 'phone-coverage-map');
+    noProblems(page);
+    await context.close();
+  });
+
   // a plan's map likewise (it was cut at both sides, the villages at the east edge off the card)
   test("officer: a plan's map shows the whole district", async () => {
     const { context, page } = await openPage(browser, PHONE);
