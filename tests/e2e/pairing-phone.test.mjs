@@ -4,7 +4,7 @@
 // made was on the last of hundreds of pages, oldest first).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, DEMO_PW } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, villageRun, DEMO_PW } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -18,9 +18,8 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 test('a pairing run on a phone: states within the card, proposals as blocks; the history newest first', async () => {
   const { context, page } = await openPage(browser, { width: 390, height: 844 });
   await login(page, 'jinhaihu', DEMO_PW);
-  const runs = (await apiGet(page, '/pairing-runs?limit=50')).items;
-  assert.ok(runs.length, 'a pairing run');
-  await page.goto(`/pairing/${runs[0].id}`);
+  const { run } = await villageRun(page); // a run of a village of his township, with a proposal
+  await page.goto(`/pairing/${run.id}`);
   const seg = page.getByTestId('proposal-state');
   await seg.waitFor();
   // the page never scrolls sideways; the states' strip scrolls inside its card
@@ -36,6 +35,11 @@ test('a pairing run on a phone: states within the card, proposals as blocks; the
     assert.ok(r.x + r.width <= 390, 'a proposal\'s button in view');
   }
   assert.equal(await page.locator('[data-testid="proposals"] table').count(), 0, 'no table on a phone');
+  // the run's total distance: metres grouped, or km from 10 km (was 2.16万 米)
+  const total = await page.getByTestId('run-stats').innerText();
+  assert.doesNotMatch(total, /万 米/);
+  const m = (await apiGet(page, `/pairing-runs/${run.id}`)).run.total_distance_m;
+  assert.match(total, m >= 10000 ? new RegExp(`${(Math.round(m / 100) / 10).toLocaleString('zh-CN')} 公里`) : new RegExp(`${Math.round(m).toLocaleString('zh-CN')} 米`));
   await shot(page, 'pairing-run-phone');
   // the history: the newest pair first
   await page.goto('/pairing');
