@@ -26,7 +26,7 @@ test("a demo pair's reason is the pairing run's, said in the console's language"
   const reason = page.getByTestId('elder-pairs').locator('tr', { hasText: pair.helper_name }).getByTestId('pair-reason');
   await reason.waitFor();
   const zh = await reason.innerText();
-  assert.match(zh, new RegExp(`^${pair.helper_name}：相距 ${pair.distance_m} 米，(同村|外村（本村无空位）)；具备.+；步行 \\d+\\.\\d 公里内 \\d+ 名互助员中第 \\d+ 选$`));
+  assert.match(zh, new RegExp(`^${pair.helper_name}：相距 ${pair.distance_m.toLocaleString('zh-CN')} 米，(同村|外村（本村无空位）)；具备.+；步行 \\d+\\.\\d 公里内 \\d+ 名互助员中第 \\d+ 选$`));
   assert.ok(!/[A-Za-z]/.test(zh), `no English in the zh-CN reason: ${zh}`);
 
   // an older demo's text, as a database built before keeps it

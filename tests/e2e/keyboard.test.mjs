@@ -98,7 +98,7 @@ describe('keyboard', { timeout: budget(300000) }, () => {
     await page.goto('/enterprise/cooperation');
     const rows = page.getByTestId('coop-posts').locator('tbody tr');
     await rows.nth(1).waitFor();
-    const [first, second] = [await rows.nth(0).locator('td').nth(2).innerText(), await rows.nth(1).locator('td').nth(2).innerText()];
+    const [first, second] = [await rows.nth(0).getByTestId('coop-open').innerText(), await rows.nth(1).getByTestId('coop-open').innerText()];
     await page.getByRole('heading', { level: 1 }).first().click();
     await tabInto(page, '[data-testid=coop-posts] tbody');
     assert.equal((await focused(page)).name, first.trim());

@@ -78,7 +78,7 @@ describe('a township officer’s firm pickers', { timeout: budget(180000) }, () 
     const post = posts[i];
     await page.goto('/enterprise/cooperation');
     await page.getByTestId('coop-open').nth(i).click();
-    await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();
+    await page.getByTestId('coop-matches').getByTestId('coop-ask').click();
     const dlg = page.getByRole('dialog', { name: '请求联系' });
     const org = firmSelect(dlg);
     await org.waitFor();
@@ -122,7 +122,7 @@ describe('a township officer’s firm pickers', { timeout: budget(180000) }, () 
     assert.ok(i >= 0, 'an open post of another firm not asked yet');
     await page.goto('/enterprise/cooperation');
     await page.getByTestId('coop-open').nth(i).click();
-    await page.getByTestId('coop-matches').getByRole('button', { name: '请求联系' }).click();
+    await page.getByTestId('coop-matches').getByTestId('coop-ask').click();
     const dlg = page.getByRole('dialog', { name: '请求联系' });
     await dlg.getByTestId('coop-ask-message').fill('想了解供货');
     assert.equal(await firmSelect(dlg).count(), 0, 'no firm to pick: the firm asks for itself');

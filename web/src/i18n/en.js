@@ -549,6 +549,8 @@ export default {
     idRangeAll: 'All',
   },
   auditActions: {
+    drill_held: 'Drill held under the plan',
+    drill_given_back: 'Plan given back (drill aborted)',
     void: 'Void',
     create: 'Create',
     update: 'Update',
@@ -628,6 +630,7 @@ export default {
     ec_booking: { cancel: 'Booking cancelled' },
   },
   auditEntities: {
+    drill_plan: 'Drill plan',
     user: 'User',
     facility: 'Facility',
     region: 'Region',

@@ -552,6 +552,8 @@ export default {
     idRangeAll: '全部',
   },
   auditActions: {
+    drill_held: '演练计入计划',
+    drill_given_back: '演练中止，计划恢复待举行',
     void: '作废',
     create: '新建',
     update: '修改',
@@ -631,6 +633,7 @@ export default {
     ec_booking: { cancel: '取消预约' },
   },
   auditEntities: {
+    drill_plan: '演练计划',
     user: '用户',
     facility: '设施',
     region: '行政区划',
