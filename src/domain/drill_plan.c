@@ -31,7 +31,6 @@ const char *const pj_drill_plan_states[] = {"planned", "cancelled", NULL};
 static int plan_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                       pj_err *err)
 {
-    (void)k;
     int64_t fid = json_integer_value(json_object_get(row, "facility_id"));
     const char *scenario = json_string_value(json_object_get(row, "scenario"));
     const char *date = json_string_value(json_object_get(row, "planned_date"));

@@ -119,6 +119,15 @@ export function metresGrouped(m, locale) {
   return Math.round(Number(m)).toLocaleString(locale === 'en' ? 'en-US' : 'zh-CN');
 }
 
+/** A distance said with its unit (t: the i18n function): metres grouped (350 米, 1,048 m), or
+ * from `kmFrom` metres on in km to a tenth (2.2 公里, 21.6 km). */
+export function distanceText(t, m, locale, kmFrom = 1000) {
+  const n = Number(m);
+  if (n < kmFrom) return t('common.metres', { n: metresGrouped(n, locale) });
+  const km = Math.round(n / 100) / 10;
+  return t('eldercare.kmAway', { n: km.toLocaleString(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 1 }) });
+}
+
 /**
  * Why a pair ended, for the console: the notes the server writes itself (`deceased`, `moved`,
  * `moved township`, `helper inactive`) in the console's language, a note typed by an officer as
