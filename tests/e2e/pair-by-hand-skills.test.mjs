@@ -90,7 +90,7 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   assert.equal(pair.created_by, 'admin');
   assert.ok(pair.created_by_name && pair.created_by_name !== 'admin', 'the admin has a display name');
   const reason = page.getByTestId('elder-pairs').locator('tr', { hasText: able.name }).getByTestId('pair-reason');
-  assert.match((await reason.innerText()).trim(), new RegExp(`^由 ${pair.created_by_name} 结对；相距 \\d+ 米$`));
+  assert.match((await reason.innerText()).trim(), new RegExp(`^由 ${pair.created_by_name} 结对；相距 \\d{1,3}(,\\d{3})* 米$`));
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });

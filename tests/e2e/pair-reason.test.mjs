@@ -23,7 +23,9 @@ test('a pair from a pairing run: its reason in Chinese on the elder page', { tim
   const cell = page.getByTestId('elder-pairs').getByTestId('pair-reason').first();
   await cell.waitFor();
   const text = await cell.textContent();
-  assert.match(text, new RegExp(`^${p.helper_name}：相距 \\d+ 米，(同村|外村（本村无空位）)；具备.*；步行 [\\d.]+ 公里内 \\d+ 名互助员中第 \\d+ 选$`), text);
+  // the distance with its digits grouped (1,048 米), as everywhere on the pairing pages
+  const d = p.distance_m.toLocaleString('zh-CN');
+  assert.match(text, new RegExp(`^${p.helper_name}：相距 ${d} 米，(同村|外村（本村无空位）)；具备.*；步行 [\\d.]+ 公里内 \\d+ 名互助员中第 \\d+ 选$`), text);
   assert.doesNotMatch(text, /m away|helpers? within/);
   await cell.scrollIntoViewIfNeeded();
   await shot(page, 'pair-reason-zh');
