@@ -25,6 +25,30 @@ const char *const pj_drill_plan_states[] = {"planned", "cancelled", NULL};
     " WHERE k.id = t.conversion_id) WHEN t.planned_date < " PJ_REC_TODAY_SQL " THEN 'overdue'"     \
     " ELSE 'planned' END"
 
+/* 409 when drill plan id is held by a drill (running or finished): kept as it is, the
+ * calendar's record of the drill; 0 when open, -1 on a database error. */
+static int plan_kept(pj_ctx *c, int64_t id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT conversion_id FROM drill_plans WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    int64_t held = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (held)
+        return pj_fail(err, 409, "conflict", "id",
+                       "drill plan %lld is held by drill %lld: it is kept as it is (plan the"
+                       " next drill anew)",
+                       (long long)id, (long long)held);
+    return 0;
+}
+
+static int plan_del_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    return plan_kept(c, id, err);
+}
+
 /* A plan is of a facility that has a manual for its scenario (a drill runs the manual), for
  * today or later when its date is set, and not twice for one facility, scenario and day; a plan
  * held by a drill is kept as it is. */
@@ -35,21 +59,7 @@ static int plan_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
     const char *scenario = json_string_value(json_object_get(row, "scenario"));
     const char *date = json_string_value(json_object_get(row, "planned_date"));
     const char *state = json_string_value(json_object_get(row, "state"));
-    if (id) {
-        pj_stmt *s =
-            pj_db_prepare(c->db, "SELECT conversion_id FROM drill_plans WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, id);
-        int rc = pj_stmt_step(s, err);
-        int64_t held = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (held)
-            return pj_fail(err, 409, "conflict", "id",
-                           "drill plan %lld is held by drill %lld: it is kept as it is (plan the"
-                           " next drill anew)",
-                           (long long)id, (long long)held);
-    }
+    if (id && plan_kept(c, id, err)) return -1;
     if (!fid || !scenario) return 0;
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT (SELECT name FROM facilities WHERE id = ?1), EXISTS (SELECT"
@@ -127,7 +137,8 @@ const pj_rec_kind pj_du_drill_plans = {
     .town_sql = "SELECT f.township_id FROM facilities f WHERE f.id = t.facility_id",
     .range = "planned_date",
     .deletable = 1,
-    .check = plan_check};
+    .check = plan_check,
+    .del_check = plan_del_check};
 
 /* the audit row of a plan a drill took or gave back: the plan before and after */
 static int plan_set_drill(pj_ctx *c, int64_t plan, int64_t conv, int audit, pj_err *err)

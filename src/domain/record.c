@@ -963,6 +963,7 @@ int pj_rec_delete(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
     char *before, refs[320];
     if (pj_db_begin(c->db, err)) return -1;
     if (!(before = pj_rec_render_string(c, k, id, err))) goto fail;
+    if (k->del_check && k->del_check(c, k, id, err)) goto fail;
     /* what still refers to it, named as the registry's deletes name it */
     int tables = pj_refs_describe(c, k->table, id, refs, sizeof refs, err);
     if (tables < 0) goto fail;

@@ -82,6 +82,9 @@ struct pj_rec_kind {
      * err. */
     int (*check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                  pj_err *err);
+    /* Whether a deletable row may go, beyond what refers to it: inside the delete's
+     * transaction; 0 ok, -1 with err. NULL = any row. */
+    int (*del_check)(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
     /* More figures computed in C: s holds id, then the fields in order (columns 1..nfields). */
     void (*more)(pj_stmt *s, pj_jw *w);
 };

@@ -131,6 +131,12 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     e = CALL(&s, "PATCH", tok, path, body, 409);
     CHECK(strstr(th_err_message(e), "held by drill") != NULL);
     json_decref(e);
+    /* nor deleted: the calendar keeps the drill it held */
+    e = CALL(&s, "DELETE", tok, path, NULL, 409);
+    CHECK_STR(th_err_field(e), "id");
+    CHECK(strstr(th_err_message(e), "held by drill") != NULL);
+    json_decref(e);
+    json_decref(plan_of(&s, tok, id));
     ov = CALL(&s, "GET", tok, "/api/v1/overview?scenario=epidemic", NULL, 200);
     CHECK(json_is_null(json_object_get(overdue_of(ov, fid), "planned_date")));
     json_decref(ov);
@@ -175,6 +181,10 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     e = CALL(&s, "DELETE", tok, path, NULL, 409);
     CHECK(strstr(th_err_message(e), "drill plan") != NULL);
     json_decref(e);
+    /* a plan no drill held (cancelled here) is deleted */
+    snprintf(path, sizeof path, "/api/v1/drill-plans/%lld", id);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    json_decref(CALL(&s, "GET", tok, path, NULL, 404));
     th_stop(&s);
 }
 
