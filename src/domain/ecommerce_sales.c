@@ -22,9 +22,10 @@ static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_e
                               "SELECT e.id, e.streamer_id, x.name, e.studio_id, e.platform, e.day,"
                               " e.duration_min, e.orders, e.gmv_fen, e.source, e.created_at,"
                               " e.created_by, x.anonymised, e.updated_at, e.version,"
-                              " " PJ_SQL_BY_NAME_OF "e.created_by" PJ_SQL_BY_NAME_END " FROM"
-                              " ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id WHERE"
-                              " e.id = ?",
+                              " " PJ_SQL_BY_NAME_OF "e.created_by" PJ_SQL_BY_NAME_END ","
+                              " EXISTS (SELECT 1 FROM ac_practice a WHERE a.session_id = e.id)"
+                              " FROM ec_sessions e JOIN ec_streamers x ON x.id = e.streamer_id"
+                              " WHERE e.id = ?",
                               id, "session", err);
     if (!s) return -1;
     int rc;
@@ -46,6 +47,9 @@ static int session_render_mode(pj_ctx *c, int64_t id, pj_jw *w, int masked, pj_e
     pj_render_by(w, "created_by", s, 11, 15);
     pj_render_time(w, "updated_at", pj_col_is_null(s, 13) ? pj_col_int(s, 10) : pj_col_int(s, 13));
     pj_jw_kint(w, "version", pj_col_int(s, 14));
+    /* counted as an enrolment's practical training: its date and duration stay, it stays (a
+     * figure of the answer, not of the session's audit rows) */
+    if (!masked) pj_jw_kbool(w, "practice", (int)pj_col_int(s, 16));
     pj_stmt_done(s);
     s = pj_db_prepare(c->db,
                       "SELECT product_id FROM ec_session_products WHERE session_id = ? ORDER BY"

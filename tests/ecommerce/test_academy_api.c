@@ -1291,3 +1291,75 @@ TEST_T(academy_enrol_again_names_the_withdrawn_enrolment, 60)
     CHECK_INT(th_sql_int(&s, "SELECT enrolled FROM ac_cohorts"), enrolled);
     th_stop(&s);
 }
+
+/* A live session counted as practical training says so (`practice`), and stays what was
+ * counted: its date and duration are not changed (409 session_counted at the field) nor is it
+ * deleted (409), while its orders, GMV and platform are corrected (the console's correction
+ * form keeps the two fields fixed and offers no delete). A session not counted says false. */
+TEST_T(academy_counted_session_corrected_but_its_day_and_length_kept, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], b[160];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "P", 0, 10, 10, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long sid = streamer(&s, tok, "实训员", "1992-02-02", "");
+    long long eid = enrol(&s, tok, &f, sid, "2024-03-01", 201, NULL);
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 200);
+    json_decref(o);
+    long long counted, other;
+    session(&s, tok, sid, "2024-03-10", 120, 3, &counted);
+    session(&s, tok, sid, "2024-03-11", 60, 1, &other);
+    practice(&s, tok, eid, counted, 200);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", counted);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK(json_is_true(json_object_get(o, "practice")));
+    long long v = th_int(o, "version");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions?streamer_id=%lld", sid);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    json_t *items = json_object_get(o, "items");
+    CHECK_INT((long long)json_array_size(items), 2);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        CHECK(json_is_boolean(json_object_get(it, "practice")));
+        CHECK(json_is_true(json_object_get(it, "practice")) == (th_int(it, "id") == counted));
+    }
+    json_decref(o);
+
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", counted);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"date\":\"2024-03-12\"}", v);
+    o = CALL(&s, "PATCH", tok, path, b, 409);
+    CHECK_STR(th_err_code(o), "session_counted");
+    CHECK_STR(th_err_field(o), "date");
+    json_decref(o);
+    snprintf(b, sizeof b, "{\"version\":%lld,\"duration_min\":90}", v);
+    o = CALL(&s, "PATCH", tok, path, b, 409);
+    CHECK_STR(th_err_field(o), "duration_min");
+    json_decref(o);
+    o = CALL(&s, "DELETE", tok, path, NULL, 409);
+    CHECK_STR(th_err_code(o), "session_counted");
+    json_decref(o);
+    /* the same date and length sent back with a corrected GMV: done */
+    snprintf(b, sizeof b,
+             "{\"version\":%lld,\"date\":\"2024-03-10\",\"duration_min\":120,\"orders\":4,"
+             "\"gmv_fen\":23456,\"platform\":\"kuaishou\"}",
+             v);
+    o = CALL(&s, "PATCH", tok, path, b, 200);
+    CHECK_INT(th_int(o, "gmv_fen"), 23456);
+    CHECK_STR(th_str(o, "platform"), "kuaishou");
+    CHECK(json_is_true(json_object_get(o, "practice")));
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/academy/enrolments/%lld", eid);
+    o = CALL(&s, "GET", tok, path, NULL, 200);
+    CHECK_INT(th_int(o, "practice_minutes"), 120);
+    json_decref(o);
+    /* one not counted is deleted */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", other);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    th_stop(&s);
+}
