@@ -708,6 +708,17 @@ again:
     pj_jw ew;
     pj_jw_init(&ew, &eb);
     pj_jw_arr(&ew);
+    /* the facilities there were before: one past them is this import's create, which a
+     * rolled-back import (a preview, a bad row) never made — its preview shows no id for it */
+    int64_t old_max = 0;
+    {
+        pj_stmt *q = pj_db_prepare(c->db, "SELECT COALESCE(MAX(id), 0) FROM facilities", err);
+        if (!q) goto fail;
+        int qr = pj_stmt_step(q, err);
+        if (qr == 1) old_max = pj_col_int(q, 0);
+        pj_stmt_done(q);
+        if (qr < 0) goto fail;
+    }
     int rows = 0, nerr = 0, npr = 0, created = 0, updated = 0, unchanged = 0;
     pj_err first;
     pj_err_clear(&first);
@@ -854,8 +865,8 @@ again:
     }
     if (rc < 0) goto fail;
     pj_jw_arr_end(&ew);
-    int refused = !dry_run && nerr;
-    if (dry_run || nerr || !(created + updated)) {
+    int refused = !dry_run && nerr, kept = !(dry_run || nerr || !(created + updated));
+    if (!kept) {
         pj_db_rollback(c->db); /* nothing to keep: a preview, a bad row, or nothing changed */
     } else {
         char *summary = pj_arena_printf(c->arena,
@@ -895,7 +906,7 @@ again:
         pj_jw_obj(w);
         pj_jw_kint(w, "line", pr[i].line);
         pj_jw_kstr(w, "action", pr[i].action);
-        if (pr[i].id)
+        if (pr[i].id && (kept || pr[i].id <= old_max))
             pj_jw_kint(w, "id", pr[i].id);
         else
             pj_jw_knull(w, "id");
