@@ -1060,14 +1060,21 @@ static int plan_found_at(int rc, int64_t id, int64_t version, int64_t cur, pj_er
  * conversions under way still need (busy: teams_busy_write's text, not empty). */
 static int teams_busy_refuse(int64_t id, const char *busy, pj_err *err)
 {
-    json_t *a = json_loads(busy, 0, NULL), *b;
+    json_t *a = json_loads(busy, 0, NULL), *b, *conv, *seen = json_object();
     char list[320] = "", types[160] = "";
-    size_t i, n = 0, nconv = 0;
+    size_t i, j, n = 0;
     json_array_foreach(a, i, b)
     {
         const char *type = json_string_value(json_object_get(b, "team_type"));
         size_t k = json_array_size(json_object_get(b, "conversions"));
-        nconv += k;
+        /* a conversion needing teams of several types is one conversion */
+        json_array_foreach(json_object_get(b, "conversions"), j, conv)
+        {
+            char key[24];
+            snprintf(key, sizeof key, "%lld",
+                     (long long)json_integer_value(json_object_get(conv, "conversion_id")));
+            json_object_set_new(seen, key, json_true());
+        }
         n = strlen(list);
         snprintf(list + n, sizeof list - n,
                  "%s%s: %lld given, conversions under way still need up"
@@ -1085,7 +1092,8 @@ static int teams_busy_refuse(int64_t id, const char *busy, pj_err *err)
             " it is (\"confirm\": true), or lower the teams and plan again",
             (long long)id, list);
     pj_err_detail_str(err, "team_types", types);
-    pj_err_detail(err, "conversions", (long long)nconv);
+    pj_err_detail(err, "conversions", (long long)json_object_size(seen));
+    json_decref(seen);
     json_decref(a);
     return -1;
 }

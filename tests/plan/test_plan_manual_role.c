@@ -383,6 +383,42 @@ TEST_T(plan_no_candidates_names_full_sites_and_manuals_without_steps, 60)
     th_stop(&s);
 }
 
+/* Regression: the refusal's `details.conversions` summed each team type's conversions, so one
+ * conversion that still needs cleaning and security teams counted twice ("conversions": 2 for
+ * one conversion under way). It counts each conversion once. */
+TEST_T(plan_adopt_teams_busy_counts_each_conversion_once, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                    " team_type, team_count) VALUES"
+                    " (1, 'convert', 2, 'c2', '安保', 60, 'security', 1),"
+                    " (2, 'convert', 2, 'c2', '安保', 60, 'security', 1)");
+    static const char *const req =
+        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
+        "\"vulnerable\":false,\"teams\":{\"cleaning\":2,\"security\":2},\"time_limit_s\":1}";
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", req, 201);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_decref(call_ok(&s, tok, "POST", path, "{}", 200));
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", req, 201);
+    CHECK_INT((long long)json_array_size(json_object_get(p, "teams_busy")), 2);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", path, tok, "{}", &o), 409);
+    CHECK_STR(th_err_code(o), "teams_busy");
+    json_t *det = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_STR(th_str(det, "team_types"), "cleaning,security");
+    CHECK_INT(th_int(det, "conversions"), 1);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: a draft named as busy every team type its request gave that conversions under way
  * need, also a type no step of its own schedule needs, and adopting it then wanted a
  * confirmation for nothing. Here the second plan's hotel converts with security teams alone,
