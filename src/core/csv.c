@@ -26,12 +26,13 @@ int pj_csv_parse(pj_arena *a, const char *s, size_t n, pj_csv *out, pj_err *err)
         for (;;) { /* one field */
             size_t len = 0;
             if (i < n && s[i] == '"') {
+                int opened = line; /* named where it opened: the text may end lines later */
                 blank = 0;
                 i++;
                 for (;;) {
                     if (i >= n)
                         return pj_fail(err, 400, "bad_csv", "csv",
-                                       "line %d, field %d: unclosed quote", line, ncol + 1);
+                                       "line %d, field %d: unclosed quote", opened, ncol + 1);
                     if (s[i] == '"') {
                         if (i + 1 < n && s[i + 1] == '"') {
                             i += 2;

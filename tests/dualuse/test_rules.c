@@ -92,6 +92,12 @@ TEST(csv_reader_quotes_limits_and_errors)
         CHECK_INT(pj_csv_parse(&a, bad[i], strlen(bad[i]), &csv, &e), -1);
         CHECK_STR(e.code, "bad_csv");
     }
+    /* regression: an unclosed quote was named at the line the text ended on ("line 5" of a
+     * 4-line table), not where the quote opened */
+    const char *open = "phase,code,name\nconvert,S1,\"未闭合\nconvert,S2,b\nrestore,R1,c\n";
+    pj_err_clear(&e);
+    CHECK_INT(pj_csv_parse(&a, open, strlen(open), &csv, &e), -1);
+    CHECK(strstr(e.message, "line 2, field 3") != NULL);
     pj_buf out;
     pj_buf_init(&out, 0);
     pj_csv_field(&out, "a,b", 0);
