@@ -214,8 +214,8 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
         pj_in_int(b, "elder_id", 1, 1, INT64_MAX, &elder_id, err) < 0 ||
         pj_in_ref(b, "helper_id", 0, &helper_id, err) < 0 ||
         pj_in_enum(b, "kind", 1, pj_service_kinds, &kind, err) < 0 ||
-        pj_in_str(b, "time_in", !quick, 10, 20, &tin, err) < 0 ||
-        pj_in_str(b, "time_out", 0, 10, 20, &tout, err) < 0 ||
+        pj_in_str(b, "time_in", !quick, 1, 20, &tin, err) < 0 ||
+        pj_in_str(b, "time_out", 0, 1, 20, &tout, err) < 0 ||
         pj_in_int(b, "minutes", 0, 0, max, &minutes, err) < 0 ||
         pj_in_str(b, "remarks", 0, 0, 500, &remarks, err) < 0)
         return -1;

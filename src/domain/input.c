@@ -117,9 +117,15 @@ static int in_str(json_t *o, const char *key, int required, size_t min_chars, si
                        type_name(v));
     const char *s = json_string_value(v);
     size_t n = pj_utf8_len(s, json_string_length(v));
-    /* an empty text where one is required is missing, not too short */
+    /* an empty text where one is required is missing, not too short; where it is not, it
+     * is left out rather than sent empty */
     if (n < min_chars && min_chars == 1)
-        return pj_fail(err, 422, "missing_field", key, "%s is required", key);
+        return required ? pj_fail(err, 422, "missing_field", key, "%s is required", key)
+                        : pj_fail(err, 422, "missing_field", key,
+                                  "%s must not be empty (leave it out for none)", key);
+    /* ten characters exactly: a date (its value is checked next) */
+    if ((n < min_chars || n > max_chars) && min_chars == 10 && max_chars == 10)
+        return pj_fail(err, 422, "out_of_range", key, "%s must be a date YYYY-MM-DD", key);
     if (n < min_chars)
         return pj_fail(err, 422, "out_of_range", key, "%s must have at least %zu characters", key,
                        min_chars);

@@ -333,4 +333,16 @@ TEST(rules_empty_text_is_required_short_text_names_its_minimum)
     CHECK_STR(err.code, "out_of_range");
     CHECK_STR(err.message, "username must have at least 3 characters");
     json_decref(o);
+    /* regression: an empty optional text was "source is required" (it is not: left out, it
+     * takes its default); a date of the wrong length "must have at least 10 characters" */
+    o = json_pack("{s:s, s:s}", "source", "", "due_date", "2027-1-1");
+    pj_err_clear(&err);
+    CHECK_INT(pj_in_str(o, "source", 0, 1, 32, &out, &err), -1);
+    CHECK_STR(err.code, "missing_field");
+    CHECK_STR(err.message, "source must not be empty (leave it out for none)");
+    pj_err_clear(&err);
+    CHECK_INT(pj_in_str(o, "due_date", 1, 10, 10, &out, &err), -1);
+    CHECK_STR(err.code, "out_of_range");
+    CHECK_STR(err.message, "due_date must be a date YYYY-MM-DD");
+    json_decref(o);
 }
