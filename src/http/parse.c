@@ -132,9 +132,16 @@ int pj_json_decode(const char *buf, size_t len, json_t **out, pj_err *err)
     }
     json_error_t je;
     json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-    if (!v)
+    if (!v) {
+        /* jansson names its own flag for a NUL escape: say what the sender can change */
+        if (strstr(je.text, "JSON_ALLOW_NUL"))
+            return pj_fail(err, 400, "invalid_json", "",
+                           "malformed JSON at line %d column %d: a text holds \\u0000 (NUL),"
+                           " which no text may hold",
+                           je.line, je.column);
         return pj_fail(err, 400, "invalid_json", "", "malformed JSON at line %d column %d: %s",
                        je.line, je.column, je.text);
+    }
     if (walk(v, 0, err)) {
         json_decref(v);
         return -1;

@@ -171,6 +171,9 @@ TEST_T(text_controls_refused_on_every_kind_of_record, 180)
     /* a NUL is refused by the JSON parser already (jansson without JSON_ALLOW_NUL) */
     CHECK_INT(th_call(&s, "POST", "/api/v1/facilities", tok, "{\"name\":\"a\\u0000b\"}", &o), 400);
     CHECK_STR(th_err_code(o), "invalid_json");
+    /* said as the sender can mend it, not by the parser's flag (regression) */
+    CHECK(strstr(th_err_message(o), "\\u0000 (NUL)") != NULL);
+    CHECK(strstr(th_err_message(o), "JSON_ALLOW_NUL") == NULL);
     json_decref(o);
     th_stop(&s);
 }
