@@ -933,7 +933,10 @@ int pj_user_list(pj_ctx *c, const char *role, int64_t cursor, int limit, pj_jw *
 
 int pj_user_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    if (c->actor.user_id != id && pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_NONE)) return -1;
+    if (c->actor.user_id != id && c->actor.role != PJ_ROLE_ADMIN)
+        return pj_fail(err, 403, "forbidden", "",
+                       "only an admin reads another user's account (yours is user %lld)",
+                       (long long)c->actor.user_id);
     return user_render(c, id, w, err);
 }
 

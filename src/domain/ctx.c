@@ -46,15 +46,21 @@ int pj_ctx_require(const pj_ctx *c, pj_err *err, ...)
     va_list ap;
     va_start(ap, err);
     int r;
+    char who[160] = "";
+    size_t n = 0;
     while ((r = va_arg(ap, int)) != PJ_ROLE_NONE) {
         if ((int)c->actor.role == r) {
             va_end(ap);
             return 0;
         }
+        /* the roles that may, named in the refusal */
+        if (n < sizeof who)
+            n += (size_t)snprintf(who + n, sizeof who - n, "%s%s", n ? ", " : "",
+                                  pj_role_name((pj_role)r));
     }
     va_end(ap);
-    return pj_fail(err, 403, "forbidden", "", "role %s may not do this",
-                   pj_role_name(c->actor.role));
+    return pj_fail(err, 403, "forbidden", "", "role %s may not do this (only %s may)",
+                   pj_role_name(c->actor.role), who);
 }
 
 void pj_ctx_for_job(pj_ctx *c, pj_db *db, pj_arena *arena, const pj_actor *actor,

@@ -282,7 +282,14 @@ TEST(api_password_rules_and_user_admin)
     /* the new user logs in; disabling ends that */
     char t2[80];
     th_login(&s, "gw2", "long-enough-pw", t2);
+    /* another's account is the admin's to read: the refusal says so and which is one's own
+     * (regression: "role grid_worker may not do this") */
+    CHECK_INT(th_call(&s, "GET", "/api/v1/users/1", t2, NULL, &o), 403);
+    CHECK(strstr(th_err_message(o), "only an admin reads another user's account") != NULL);
+    json_decref(o);
     snprintf(path, sizeof path, "/api/v1/users/%lld", uid);
+    CHECK_INT(th_call(&s, "GET", path, t2, NULL, NULL), 200);
+
     CHECK_INT(th_call(&s, "DELETE", path, tok, NULL, NULL), 204);
     CHECK_INT(th_call(&s, "GET", "/api/v1/auth/me", t2, NULL, NULL), 401);
     CHECK_INT(th_call(&s, "POST", "/api/v1/auth/login", NULL,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/ctx.h"
 #include "domain/input.h"
 #include "http/parse.h"
 #include "http/server.h"
@@ -345,4 +346,20 @@ TEST(rules_empty_text_is_required_short_text_names_its_minimum)
     CHECK_STR(err.code, "out_of_range");
     CHECK_STR(err.message, "due_date must be a date YYYY-MM-DD");
     json_decref(o);
+}
+
+/* A role refused by a domain check names the roles that may (regression: "role viewer may not
+ * do this", nothing on whom to ask). */
+TEST(rules_role_refusal_names_the_roles_that_may)
+{
+    pj_ctx c = {0};
+    c.actor.role = PJ_ROLE_VIEWER;
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_ctx_require(&c, &err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE), -1);
+    CHECK_INT(err.status, 403);
+    CHECK_STR(err.message, "role viewer may not do this (only admin, district_officer may)");
+    c.actor.role = PJ_ROLE_DISTRICT_OFFICER;
+    pj_err_clear(&err);
+    CHECK_INT(pj_ctx_require(&c, &err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE), 0);
 }
