@@ -346,16 +346,17 @@ static int team_type_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int team_type_name_free(pj_ctx *c, const char *name, int64_t except, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id, code FROM team_types WHERE name = ? COLLATE NOCASE"
-                               " AND id <> ? ORDER BY id",
+                               "SELECT id, code, name FROM team_types WHERE name = ? COLLATE"
+                               " NOCASE AND id <> ? ORDER BY id",
                                err);
     if (!s) return -1;
     pj_stmt_text(s, 1, name);
     pj_stmt_int(s, 2, except);
     int rc = pj_stmt_step(s, err);
+    /* its name as stored: "Abc Team" meets "abc team" */
     if (rc == 1)
         pj_fail(err, 409, "conflict", "name", "team type %lld (%s) is already named %s",
-                (long long)pj_col_int(s, 0), pj_col_text(s, 1), name);
+                (long long)pj_col_int(s, 0), pj_col_text(s, 1), pj_col_text(s, 2));
     pj_stmt_done(s);
     return rc ? -1 : 0;
 }

@@ -2917,6 +2917,10 @@ TEST(dualuse_team_type_audit_keeps_the_record_and_names_are_unique)
     o = post(&s, tok, "/api/v1/team-types", "{\"code\":\"x2\",\"name\":\"消杀\"}", 409);
     CHECK(strstr(th_err_message(o), "disinfection") != NULL);
     json_decref(o);
+    /* the name it meets as stored, not as typed (regression: "is already named RESCUE") */
+    o = post(&s, tok, "/api/v1/team-types", "{\"code\":\"x4\",\"name\":\"RESCUE\"}", 409);
+    CHECK(strstr(th_err_message(o), "(rescue) is already named Rescue") != NULL);
+    json_decref(o);
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     th_stop(&s);
