@@ -29,14 +29,16 @@ static int h_standards(pj_req *r)
 {
     static const char *const acc[] = {"facility_type", "scenario", "role", "in_force", NULL};
     pj_list_filter f;
-    const char *ftype = NULL, *scn = NULL, *in_force = NULL;
+    const char *ftype = NULL, *scn = NULL;
+    int64_t in_force = 0; /* 1 or 0: "true" or "yes" is refused, not read as every version */
     if (pj_h_list_params(r, &f, acc) ||
         pj_h_q_enum(r, "facility_type", pj_facility_types, &ftype) ||
         pj_h_q_enum(r, "scenario", pj_scenarios, &scn) ||
-        pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) || pj_h_q_str(r, "in_force", &in_force))
+        pj_h_q_enum(r, "role", pj_emergency_roles, &f.role) ||
+        pj_h_q_int(r, "in_force", 0, 1, &in_force))
         return -1;
-    return pj_standard_list(&r->ctx, ftype, scn, f.role, in_force && !strcmp(in_force, "1"),
-                            f.cursor, f.limit, &r->w, &r->err);
+    return pj_standard_list(&r->ctx, ftype, scn, f.role, (int)in_force, f.cursor, f.limit, &r->w,
+                            &r->err);
 }
 static int h_standard_get(pj_req *r)
 {

@@ -3055,5 +3055,16 @@ TEST(dualuse_standard_dated_by_day_in_force_from_beijing_midnight)
     CHECK_INT(json_array_size(items), 1);
     CHECK_INT(th_int(json_array_get(items, 0), "id"), id);
     json_decref(o);
+    /* a mistyped flag is refused, not read as "every version" (regression: in_force=true
+     * listed the versions not yet in force beside the one in force) */
+    static const char *const bad[] = {"true", "yes", "2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char q[96];
+        snprintf(q, sizeof q, "/api/v1/standards?in_force=%s", bad[i]);
+        CHECK_INT(th_call(&s, "GET", q, tok, NULL, &o), 400);
+        CHECK_STR(th_err_code(o), "bad_query");
+        CHECK_STR(th_err_field(o), "in_force");
+        json_decref(o);
+    }
     th_stop(&s);
 }
