@@ -584,6 +584,9 @@ static int v_serve(cli *a)
         num_opt(a, "alert-scan-s", 0, 86400, "0 (off) to 86400", &scan_s) || seed_opt(a, &seed) ||
         proxy_opts(a, proxies, &nproxies) || cli_extra_args(a, 1))
         return 2;
+    /* the seed is the demo's, as init's: without --demo-if-new it would do nothing */
+    if (cli_opt(a, "seed") && !cli_opt(a, "demo-if-new"))
+        return cli_usage("serve --seed N seeds the demo district: give it with --demo-if-new");
     const char *host = cli_opt(a, "host"), *web = cli_opt(a, "web");
     if (host && !*host) return cli_usage("--host takes an address");
     struct stat st;
@@ -877,6 +880,13 @@ static int facility_export(cli *a)
     const char *path = cli_opt(a, "out");
     if (path && !*path) return cli_usage("facility export: --out needs a file name");
     if (cli_opt(a, "csv") && cli_opt(a, "xlsx")) return cli_usage("give --csv or --xlsx, not both");
+    /* a file named for the other format would not open as what it holds */
+    if (path && cli_opt(a, "csv") && cli_ends_with_ci(path, ".xlsx"))
+        return cli_usage("facility export --csv writes CSV, not a workbook: name the file .csv, or"
+                         " leave --csv out to write a workbook");
+    if (path && cli_opt(a, "xlsx") && cli_ends_with_ci(path, ".csv"))
+        return cli_usage("facility export --xlsx writes a workbook, not CSV: name the file .xlsx,"
+                         " or leave --xlsx out to write CSV");
     int xlsx =
         cli_opt(a, "xlsx") || (!cli_opt(a, "csv") && path && cli_ends_with_ci(path, ".xlsx"));
     if (xlsx && !path && isatty(STDOUT_FILENO))
@@ -1591,9 +1601,9 @@ static const verb verbs[] = {
      "(exit 2), as is any other bad value and an empty --entity, --action or --username (leave\n"
      "it out for every row).",
      v_audit},
-    {"backup", "backup [--] FILE [--db F]", "Online backup of the database into a new FILE.",
+    {"backup", "backup [--db F] [--] FILE", "Online backup of the database into a new FILE.",
      v_backup},
-    {"restore", "restore [--] FILE [--db F]",
+    {"restore", "restore [--db F] [--] FILE",
      "Replace the database by a backup (stop the server first: refused, exit 1, while a\n"
      "server runs on it); the backup is checked first, and the restored database gets an audit\n"
      "row naming it. Creates --db F when missing. A backup readable by others is made\n"

@@ -384,6 +384,15 @@ TEST(cli_init_seed_needs_demo_and_vulnerable_help_says_csv_is_whole)
     CHECK(access(db, F_OK) != 0);
     CHECK_INT(RUN(out, "init", "--seed", "7", "--demo", "--db", db), 0);
     CHECK(access(db, F_OK) == 0);
+    /* serve alike: its seed is of --demo-if-new (regression: taken, doing nothing) */
+    char fresh[600];
+    snprintf(fresh, sizeof fresh, "%s/seeded-serve.db", t_tmpdir());
+    CHECK_INT(RUN(out, "serve", "--seed", "7", "--db", fresh, "--port", "0"), 2);
+    CHECK(strstr(out, "serve --seed N seeds the demo district: give it with --demo-if-new"));
+    CHECK(access(fresh, F_OK) != 0);
+    /* the help puts --db before the file, where it is read */
+    CHECK_INT(RUN(out, "backup", "--help"), 0);
+    CHECK(strstr(out, "backup [--db F] [--] FILE"));
     CHECK_INT(RUN(out, "vulnerable", "--help"), 0);
     CHECK(strstr(out, "--csv writes the whole list of the\narea as CSV, not a page: --limit and "
                       "--cursor do not apply to it."));

@@ -102,6 +102,15 @@ TEST_T(cli_facility_import_and_export, 120)
     snprintf(missing, sizeof missing, "%s/none.csv", t_tmpdir());
     CHECK_INT(RUN(out, "facility", "import", missing, "--db", db), 1);
     CHECK_INT(RUN(out, "facility", "export", "--csv", "--xlsx", "--out", fx, "--db", db), 2);
+    /* a format and a file named for the other (regression: CSV written into y.xlsx) */
+    char other[760];
+    snprintf(other, sizeof other, "%s/y.xlsx", t_tmpdir());
+    CHECK_INT(RUN(out, "facility", "export", "--csv", "--out", other, "--db", db), 2);
+    CHECK(strstr(out, "--csv writes CSV, not a workbook"));
+    CHECK(access(other, F_OK) != 0);
+    snprintf(other, sizeof other, "%s/y.CSV", t_tmpdir());
+    CHECK_INT(RUN(out, "facility", "export", "--xlsx", "--out", other, "--db", db), 2);
+    CHECK(access(other, F_OK) != 0);
     CHECK_INT(RUN(out, "facility", "export", "--type", "castle", "--db", db), 2);
     CHECK_INT(RUN(out, "facility", "import", good, "extra", "--db", db), 2);
 }
