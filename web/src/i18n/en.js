@@ -907,6 +907,7 @@ export default {
     idNumber: 'must be an 18-character resident ID number with its check digit',
     idBirth: 'characters 7–14 of the ID number must be the birth date (YYYYMMDD)',
     between: 'must be between {a} and {b}',
+    dateFormat: 'a date as YYYY-MM-DD',
     minChars: 'at least {a} characters',
     maxChars: 'at most {a} characters',
     min: 'at least {a}',

@@ -56,6 +56,7 @@ const RULES = [
   [/is in the future|not in the future/, 'apiRules.future', true],
   [/(\d{4}-\d{2}-\d{2}) is before (?:\w+ )*(\d{4}-\d{2}-\d{2})/, 'apiRules.before', false],
   [/must be between (-?[\d.]+(?:e[+-]?\d+)?) and (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.between', false, true],
+  [/must be a date YYYY-MM-DD/, 'apiRules.dateFormat', true], // a date of another length
   [/at least (\d+) characters/, 'apiRules.minChars'],
   [/(?:at most|longer than) (\d+) (?:characters|bytes)/, 'apiRules.maxChars'],
   [/must be (?:at least|>=) (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.min', false, true],
