@@ -180,9 +180,15 @@ static int conv_deadline_of(pj_ctx *c, const conv_head *h, int64_t now, conv_dea
  * down), like late and overdue. A site ready by the plan's ready time has no step behind: its
  * steps' order was the site's to choose. st, fin: the step's times (0 when not yet); clock:
  * now, or when the conversion ended. */
-static int step_behind_plan(const conv_head *h, const conv_deadline *d, int64_t planned_start,
-                            int64_t planned_end, int64_t st, int64_t fin, int64_t clock)
+static int phase_open(const conv_head *h, const char *phase);
+
+static int step_behind_plan(const conv_head *h, const conv_deadline *d, const char *phase,
+                            int64_t planned_start, int64_t planned_end, int64_t st, int64_t fin,
+                            int64_t clock)
 {
+    /* a step never started whose phase is over (the conversion aborted, or gone on to its
+     * restore steps) was dropped, not late: an aborted conversion is behind nothing */
+    if (!st && !phase_open(h, phase)) return 0;
     if (d->has_plan && h->ready_at &&
         minutes1(h->ready_at - h->started_at) <= (double)d->plan_ready)
         return 0;
@@ -229,9 +235,9 @@ int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err 
     pj_stmt_int(s, 1, id);
     int rc;
     while ((rc = pj_stmt_step(s, err)) == 1)
-        out->behind_plan +=
-            step_behind_plan(&h, &d, pj_col_int(s, 0), pj_col_int(s, 1), pj_col_int(s, 2),
-                             pj_col_int(s, 3), phase_clock(&h, pj_col_text(s, 4), now));
+        out->behind_plan += step_behind_plan(&h, &d, pj_col_text(s, 4), pj_col_int(s, 0),
+                                             pj_col_int(s, 1), pj_col_int(s, 2), pj_col_int(s, 3),
+                                             phase_clock(&h, pj_col_text(s, 4), now));
     pj_stmt_done(s);
     return rc < 0 ? -1 : 0;
 }
@@ -526,7 +532,8 @@ static int conv_render_as(pj_ctx *c, int64_t id, pj_jw *w, int with_site, pj_err
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            int b = step_behind_plan(&h, &d, pj_col_int(s, 16), pj_col_int(s, 17), st, fin, clock);
+            int b = step_behind_plan(&h, &d, pj_col_text(s, 2), pj_col_int(s, 16),
+                                     pj_col_int(s, 17), st, fin, clock);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 16));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 17));
@@ -1578,7 +1585,8 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
             pj_jw_knull(w, "planned_end_min");
             pj_jw_kbool(w, "behind_plan", 0);
         } else {
-            int b = step_behind_plan(h, &d, pj_col_int(s, 7), pj_col_int(s, 8), st, fin, clock);
+            int b = step_behind_plan(h, &d, pj_col_text(s, 0), pj_col_int(s, 7), pj_col_int(s, 8),
+                                     st, fin, clock);
             behind += b;
             pj_jw_kint(w, "planned_start_min", pj_col_int(s, 7));
             pj_jw_kint(w, "planned_end_min", pj_col_int(s, 8));

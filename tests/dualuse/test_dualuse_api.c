@@ -2671,6 +2671,64 @@ TEST(dualuse_behind_plan_as_shown)
     th_stop(&s);
 }
 
+/* Regression: an aborted conversion's steps never started stayed "behind plan" (the list and
+ * its page said "Steps behind plan: 2" of a conversion stopped before its work): a step of a
+ * phase that is over and never started was dropped, not late; one finished late stays so. */
+TEST(dualuse_aborted_conversion_behind_nothing_it_dropped)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], sql[600];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *conv = hotel_conversion(&s, tok, "live");
+    long long cid = th_int(conv, "id"), fid = th_int(conv, "facility_id");
+    json_t *steps = json_object_get(conv, "steps");
+    long long r0 = th_int(json_array_get(steps, 0), "id"),
+              r1 = th_int(json_array_get(steps, 1), "id"),
+              p0 = th_int(json_array_get(steps, 0), "planned_minutes");
+    json_decref(conv);
+    /* begun long ago: step 0 done late, step 1 never started past its planned start */
+    snprintf(sql, sizeof sql,
+             "UPDATE conversions SET started_at = CAST(strftime('%%s', 'now') AS INTEGER) - %lld"
+             " WHERE id = %lld;"
+             "UPDATE conversion_steps SET status = 'done', planned_start_min = 0,"
+             " planned_end_min = %lld, started_at = (SELECT started_at FROM conversions WHERE id"
+             " = %lld), finished_at = (SELECT started_at FROM conversions WHERE id = %lld) + %lld"
+             " WHERE id = %lld;"
+             "UPDATE conversion_steps SET planned_start_min = %lld, planned_end_min = %lld WHERE"
+             " id = %lld",
+             (p0 + 100) * 60 * 2, cid, p0, cid, cid, (p0 + 30) * 60, r0, p0, p0 + 20, r1);
+    th_sql_exec(&s, sql);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    CHECK_INT(th_int(json_object_get(o, "progress"), "behind_plan"), 2);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
+    json_decref(post(&s, tok, path, "{\"reason\":\"撤销\"}", 200));
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld", cid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *cs = json_object_get(o, "steps");
+    CHECK(json_is_true(json_object_get(json_array_get(cs, 0), "behind_plan")));
+    CHECK(!json_is_true(json_object_get(json_array_get(cs, 1), "behind_plan")));
+    CHECK_INT(th_int(json_object_get(o, "progress"), "behind_plan"), 1);
+    json_decref(o);
+    /* the list says the same */
+    snprintf(path, sizeof path, "/api/v1/conversions?facility_id=%lld", fid);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *items = json_object_get(o, "items");
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_array_get(items, i);
+        if (th_int(it, "id") != cid) continue;
+        seen = 1;
+        CHECK_INT(th_int(json_object_get(it, "progress"), "behind_plan"), 1);
+    }
+    CHECK(seen);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* Regression: the overview's live conversions carried only overdue_steps, so a conversion
  * behind its adopted plan or past its deadline looked fine on the emergency office's screen
  * (no step started, 402 minutes in, the plan's ready time 390). Each entry now carries
