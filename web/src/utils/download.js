@@ -8,6 +8,25 @@ export function saveText(text, filename, type) {
   saveBlob(new Blob([csv && !text.startsWith('\ufeff') ? '\ufeff' + text : text], { type: `${type};charset=utf-8` }), filename);
 }
 
+/**
+ * One CSV line of cells, as the server writes its CSV (src/core/csv.c pj_csv_field): a cell
+ * with a comma, quote or line break quoted; a text a spreadsheet would run as a formula (=, +,
+ * -, @, tab, CR first; not a number such as -3.5) and one that starts like a guarded one ('=…)
+ * quoted after an apostrophe.
+ */
+export function csvLine(cells) {
+  return (
+    cells
+      .map((c) => {
+        const s = c == null ? '' : String(c);
+        const formula = (/^[=+\-@\t\r]/.test(s) && !Number.isFinite(Number(s))) || /^'[=+\-@\t\r]/.test(s);
+        if (!formula && !/[,"\r\n]/.test(s)) return s;
+        return '"' + (formula ? "'" : '') + s.replace(/"/g, '""') + '"';
+      })
+      .join(',') + '\r\n'
+  );
+}
+
 /** Saves bytes the API produced (an XLSX workbook) as a file. */
 export function saveBlob(blob, filename) {
   const url = URL.createObjectURL(blob);

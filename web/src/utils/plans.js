@@ -437,6 +437,25 @@ export function quickestDeadline(message) {
   return m ? { site: m[1], hours: Number(m[2]) } : null;
 }
 
+/**
+ * Why the server found no candidate site (422 no_candidates, its English message), as
+ * [key of plan.noCand, values] to be said in the console's language, or null: the role or
+ * scenario that left none, or the distance. A township officer's area outside their township
+ * (403 at affected) too.
+ */
+export function noCandidateReason(message) {
+  const s = String(message || '');
+  let m;
+  if ((m = /^no facility has the (\w+) role$/.exec(s))) return ['noRole', { role: m[1] }];
+  if ((m = /^no facility with the (\w+) role is in peacetime$/.exec(s))) return ['noPeacetime', { role: m[1] }];
+  if ((m = /^no peacetime facility with the (\w+) role has a manual for (\w+)$/.exec(s))) return ['noManual', { role: m[1], scenario: m[2] }];
+  if ((m = /^every peacetime facility with the (\w+) role and a manual for (\w+) is full/.exec(s))) return ['full', { role: m[1], scenario: m[2] }];
+  if ((m = /^no (\w+) manual for (\w+) of a facility with room has conversion steps/.exec(s))) return ['noSteps', { role: m[1], scenario: m[2] }];
+  if ((m = /^no candidate lies within ([\d.]+) road km/.exec(s))) return ['tooFar', { km: m[1] }];
+  if ((m = /^(.+) lies outside your township: a township officer plans/.exec(s))) return ['outsideTownship', { village: m[1] }];
+  return null;
+}
+
 /** A long list cut to `max` items (the rest counted), unless `all`. */
 export function capList(list, max, all = false) {
   const xs = list || [];
