@@ -1347,7 +1347,8 @@ static const verb verbs[] = {
      "in add's JSON): the version the edit started from, refused when a newer one exists.",
      cli_manual},
     {"convert",
-     "convert list [--facility-id N] [--township-id N] [--state S] [--limit N] [--cursor N]|\n"
+     "convert list [--facility-id N] [--township-id N] [--plan-id N] [--state S] [--limit N]\n"
+     "        [--cursor N]|\n"
      "        start --facility-id N --scenario S [--manual-id N]|get ID|\n"
      "        step-start STEP [--remarks R]|step-finish STEP [--remarks R]|sign STEP --item I|\n"
      "        restore ID [--confirm --reason R]|abort ID --reason R [--confirm]|timeline ID",

@@ -157,13 +157,14 @@ static int drill_start(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_b
 static int list_common(session *s, cli *a, const char *mode, pj_jw *w)
 {
     int64_t fid = cli_opt_id(a, "facility-id"), tid = cli_opt_id(a, "township-id"),
-            cursor = cli_opt_id(a, "cursor");
+            pid = cli_opt_id(a, "plan-id"), cursor = cli_opt_id(a, "cursor");
     int limit = cli_opt_limit(a);
-    if (fid < 0 || tid < 0 || cursor < 0 || limit < 0)
-        return cli_usage("--facility-id, --township-id, --cursor and --limit (1–500) take numbers");
+    if (fid < 0 || tid < 0 || pid < 0 || cursor < 0 || limit < 0)
+        return cli_usage("--facility-id, --township-id, --plan-id, --cursor and --limit (1–500)"
+                         " take numbers");
     /* an unknown state is refused (as the API's 400), not answered with an empty list */
     if (cli_opt_enum(a, "state", pj_conversion_states)) return 2;
-    return pj_conversion_list(&s->ctx, fid, tid, mode, cli_opt(a, "state"), cursor, limit, w,
+    return pj_conversion_list(&s->ctx, fid, tid, pid, mode, cli_opt(a, "state"), cursor, limit, w,
                               &s->err);
 }
 static int conv_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)

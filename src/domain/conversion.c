@@ -610,16 +610,19 @@ int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return conv_answer(c, id, w, err);
 }
 
-int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, const char *mode,
-                       const char *state, int64_t cursor, int limit, pj_jw *w, pj_err *err)
+int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, int64_t plan_id,
+                       const char *mode, const char *state, int64_t cursor, int limit, pj_jw *w,
+                       pj_err *err)
 {
-    /* newest first; a township: the conversions of its facilities */
+    /* newest first; a township: the conversions of its facilities; a plan: those it started
+     * or placed people in (its plan_sites), what standing it down leaves to restore */
     pj_stmt *s = pj_db_prepare(c->db,
                                "SELECT id FROM conversions WHERE (? = 0 OR id < ?)"
                                " AND (? = 0 OR facility_id = ?) AND (? IS NULL OR mode = ?)"
                                " AND (? IS NULL OR state = ?) AND (? = 0 OR facility_id IN"
                                " (SELECT id FROM facilities WHERE township_id = ?))"
-                               " ORDER BY id DESC LIMIT ?",
+                               " AND (? = 0 OR id IN (SELECT conversion_id FROM plan_conversions"
+                               " WHERE plan_id = ?)) ORDER BY id DESC LIMIT ?",
                                err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cursor);
@@ -632,7 +635,9 @@ int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, cons
     pj_stmt_text(s, 8, state);
     pj_stmt_int(s, 9, township_id);
     pj_stmt_int(s, 10, township_id);
-    pj_stmt_int(s, 11, limit + 1);
+    pj_stmt_int(s, 11, plan_id);
+    pj_stmt_int(s, 12, plan_id);
+    pj_stmt_int(s, 13, limit + 1);
     return pj_render_query_page(c, s, limit, conv_render, w, err);
 }
 

@@ -42,8 +42,9 @@ int pj_manual_export_csv(pj_ctx *c, int64_t id, pj_buf *out, pj_err *err);
 /* Live conversions and drills. */
 int pj_conversion_start(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* facility_id, township_id (the facility's township): 0 for any. */
-int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, const char *mode,
-                       const char *state, int64_t cursor, int limit, pj_jw *w, pj_err *err);
+int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, int64_t plan_id,
+                       const char *mode, const char *state, int64_t cursor, int limit, pj_jw *w,
+                       pj_err *err);
 int pj_conversion_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* How a conversion stands, judged by the code that renders it (GET /conversions/{id}):
  * deadline_minutes (valid when has_deadline: the adopted plan's ready time, else the standard's

@@ -115,16 +115,19 @@ static int h_manual_export(pj_req *r)
 
 static int h_conversions(pj_req *r)
 {
-    static const char *const acc[] = {"facility_id", "township_id", "mode", "state", NULL};
+    static const char *const acc[] = {"facility_id", "township_id", "plan_id",
+                                      "mode",        "state",       NULL};
     pj_list_filter f;
-    int64_t fid = 0, tid = 0;
+    int64_t fid = 0, tid = 0, pid = 0;
     const char *mode = NULL;
     if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "facility_id", 1, INT64_MAX, &fid) ||
         pj_h_q_int(r, "township_id", 1, INT64_MAX, &tid) ||
+        pj_h_q_int(r, "plan_id", 1, INT64_MAX, &pid) ||
         pj_h_q_enum(r, "mode", pj_conversion_modes, &mode) ||
         pj_h_q_enum(r, "state", pj_conversion_states, &f.state))
         return -1;
-    return pj_conversion_list(&r->ctx, fid, tid, mode, f.state, f.cursor, f.limit, &r->w, &r->err);
+    return pj_conversion_list(&r->ctx, fid, tid, pid, mode, f.state, f.cursor, f.limit, &r->w,
+                              &r->err);
 }
 static int h_conversion_start(pj_req *r)
 {

@@ -280,9 +280,17 @@ describe('plans', { timeout: budget(180000) }, () => {
     await page.getByRole('heading', { name: site0.name }).waitFor();
     await page.getByTestId('conv-state').getByText('转换中').waitFor();
     await page.goBack();
-    await page.getByTestId('adopted').getByRole('link', { name: '查看全部转换 →' }).click();
-    await page.waitForURL(/\/conversions$/);
+    // the plan's own conversions (the whole district's list had every conversion: standing a
+    // plan down, its sites could not be told from the others)
+    await page.getByTestId('adopted').getByRole('link', { name: '查看本方案的转换 →' }).click();
+    await page.waitForURL(new RegExp(`/conversions\\?plan_id=${b.id}$`));
+    await page.getByTestId('filter-plan').getByText(`方案 #${b.id} 的转换`).waitFor();
     await page.getByTestId('conversion-table').getByText(site0.name, { exact: true }).first().waitFor();
+    const listed = await page.getByTestId('conversion-table').locator('tbody tr').count();
+    assert.equal(listed, Math.min(after.conversions.length, 20));
+    // cleared: every conversion again
+    await page.getByTestId('filter-plan').locator('.el-tag__close').click();
+    await page.waitForURL(/\/conversions$/);
     await noProblems(page);
     await context.close();
   });

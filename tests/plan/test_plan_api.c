@@ -265,6 +265,35 @@ TEST_T(plan_adopt_starts_conversions, 120)
     json_t *sites = json_object_get(json_object_get(a, "result"), "sites"), *e;
     size_t i;
     CHECK_INT(json_array_size(json_object_get(ad, "conversions")), json_array_size(sites));
+    /* the conversions list by plan: the plan's conversions, newest first, and no other's (what
+     * standing it down leaves to restore) */
+    {
+        char lp[96];
+        snprintf(lp, sizeof lp, "/api/v1/conversions?plan_id=%lld&limit=500", th_int(a, "id"));
+        json_t *l = NULL;
+        CHECK_INT(th_call(&s, "GET", lp, tok, NULL, &l), 200);
+        json_t *items = json_object_get(l, "items");
+        CHECK_INT(json_array_size(items), json_array_size(sites));
+        json_t *cv;
+        size_t k;
+        json_array_foreach(json_object_get(ad, "conversions"), k, cv)
+        {
+            int found = 0;
+            json_t *it;
+            size_t m;
+            json_array_foreach(items, m, it) found |=
+                th_int(it, "id") == th_int(cv, "conversion_id");
+            CHECK(found);
+        }
+        json_decref(l);
+        snprintf(lp, sizeof lp, "/api/v1/conversions?plan_id=%lld", th_int(b, "id"));
+        CHECK_INT(th_call(&s, "GET", lp, tok, NULL, &l), 200);
+        CHECK_INT(json_array_size(json_object_get(l, "items")), 0); /* b is not adopted */
+        json_decref(l);
+        CHECK_INT(th_call(&s, "GET", "/api/v1/conversions?plan_id=x", tok, NULL, &l), 400);
+        CHECK_STR(th_err_field(l), "plan_id");
+        json_decref(l);
+    }
     json_array_foreach(sites, i, e)
     {
         snprintf(q, sizeof q,

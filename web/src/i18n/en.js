@@ -994,6 +994,7 @@ export default {
     ppe: 'Protective equipment',
   },
   conversion: {
+    ofPlan: 'Of plan #{id}',
     list: 'Conversions and drills',
     cockpit: 'Conversion cockpit',
     facility: 'Facility',
@@ -2105,7 +2106,7 @@ export default {
     adopted: 'Adopted: {n} site is converting | Adopted: {n} sites are converting',
     adoptedNow: 'Plan adopted: the live conversion of {n} site has started | Plan adopted: the live conversions of {n} sites have started',
     adoptedNote: 'Plan adopted: it started the live conversion of {n} site | Plan adopted: it started the live conversions of {n} sites',
-    openConversions: 'All conversions →',
+    openConversions: 'This plan’s conversions →',
     openDashboard: 'Overview →',
     pickPlan: 'Pick a plan',
     planA: 'Plan A',

@@ -997,6 +997,7 @@ export default {
     ppe: '防护用品',
   },
   conversion: {
+    ofPlan: '方案 #{id} 的转换',
     list: '转换与演练',
     cockpit: '转换驾驶舱',
     facility: '设施',
@@ -2109,7 +2110,7 @@ export default {
     adopted: '已采纳，{n} 个场所开始转换',
     adoptedNow: '方案已采纳：{n} 个场所的实战转换已启动',
     adoptedNote: '方案已采纳，启动了 {n} 个场所的实战转换',
-    openConversions: '查看全部转换 →',
+    openConversions: '查看本方案的转换 →',
     openDashboard: '平急总览 →',
     pickPlan: '选择方案',
     planA: '方案 A',
