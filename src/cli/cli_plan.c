@@ -140,9 +140,13 @@ static const char *short_reason(const char *why, int vuln, const char *needs, do
         snprintf(b, sizeof b, "every %s in reach is full", sites);
         return b;
     }
-    if (!strcmp(why, "short_of_teams")) {
+    if (!strcmp(why, "short_of_teams") || !strcmp(why, "full_short_of_teams")) {
         /* the team types the left-out sites are short of, each once */
-        int n = snprintf(b, sizeof b, "every %s in reach is short of teams (", sites);
+        int n =
+            !strcmp(why, "short_of_teams")
+                ? snprintf(b, sizeof b, "every %s in reach is short of teams (", sites)
+                : snprintf(b, sizeof b,
+                           "every %s in reach is full; more in reach are short of teams (", sites);
         const char *seen[32];
         int ns = 0;
         json_t *e, *tm;

@@ -1559,22 +1559,24 @@ static int site_late(const pstate *p, const psite *st)
 /* Why the people of customer j (a village's class) are short, as the solver's input makes it
  * clear: the village has no location (no distance to any site), there are candidates that may
  * take them and the maximum flow filled them (full), no candidate may take them but sites in
- * reach that could were left out for lack of teams (`excluded`), or no site that may take them
- * is within max_distance_km (for the vulnerable: a medical site or one with barrier-free
- * rooms). */
+ * reach that could were left out for lack of teams (`excluded`), both (full, and more in reach
+ * left out: more teams would place them), or no site that may take them is within
+ * max_distance_km (for the vulnerable: a medical site or one with barrier-free rooms). */
 static const char *short_reason(const pstate *p, int j)
 {
     const pvill *v = &p->v[p->cu[j].v];
     if (!v->has_loc) return "no_location";
-    for (int i = 0; i < p->ns; i++)
-        if (allowed(p, i, j)) return "sites_full";
-    for (int k = 0; k < p->excl.n; k++) {
+    int full = 0, left_out = 0;
+    for (int i = 0; i < p->ns && !full; i++)
+        if (allowed(p, i, j)) full = 1;
+    for (int k = 0; k < p->excl.n && !left_out; k++) {
         const pexcl *e = &p->excl.v[k];
         if ((p->cu[j].vuln ? e->vok : e->main_ok) &&
             pj_haversine_km(e->lat, e->lon, v->lat, v->lon) * p->q.road <= p->q.max_km)
-            return "short_of_teams";
+            left_out = 1;
     }
-    return "out_of_reach";
+    if (full) return left_out ? "full_short_of_teams" : "sites_full";
+    return left_out ? "short_of_teams" : "out_of_reach";
 }
 
 static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)

@@ -439,6 +439,18 @@ TEST_T(cli_plan_show_short_of_teams, 60)
     CHECK(strstr(out, "short: 测试村 (1001) 2 people, 2 of them needing medical care: every"
                       " medical site in reach is short of teams (medical, disinfection; see left"
                       " out)\n") != NULL);
+    /* full where they may go, and more in reach left out: both said */
+    CHECK_INT(sqlite3_open(db, &h), SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(h,
+                     "UPDATE plans SET result_json = replace(result_json, '\"short_of_teams\"',"
+                     " '\"full_short_of_teams\"') WHERE id = 1",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(h);
+    CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
+    CHECK(strstr(out, "every medical site in reach is full; more in reach are short of teams"
+                      " (medical, disinfection; see left out)\n") != NULL);
 }
 
 /* A supply-store plan counts cubic metres, not people: plan --scenario with supplies is refused

@@ -950,6 +950,35 @@ TEST_T(plan_shortfall_short_of_teams, 60)
     th_stop(&s);
 }
 
+/* Regression: a village whose vulnerable people filled the barrier-free rooms in reach, while a
+ * medical site in reach was left out for lack of teams, was "sites_full" (every site in reach
+ * full) — more teams would have placed them. It is full_short_of_teams: full, and more in reach
+ * short of teams. B's 5 barrier-free rooms take 5 of the 10; M needs a medical team, none
+ * given. */
+TEST_T(plan_shortfall_full_and_short_of_teams, 60)
+{
+    th_server s;
+    char tok[80];
+    tiny_open(&s, tok);
+    medical_site(&s);
+    th_sql_exec(&s, "UPDATE manual_steps SET team_type = 'medical' WHERE manual_id = 3");
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1",
+                        "{\"name\":\"full\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},"
+                        "\"vulnerable\":{\"count\":10},\"teams\":{\"cleaning\":2},"
+                        "\"time_limit_s\":0.3}",
+                        201);
+    json_t *res = json_object_get(p, "result");
+    json_t *near = short_village(res, 1001);
+    CHECK(near != NULL);
+    if (!near) return;
+    CHECK_INT(th_int(near, "vulnerable"), 5);
+    CHECK_STR(th_str(near, "vulnerable_reason"), "full_short_of_teams");
+    CHECK_STR(th_str(near, "reason"), "full_short_of_teams"); /* all short need care */
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* The barrier-free rooms the plan put the vulnerable into may have been lowered since it was
  * made (a facility's operator edits them): adopting is then 409 facility_changed naming the site
  * with the figures, nothing written, rather than starting a conversion that sends people needing

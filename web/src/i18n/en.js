@@ -2001,6 +2001,7 @@ export default {
       sites_full: 'every {sites} in reach is full',
       no_location: 'the village has no location',
       short_of_teams: 'every {sites} in reach is short of teams (see the sites left out)',
+      full_short_of_teams: 'every {sites} in reach is full, and more in reach are short of teams (see the sites left out): more teams would place them',
     },
     shortReasonIs: '. Why: {why}',
     shortReasonThem: '; those needing medical care: {why}',
