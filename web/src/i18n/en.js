@@ -1083,6 +1083,7 @@ export default {
     startTitle: 'Start a conversion or drill',
     startLive: 'Start conversion',
     startDrill: 'Start drill',
+    drillWhileLive: 'The facility is “{state}”: a live conversion or emergency use is under way there. The drill would run beside it, with the same people and rooms. Start the drill?',
     startLiveConfirm: 'Start the live conversion? The facility becomes “converting” at once.',
     noManualFor: 'The facility has no manual: no conversion or drill can start',
     liveNeedsPeacetime: 'The facility is “{state}”: only a drill can start',

@@ -1086,6 +1086,7 @@ export default {
     startTitle: '开始转换或演练',
     startLive: '开始转换',
     startDrill: '开始演练',
+    drillWhileLive: '该设施当前处于“{state}”状态，正在实际转换或急时使用：演练将与之同时进行、占用同一批人员和场地。确定发起演练？',
     startLiveConfirm: '确定开始实战转换？设施将立即进入“转换中”状态。',
     noManualFor: '该设施没有工作手册，不能开始转换或演练',
     liveNeedsPeacetime: '设施处于“{state}”状态，只能开始演练',
