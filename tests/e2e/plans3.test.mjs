@@ -19,6 +19,7 @@ import {
   largestShortfalls,
   quickestDeadline,
   refusedFacility,
+  middleLabel,
   shortLabel,
   teamShortages,
   uncoveredSites,
@@ -92,6 +93,12 @@ describe('plans helpers', () => {
     assert.deepEqual(capList(xs.slice(0, 13), 12), { shown: xs.slice(0, 13), more: 0 }, 'one more is shown, not counted');
     assert.equal(shortLabel('夏各庄镇北各庄村酒店26号', 7), '夏各庄镇北各…');
     assert.equal(shortLabel('南山村', 7), '南山村');
+    // on a phone the Gantt keeps a name's start and end: the sites of one village told apart
+    // (its cut ends read 山东庄镇张各… twice)
+    assert.equal(middleLabel('山东庄镇张各庄村酒店4号', 8), '山东庄…酒店4号');
+    assert.notEqual(middleLabel('山东庄镇张各庄村酒店4号', 8), middleLabel('山东庄镇张各庄村酒店7号', 8));
+    assert.equal(middleLabel('南山村', 8), '南山村');
+    assert.equal(middleLabel('南独乐河镇王山村民宿集群69号', 8).length, 8);
     // the map labels only the largest shortfalls (a hundred labels overlap)
     const short = Array.from({ length: 20 }, (_, i) => ({ village_id: i + 1, people: (i * 7) % 20 }));
     assert.deepEqual([...largestShortfalls(short, 3)].sort((a, b) => a - b), [12, 15, 18]);

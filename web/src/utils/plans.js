@@ -470,6 +470,18 @@ export function shortLabel(s, max) {
 }
 
 /**
+ * A label cut to `max` characters in its middle, its start and its end kept: the sites of one
+ * village differ at the end (山东庄…酒店4号, 山东庄…酒店7号), where a cut end read alike.
+ */
+export function middleLabel(s, max) {
+  const x = [...String(s ?? '')];
+  if (x.length <= max) return x.join('');
+  const tail = Math.ceil((max - 1) / 2);
+  const head = Math.max(1, max - 1 - tail);
+  return x.slice(0, head).join('') + '…' + x.slice(x.length - tail).join('');
+}
+
+/**
  * The residents of the form's affected area, from the villages [{id, parent_id, population}]
  * (`inArea`: the villages a drawn area holds); null while nothing is chosen or loaded.
  */
