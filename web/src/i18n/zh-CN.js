@@ -910,7 +910,7 @@ export default {
     idNumber: '须为 18 位居民身份证号码，校验位正确',
     idBirth: '身份证号码第 7–14 位须为出生日期（年月日）',
     between: '须在 {a} 到 {b} 之间',
-    dateFormat: '日期格式应为 YYYY-MM-DD',
+    dateFormat: '格式应为 YYYY-MM-DD',
     minChars: '至少 {a} 个字符',
     maxChars: '最多 {a} 个字符',
     min: '不能小于 {a}',
