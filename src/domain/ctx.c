@@ -46,18 +46,20 @@ int pj_ctx_require(const pj_ctx *c, pj_err *err, ...)
     va_list ap;
     va_start(ap, err);
     int r;
-    char who[160] = "";
-    size_t n = 0;
-    while ((r = va_arg(ap, int)) != PJ_ROLE_NONE) {
+    while ((r = va_arg(ap, int)) != PJ_ROLE_NONE)
         if ((int)c->actor.role == r) {
             va_end(ap);
             return 0;
         }
-        /* the roles that may, named in the refusal */
+    va_end(ap);
+    /* refused: the roles that may, named (read again only now, not on every allowed call) */
+    char who[160] = "";
+    size_t n = 0;
+    va_start(ap, err);
+    while ((r = va_arg(ap, int)) != PJ_ROLE_NONE)
         if (n < sizeof who)
             n += (size_t)snprintf(who + n, sizeof who - n, "%s%s", n ? ", " : "",
                                   pj_role_name((pj_role)r));
-    }
     va_end(ap);
     return pj_fail(err, 403, "forbidden", "", "role %s may not do this (only %s may)",
                    pj_role_name(c->actor.role), who);
