@@ -249,6 +249,12 @@ e2e() {
     say "e2e passed ($shards runs); screenshots in build/e2e/"
   else
     rc=1
+    # each failed run's failures again, last, the first lines of each: a log read from its end
+    # (the last run's report follows the others') shows every run's causes
+    for k in "${failed[@]}"; do
+      say "── run $k: its failures ──"
+      awk '/^✖ failing tests:/ { on = 1; next } on && /^test at / { n = 0 } on && n++ < 14' "$OUT/e2e-$k.log"
+    done
     say "e2e FAILED in run(s) ${failed[*]} (their reports above; screenshots and server-k.log in build/e2e/)"
   fi
   return $rc

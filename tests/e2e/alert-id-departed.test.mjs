@@ -37,7 +37,7 @@ test('a departure alerts the district office of the helper of its number elsewhe
   // a grid of the district that is none of grid01's: a demo helper's
   const far = (await apiGet(off.page, '/helpers?limit=200')).items.find((h) => !mine.has(h.grid_id));
   assert.ok(far, 'a helper outside grid01\'s grids');
-  const idn = idNumber('19580709', 7);
+  const idn = idNumber('19580709');
   const person = { name: '钱秀兰', sex: 'F', birth_date: '1958-07-09', id_number: idn };
   const helper = await apiSend(off.page, 'post', '/helpers', { ...person, grid_id: far.grid_id, skills: ['companionship'], capacity: 2 });
   const elder = await apiSend(grid.page, 'post', '/elders', { ...person, grid_id: [...mine][0], ability_level: 1 });

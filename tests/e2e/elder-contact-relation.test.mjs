@@ -22,7 +22,7 @@ test("the elder form's contact relation is a family tie, a free-text one kept vi
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const elder = await apiPost(page, '/elders', {
-    name: '联系人测试老人', sex: 'F', birth_date: '1943-07-08', id_number: idNumber('19430708', 17), grid_id: grid, ability_level: 1,
+    name: '联系人测试老人', sex: 'F', birth_date: '1943-07-08', id_number: idNumber('19430708'), grid_id: grid, ability_level: 1,
     emergency_contacts: [{ name: '王建国', relation: 'child', phone: '13800001111' }, { name: '李大姐', relation: '邻居', phone: '13800002222' }],
   }, 201);
   await page.goto(`/elders/${elder.id}/edit`);

@@ -4,8 +4,7 @@
 // fields, in Chinese and English.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, choose, DEMO_PW, budget } from './lib.mjs';
-import { idCheckChar } from '../../web/src/utils/eldercare.js';
+import { launch, openPage, login, shot, apiGet, choose, idNumber, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -17,13 +16,6 @@ after(async () => {
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 const PHONE = { width: 390, height: 844 };
 
-/** A valid ID number born 1950-03-07: odd 17th digit a man, even a woman; a new one each run. */
-function idNumber(male) {
-  const seq = String(100 + (Date.now() % 400) * 2 + (male ? 1 : 0)).padStart(3, '0');
-  const prefix = `11011719500307${seq}`;
-  return prefix + idCheckChar(prefix);
-}
-
 test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fills the birth date; a mismatch is said at 性别 and the ID', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
@@ -34,7 +26,7 @@ test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fil
   const sex = page.getByTestId('f-sex');
   assert.equal(await sex.locator('.el-select__selected-item:not(.is-hidden)').first().textContent().then((s) => s.trim()), '请选择', '性别 not pre-filled');
   const name = '测试登记' + (Date.now() % 100000);
-  const id = idNumber(true);
+  const id = idNumber('19500307', 'M');
   await page.getByTestId('f-name').locator('input').fill(name);
   await page.getByTestId('f-id').locator('input').fill(id);
   await sex.getByText('男', { exact: true }).waitFor();
@@ -75,7 +67,7 @@ test('an elder registered in the console shows 来源 人工录入 (Entered by h
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
   await login(page, 'grid01', DEMO_PW);
   const me = await apiGet(page, '/auth/me');
-  const id = idNumber(false);
+  const id = idNumber('19500307', 'F');
   const res = await page.request.post('/api/v1/elders', {
     data: { name: '测试来源' + (Date.now() % 100000), sex: 'F', birth_date: '1950-03-07', id_number: id, grid_id: me.grid_ids[0], ability_level: 0 },
   });

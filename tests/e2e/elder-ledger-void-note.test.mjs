@@ -22,8 +22,8 @@ test("a void's ledger entry names the log and the reason in the console's langua
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
   // an elder and a helper of their own: no other test's services at that time
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
-  const elder = await apiPost(page, '/elders', { name: '作废账目老人', sex: 'F', birth_date: '1945-02-03', id_number: idNumber('19450203', 11), grid_id: grid, ability_level: 1 }, 201);
-  const helper = await apiPost(page, '/helpers', { name: '作废账目互助员', sex: 'F', birth_date: '1975-04-05', id_number: idNumber('19750405', 13), phone: '13900001111', grid_id: grid, skills: ['companionship'], capacity: 2 }, 201);
+  const elder = await apiPost(page, '/elders', { name: '作废账目老人', sex: 'F', birth_date: '1945-02-03', id_number: idNumber('19450203'), grid_id: grid, ability_level: 1 }, 201);
+  const helper = await apiPost(page, '/helpers', { name: '作废账目互助员', sex: 'F', birth_date: '1975-04-05', id_number: idNumber('19750405'), phone: '13900001111', grid_id: grid, skills: ['companionship'], capacity: 2 }, 201);
   const log = await apiPost(page, '/service-logs', { elder_id: elder.id, helper_id: helper.id, kind: 'companionship', time_in: iso(Date.now() - 3 * 3600e3), minutes: 45 }, 201);
   await apiPost(page, `/service-logs/${log.id}/void`, { reason: '录错了老人' }, 200);
 

@@ -64,7 +64,7 @@ test('an elder who also helps marked deceased: the message names the helper reco
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/regions?type=grid&limit=1')).items[0];
-  const idn = idNumber('19620507', 7, 'M');
+  const idn = idNumber('19620507', 'M');
   const person = { name: '张互助', sex: 'M', birth_date: '1962-05-07', id_number: idn, grid_id: grid.id };
   const elder = await apiPost(page, '/elders', { ...person, ability_level: 0 }, 201);
   const helper = await apiPost(page, '/helpers', { ...person, skills: ['companionship'], capacity: 1 }, 201);

@@ -4,8 +4,7 @@
 // without a word.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, choose, budget } from './lib.mjs';
-import { idCheckChar } from '../../web/src/utils/eldercare.js';
+import { launch, openPage, login, apiGet, apiSend, choose, budget, idNumber } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -16,23 +15,16 @@ after(async () => {
 });
 const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
 
-/** A valid ID number born `birth8` (YYYYMMDD), a woman; a new one each run. */
-function idNumber(birth8, k) {
-  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2).padStart(3, '0');
-  const prefix = `110117${birth8}${seq}`;
-  return prefix + idCheckChar(prefix);
-}
-
 test('an elder marked deceased: the officer is told first that the pair with the helper ends, cancel keeps it, confirmed it ends', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
   await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `结对老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405', 1), grid_id: grid, ability_level: 1,
+    name: `结对老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405'), grid_id: grid, ability_level: 1,
   });
   const helper = await apiSend(page, 'post', '/helpers', {
-    name: `结对帮手${n}`, sex: 'F', birth_date: '1971-04-05', id_number: idNumber('19710405', 2), grid_id: grid, skills: ['companionship'], capacity: 2,
+    name: `结对帮手${n}`, sex: 'F', birth_date: '1971-04-05', id_number: idNumber('19710405'), grid_id: grid, skills: ['companionship'], capacity: 2,
   });
   const pair = await apiSend(page, 'post', '/pairs', { elder_id: elder.id, helper_id: helper.id });
 
@@ -58,7 +50,7 @@ test('an elder marked deceased: the officer is told first that the pair with the
   assert.equal(ended.ended_note, 'deceased');
   // an unpaired elder's status change asks nothing
   const other = await apiSend(page, 'post', '/elders', {
-    name: `未结对老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405', 3), grid_id: grid, ability_level: 1,
+    name: `未结对老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405'), grid_id: grid, ability_level: 1,
   });
   await page.goto(`/elders/${other.id}/edit`);
   await choose(page, page.getByTestId('f-status'), '迁出');
@@ -89,10 +81,10 @@ test('an elder moved to a grid of another township: the pair with the helper end
   assert.ok(grid, 'a grid of another township');
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `迁居老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405', 4), grid_id: here.grid_id, ability_level: 1,
+    name: `迁居老人${n}`, sex: 'F', birth_date: '1941-04-05', id_number: idNumber('19410405'), grid_id: here.grid_id, ability_level: 1,
   });
   const helper = await apiSend(page, 'post', '/helpers', {
-    name: `迁居帮手${n}`, sex: 'F', birth_date: '1971-04-05', id_number: idNumber('19710405', 5), grid_id: here.grid_id, skills: ['companionship'], capacity: 2,
+    name: `迁居帮手${n}`, sex: 'F', birth_date: '1971-04-05', id_number: idNumber('19710405'), grid_id: here.grid_id, skills: ['companionship'], capacity: 2,
   });
   await apiSend(page, 'post', '/pairs', { elder_id: elder.id, helper_id: helper.id });
   await page.goto(`/elders/${elder.id}/edit`);

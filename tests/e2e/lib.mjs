@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { randomInt } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -264,9 +265,22 @@ export async function ownServer({ args = [], demo = false, env = {} } = {}) {
   throw new Error('the server did not answer /api/v1/health');
 }
 
-/** A valid ID number born `birth8` (YYYYMMDD), a woman (a man: `sex` 'M'); a new one each run. */
-export function idNumber(birth8, k, sex = 'F') {
-  const seq = String(100 + ((Date.now() + k * 37) % 400) * 2 + (sex === 'M' ? 1 : 0)).padStart(3, '0');
-  const prefix = `110117${birth8}${seq}`;
-  return prefix + idCheckChar(prefix);
+// Areas of Beijing's other districts: the demo's residents are all of Pinggu (110117), so a test's
+// person never takes a demo resident's number.
+const ID_AREAS = ['110101', '110102', '110105', '110106', '110107', '110108', '110109', '110111', '110112', '110113', '110114', '110115', '110116', '110118', '110119'];
+const idsGiven = new Set();
+
+/** A valid ID number born `birth8` (YYYYMMDD), a woman (a man: `sex` 'M'): drawn at random from
+ * 7,500 for that day and sex, never one given before in this process. (It was the clock's
+ * milliseconds modulo 400: two files of one run could draw the same number, and the second
+ * person was refused as already registered.) */
+export function idNumber(birth8, sex = 'F') {
+  for (;;) {
+    const area = ID_AREAS[randomInt(ID_AREAS.length)];
+    const seq = String(100 + randomInt(450) * 2 + (sex === 'M' ? 1 : 0)).padStart(3, '0');
+    const prefix = `${area}${birth8}${seq}`;
+    if (idsGiven.has(prefix)) continue;
+    idsGiven.add(prefix);
+    return prefix + idCheckChar(prefix);
+  }
 }

@@ -36,17 +36,17 @@ test('hand pairing: helpers with the skills needed first, the others disabled an
   const at = { lat: full.lat, lon: full.lon };
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `护理老人${n}`, sex: 'F', birth_date: '1940-06-07', id_number: idNumber('19400607', 1), grid_id: grid, ability_level: 3,
+    name: `护理老人${n}`, sex: 'F', birth_date: '1940-06-07', id_number: idNumber('19400607'), grid_id: grid, ability_level: 3,
     help_needed: ['companionship', 'nursing'], ...at,
   });
   // registered first (listed first by the server), but without nursing; across the township
   const lacking = await apiSend(page, 'post', '/helpers', {
-    name: `技能${n}甲`, sex: 'F', birth_date: '1970-06-07', id_number: idNumber('19700607', 2), grid_id: grid, skills: ['companionship'], capacity: 2,
+    name: `技能${n}甲`, sex: 'F', birth_date: '1970-06-07', id_number: idNumber('19700607'), grid_id: grid, skills: ['companionship'], capacity: 2,
     lat: at.lat + 0.02, lon: at.lon,
   });
   // a neighbour
   const able = await apiSend(page, 'post', '/helpers', {
-    name: `技能${n}乙`, sex: 'F', birth_date: '1970-06-08', id_number: idNumber('19700608', 3), grid_id: grid, skills: ['companionship', 'nursing'], capacity: 2,
+    name: `技能${n}乙`, sex: 'F', birth_date: '1970-06-08', id_number: idNumber('19700608'), grid_id: grid, skills: ['companionship', 'nursing'], capacity: 2,
     lat: at.lat + 0.003, lon: at.lon,
   });
   const near = distanceM(at.lat, at.lon, at.lat + 0.003, at.lon);
@@ -105,14 +105,14 @@ test('hand pairing: a suitable helper beyond the first page is offered, one of t
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `偏好老人${n}`, sex: 'F', birth_date: '1941-06-07', id_number: idNumber('19410607', 4), grid_id: grid, ability_level: 3,
+    name: `偏好老人${n}`, sex: 'F', birth_date: '1941-06-07', id_number: idNumber('19410607'), grid_id: grid, ability_level: 3,
     help_needed: ['cleaning', 'escort', 'nursing'], helper_sex_pref: 'F',
   });
   const able = await apiSend(page, 'post', '/helpers', {
-    name: `远端${n}甲`, sex: 'F', birth_date: '1971-06-07', id_number: idNumber('19710607', 5), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
+    name: `远端${n}甲`, sex: 'F', birth_date: '1971-06-07', id_number: idNumber('19710607'), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
   });
   const man = await apiSend(page, 'post', '/helpers', {
-    name: `远端${n}乙`, sex: 'M', birth_date: '1971-06-08', id_number: idNumber('19710608', 6, 'M'), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
+    name: `远端${n}乙`, sex: 'M', birth_date: '1971-06-08', id_number: idNumber('19710608', 'M'), grid_id: grid, skills: ['cleaning', 'escort', 'nursing'], capacity: 2,
   });
   // a large township: the first page of all its helpers ends before the suitable one (the list
   // answered without it, a cursor saying there are more); asked for by skills it is found
@@ -162,17 +162,17 @@ test('hand pairing: a helper with no place left is not offered; 加载更多 bri
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `满员老人${n}`, sex: 'F', birth_date: '1942-06-07', id_number: idNumber('19420607', 7), grid_id: grid, ability_level: 1, helper_sex_pref: 'F',
+    name: `满员老人${n}`, sex: 'F', birth_date: '1942-06-07', id_number: idNumber('19420607'), grid_id: grid, ability_level: 1, helper_sex_pref: 'F',
   });
   const other = await apiSend(page, 'post', '/elders', {
-    name: `满员老人${n}乙`, sex: 'F', birth_date: '1942-06-08', id_number: idNumber('19420608', 8), grid_id: grid, ability_level: 1,
+    name: `满员老人${n}乙`, sex: 'F', birth_date: '1942-06-08', id_number: idNumber('19420608'), grid_id: grid, ability_level: 1,
   });
   // 51 helpers of that name with a place (one page of 50 and one more), and one without: the
   // first registered, so that the server would list it first
   const helper = (k, capacity) => {
     const b = `1973${String(1 + Math.floor(k / 28)).padStart(2, '0')}${String(1 + (k % 28)).padStart(2, '0')}`;
     return apiSend(page, 'post', '/helpers', {
-      name: `满员${n}-${k}`, sex: 'F', birth_date: `${b.slice(0, 4)}-${b.slice(4, 6)}-${b.slice(6)}`, id_number: idNumber(b, k), grid_id: grid, skills: ['companionship'], capacity,
+      name: `满员${n}-${k}`, sex: 'F', birth_date: `${b.slice(0, 4)}-${b.slice(4, 6)}-${b.slice(6)}`, id_number: idNumber(b), grid_id: grid, skills: ['companionship'], capacity,
     });
   };
   const full = await helper(0, 1);

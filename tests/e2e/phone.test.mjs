@@ -278,11 +278,11 @@ describe('360 px wide: the field pages fit the phone', () => {
     const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
     const n = Date.now() % 100000;
     const elder = await apiSend(page, 'post', '/elders', {
-      name: `手机老人${n}`, sex: 'F', birth_date: '1940-06-09', id_number: idNumber('19400609', 7), grid_id: grid, ability_level: 3,
+      name: `手机老人${n}`, sex: 'F', birth_date: '1940-06-09', id_number: idNumber('19400609'), grid_id: grid, ability_level: 3,
       help_needed: ['companionship', 'nursing'],
     });
     await apiSend(page, 'post', '/helpers', {
-      name: `手机${n}甲`, sex: 'F', birth_date: '1970-06-09', id_number: idNumber('19700609', 8), grid_id: grid, skills: ['companionship'], capacity: 2,
+      name: `手机${n}甲`, sex: 'F', birth_date: '1970-06-09', id_number: idNumber('19700609'), grid_id: grid, skills: ['companionship'], capacity: 2,
     });
     await page.goto(`/elders/${elder.id}`);
     await page.getByTestId('pair-by-hand').click();

@@ -96,10 +96,10 @@ test('an elder saved with a village and no grid: no question of a move to anothe
   const villageLabel = siblings.length > 1 ? `${village.name}（${village.code}）` : village.name;
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
-    name: `未选网格老人${n}`, sex: 'F', birth_date: '1942-03-04', id_number: idNumber('19420304', 3), grid_id: grid.id, ability_level: 1,
+    name: `未选网格老人${n}`, sex: 'F', birth_date: '1942-03-04', id_number: idNumber('19420304'), grid_id: grid.id, ability_level: 1,
   });
   const helper = await apiSend(page, 'post', '/helpers', {
-    name: `未选网格帮手${n}`, sex: 'F', birth_date: '1972-03-04', id_number: idNumber('19720304', 4), grid_id: grid.id, skills: ['companionship'], capacity: 2,
+    name: `未选网格帮手${n}`, sex: 'F', birth_date: '1972-03-04', id_number: idNumber('19720304'), grid_id: grid.id, skills: ['companionship'], capacity: 2,
   });
   await apiSend(page, 'post', '/pairs', { elder_id: elder.id, helper_id: helper.id });
 

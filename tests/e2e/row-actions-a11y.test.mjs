@@ -129,10 +129,10 @@ test("a pair ended with the keyboard on a helper's and on an elder's page: the f
   // a helper of two places paired with two new elders of one grid (no other test's pairs)
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
-  const elder = (k, birth) => apiSend(page, 'post', '/elders', { name: `焦点老人${n}${k}`, sex: 'F', birth_date: birth, id_number: idNumber(birth.replaceAll('-', ''), k), grid_id: grid, ability_level: 1 });
+  const elder = (k, birth) => apiSend(page, 'post', '/elders', { name: `焦点老人${n}${k}`, sex: 'F', birth_date: birth, id_number: idNumber(birth.replaceAll('-', '')), grid_id: grid, ability_level: 1 });
   const a = await elder(1, '1940-03-04');
   const b = await elder(2, '1942-05-06');
-  const helper = await apiSend(page, 'post', '/helpers', { name: `焦点帮手${n}`, sex: 'F', birth_date: '1972-03-04', id_number: idNumber('19720304', 3), grid_id: grid, skills: ['companionship'], capacity: 2 });
+  const helper = await apiSend(page, 'post', '/helpers', { name: `焦点帮手${n}`, sex: 'F', birth_date: '1972-03-04', id_number: idNumber('19720304'), grid_id: grid, skills: ['companionship'], capacity: 2 });
   for (const e of [a, b]) await apiSend(page, 'post', '/pairs', { elder_id: e.id, helper_id: helper.id });
 
   // the helper's page: the first pair ended, the focus is on the other's 结束结对
