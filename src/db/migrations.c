@@ -1614,6 +1614,12 @@ const pj_migration pj_migrations[] = {
      "CREATE INDEX drill_plans_open ON drill_plans (facility_id, scenario, state, planned_date);"
      "CREATE UNIQUE INDEX drill_plans_conversion ON drill_plans (conversion_id)"
      " WHERE conversion_id IS NOT NULL;"},
+    /* how many teams of a type the district can put to work at once, recorded once on the
+     * type: the plan form offered fixed numbers (8 medical teams where the medical bases'
+     * manuals need 10 at once, so a plan made as offered left them out). NULL: not recorded */
+    {17, "dual-use: the teams available of a team type",
+     "ALTER TABLE team_types ADD COLUMN available INTEGER"
+     " CHECK (available IS NULL OR available BETWEEN 0 AND 10000);"},
     /* an indicator value's or target's id is never given again (as the registry's, migration
      * 9; PJ_NEXT_ID): without AUTOINCREMENT the newest one's id, once deleted, went to the next
      * one entered, so a delete retried (its answer lost) removed the newer figure. The start is

@@ -303,21 +303,37 @@ static int delete_commit(pj_ctx *c, const char *sql, const char *entity, int64_t
 
 /* ---- team types ---- */
 
-/* A team type of a row (id, code, name, version), in the list and as one record */
+/* A team type of a row (id, code, name, version, available), in the list and as one record;
+ * available: how many the district can put to work at once, null when not recorded */
+#define TEAM_TYPE_COLS "id, code, name, version, available"
 static void team_type_row(pj_jw *w, pj_stmt *s)
 {
     pj_jw_obj(w);
     pj_jw_kint(w, "id", pj_col_int(s, 0));
     pj_render_text(w, "code", s, 1);
     pj_render_text(w, "name", s, 2);
+    if (pj_col_is_null(s, 4))
+        pj_jw_knull(w, "available");
+    else
+        pj_jw_kint(w, "available", pj_col_int(s, 4));
     pj_jw_kint(w, "version", pj_col_int(s, 3));
     pj_jw_obj_end(w);
 }
 
+/* "available" of a body: 1 with *set and *n (-1 for null: not recorded), 0 when absent, -1 on a
+ * bad value (422 at available) */
+static int team_type_available(json_t *body, int *set, int64_t *n, pj_err *err)
+{
+    *set = 0, *n = -1;
+    if (pj_in_is_null(body, "available")) return *set = 1;
+    int rc = pj_in_int(body, "available", 0, 0, 10000, n, err);
+    if (rc == 1) *set = 1;
+    return rc;
+}
+
 int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s =
-        pj_db_prepare(c->db, "SELECT id, code, name, version FROM team_types ORDER BY id", err);
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT " TEAM_TYPE_COLS " FROM team_types ORDER BY id", err);
     if (!s) return -1;
     pj_jw_obj(w);
     pj_jw_key(w, "items");
@@ -330,10 +346,11 @@ int pj_team_type_list(pj_ctx *c, pj_jw *w, pj_err *err)
     return rc < 0 ? -1 : 0;
 }
 
-/* A team type as answered and as its audit row keeps it: {"id","code","name"}. */
+/* A team type as answered and as its audit row keeps it: {"id","code","name","available",
+ * "version"}. */
 static int team_type_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
-    pj_stmt *s = pj_row_by_id(c, "SELECT id, code, name, version FROM team_types WHERE id = ?", id,
+    pj_stmt *s = pj_row_by_id(c, "SELECT " TEAM_TYPE_COLS " FROM team_types WHERE id = ?", id,
                               "team type", err);
     if (!s) return -1;
     team_type_row(w, s);
@@ -364,11 +381,14 @@ static int team_type_name_free(pj_ctx *c, const char *name, int64_t except, pj_e
 int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
-    static const char *const fields[] = {"code", "name", NULL};
+    static const char *const fields[] = {"code", "name", "available", NULL};
     const char *code, *name = NULL;
+    int avail_set;
+    int64_t avail;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_str(body, "code", 1, 1, 32, &code, err) < 0 ||
-        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0)
+        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0 ||
+        team_type_available(body, &avail_set, &avail, err) < 0)
         return -1;
     for (const char *p = code; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
@@ -376,14 +396,16 @@ int pj_team_type_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (pj_db_begin(c->db, err)) return -1;
     if (team_type_name_free(c, name, 0, err)) goto fail;
     /* an id never given before, not even to a deleted team type (migration 13) */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "INSERT INTO team_types (id, code, name) VALUES (" PJ_NEXT_ID(
-                                   "team_types") ", ?, ?) RETURNING id",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "INSERT INTO team_types (id, code, name, available) VALUES (" PJ_NEXT_ID(
+                          "team_types") ", ?, ?, ?) RETURNING id",
+                      err);
     int64_t id = 0;
     if (!s) goto fail;
     pj_stmt_text(s, 1, code);
     pj_stmt_text(s, 2, name);
+    if (avail >= 0) pj_stmt_int(s, 3, avail);
     if (pj_stmt_step(s, err) == 1) id = pj_col_int(s, 0);
     pj_stmt_done(s);
     if (!id) {
@@ -413,37 +435,41 @@ static int team_type_at(pj_ctx *c, int64_t id, int64_t version, const char **cod
 int pj_team_type_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
-    static const char *const fields[] = {"code", "name", "version", NULL};
+    static const char *const fields[] = {"code", "name", "available", "version", NULL};
+    static const char *const nullable[] = {"available", NULL};
     const char *name = NULL, *code;
-    int64_t version;
-    if (pj_in_object(body, err) || pj_in_only(body, fields, err) || pj_in_no_null(body, NULL, err))
+    int64_t version, avail;
+    int avail_set;
+    if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+        pj_in_no_null(body, nullable, err))
         return -1;
     if (json_object_get(body, "code"))
         return pj_fail(err, 422, "read_only", "code",
                        "a team type keeps its code: manuals' steps name it so");
     if (pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_in_text_trimmed(c->arena, body, "name", 1, 64, &name, err) < 0)
+        pj_in_text_trimmed(c->arena, body, "name", 0, 64, &name, err) < 0 ||
+        team_type_available(body, &avail_set, &avail, err) < 0)
         return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before;
-    if (team_type_at(c, id, version, &code, err) || team_type_name_free(c, name, id, err) ||
+    if (team_type_at(c, id, version, &code, err) ||
+        (name && team_type_name_free(c, name, id, err)) ||
         !(before = pj_render_to_string(c, id, team_type_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
-                               "UPDATE team_types SET name = ?, version = version + 1"
-                               " WHERE id = ? AND name <> ?",
+                               "UPDATE team_types SET name = COALESCE(?, name), available = CASE"
+                               " WHEN ? THEN ? ELSE available END, version = version + 1"
+                               " WHERE id = ?",
                                err);
     if (!s) goto fail;
-    pj_stmt_text(s, 1, name);
-    pj_stmt_int(s, 2, id);
-    pj_stmt_text(s, 3, name);
-    if (pj_step_done(s, err)) goto fail;
-    if (!pj_db_changes(c->db)) { /* the same name: nothing written, no audit row */
-        pj_db_rollback(c->db);
-        pj_jw_raw(w, before);
-        return 0;
-    }
-    if (pj_render_commit(c, "update", "team_type", id, before, team_type_render, w, err)) goto fail;
+    if (name) pj_stmt_text(s, 1, name);
+    pj_stmt_int(s, 2, avail_set);
+    if (avail >= 0) pj_stmt_int(s, 3, avail);
+    pj_stmt_int(s, 4, id);
+    /* the same name and count: nothing written, no audit row (pj_render_update_commit) */
+    if (pj_step_done(s, err) ||
+        pj_render_update_commit(c, "team_type", id, before, team_type_render, w, err))
+        goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

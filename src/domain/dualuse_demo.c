@@ -361,6 +361,16 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
 {
     uint64_t rng = seed ^ 0x5eed;
     if (add_standards(c, err)) return -1;
+    /* the teams the district can put to work at once, by type: enough for the largest step of
+     * the demo's manuals (10 medical, 10 logistics), so a plan made with them leaves no site
+     * out for want of teams until others are busy */
+    pj_stmt *tq = pj_db_prepare(c->db,
+                                "UPDATE team_types SET available = CASE code WHEN 'cleaning' THEN"
+                                " 12 WHEN 'logistics' THEN 16 WHEN 'security' THEN 8 WHEN"
+                                " 'medical' THEN 10 WHEN 'catering' THEN 6 WHEN 'it' THEN 4 WHEN"
+                                " 'disinfection' THEN 8 END",
+                                err);
+    if (!tq || exec1(c, tq, NULL, err)) return -1;
     /* manuals: every facility gets one per scenario its first role suits */
     pj_stmt *q = pj_db_prepare(c->db,
                                "SELECT f.id, f.name, f.type, (SELECT r.role FROM facility_roles r"

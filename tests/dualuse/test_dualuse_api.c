@@ -3079,6 +3079,98 @@ TEST(dualuse_team_type_renamed_and_removed)
     th_stop(&s);
 }
 
+/* How many teams of a type the district can put to work at once is recorded on the type (the
+ * plan form's default): set at creation, changed and cleared (null) with the version, audited,
+ * a change to the same count writes nothing, and a bad count changes nothing. The demo records
+ * enough for its manuals' largest steps (10 medical teams: the plan form offered 8, so a plan
+ * made as offered left the medical bases out). */
+TEST(dualuse_team_type_teams_available)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], town[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/team-types", town, NULL, &o), 200);
+    int seen = 0;
+    json_t *x;
+    size_t i;
+    json_array_foreach(json_object_get(o, "items"), i, x)
+    {
+        if (!strcmp(th_str(x, "code"), "medical")) {
+            CHECK_INT(th_int(x, "available"), 10);
+            seen++;
+        }
+        CHECK(json_is_integer(json_object_get(x, "available")));
+    }
+    CHECK_INT(seen, 1);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT MAX(team_count) FROM manual_steps WHERE team_type ="
+                             " 'medical'"),
+              10);
+    /* created with a count and without (not recorded: null) */
+    o = post(&s, tok, "/api/v1/team-types",
+             "{\"code\":\"psych\",\"name\":\"心理疏导\",\"available\":3}", 201);
+    long long id = th_int(o, "id");
+    CHECK_INT(th_int(o, "available"), 3);
+    json_decref(o);
+    o = post(&s, tok, "/api/v1/team-types", "{\"code\":\"rescue\",\"name\":\"救援\"}", 201);
+    CHECK(json_is_null(json_object_get(o, "available")));
+    json_decref(o);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/team-types/%lld", id);
+    /* changed alone: the name kept, the version moves on, audited */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"available\":5,\"version\":1}", &o), 200);
+    CHECK_INT(th_int(o, "available"), 5);
+    CHECK_STR(th_str(o, "name"), "心理疏导");
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'team_type' AND action ="
+                             " 'update' AND json_extract(before_json, '$.available') = 3 AND"
+                             " json_extract(after_json, '$.available') = 5"),
+              1);
+    long long rows = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'team_type'");
+    /* the same count (and name): nothing written */
+    CHECK_INT(th_call(&s, "PATCH", path, tok,
+                      "{\"available\":5,\"name\":\"心理疏导\",\"version\":2}", &o),
+              200);
+    CHECK_INT(th_int(o, "version"), 2);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'team_type'"), rows);
+    /* refused, nothing changed */
+    char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, before, sizeof before);
+    static const struct {
+        const char *body;
+        int status;
+        const char *code;
+    } bad[] = {{"{\"available\":-1,\"version\":2}", 422, "out_of_range"},
+               {"{\"available\":10001,\"version\":2}", 422, "out_of_range"},
+               {"{\"available\":\"4\",\"version\":2}", 422, "wrong_type"},
+               {"{\"available\":2.5,\"version\":2}", 422, "wrong_type"},
+               {"{\"available\":4,\"version\":1}", 409, "version_conflict"}};
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(th_call(&s, "PATCH", path, tok, bad[i].body, &o), bad[i].status);
+        CHECK_STR(th_err_code(o), bad[i].code);
+        json_decref(o);
+    }
+    o = post(&s, tok, "/api/v1/team-types", "{\"code\":\"x1\",\"name\":\"甲\",\"available\":-2}",
+             422);
+    CHECK_STR(th_err_field(o), "available");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, town, "{\"available\":4,\"version\":2}", &o), 403);
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    /* cleared: not recorded */
+    CHECK_INT(th_call(&s, "PATCH", path, tok, "{\"available\":null,\"version\":2}", &o), 200);
+    CHECK(json_is_null(json_object_get(o, "available")));
+    CHECK_INT(th_int(o, "version"), 3);
+    json_decref(o);
+    th_stop(&s);
+}
+
 /* A standard's effective_from given as a date is a day in Pinggu (api.md "Dates"): in force
  * from 00:00 Beijing time. It was stored as 00:00 UTC, so for the first 8 hours of its day the
  * superseded version stayed in force (and conversions or drills started then took its target). */

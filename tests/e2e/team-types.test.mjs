@@ -2,8 +2,10 @@
 // team type (a code that breaks the rule is said at its field, before anything is sent),
 // renames it — the new name is what the manual editor and the plan form offer, since the
 // Chinese console shows the district's own name — and removes it; one that manual steps still
-// use is refused with how many steps of how many manuals, in Chinese, and stays. A viewer
-// reads the list without the buttons.
+// use is refused with how many steps of how many manuals, in Chinese, and stays. How many teams
+// of a type the district can put to work at once is recorded there and is a new plan's default
+// (the plan form offered fixed numbers: 8 medical teams where the demo's medical bases need 10).
+// A viewer reads the list without the buttons.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, shot, apiGet, DEMO_PW, budget } from './lib.mjs';
@@ -53,7 +55,7 @@ describe('team types', { timeout: budget(180000) }, () => {
     // renamed: the code stays, shown but not editable
     const row = table.locator('.el-table__body-wrapper tr', { hasText: 'psych' });
     await row.getByTestId('tt-rename').click();
-    const ren = page.getByRole('dialog', { name: '修改队伍类型名称' });
+    const ren = page.getByRole('dialog', { name: '修改队伍类型' });
     assert.equal(await ren.getByTestId('tt-code').isDisabled(), true);
     await ren.getByTestId('tt-name-input').fill('心理疏导');
     await ren.getByTestId('tt-save').click();
@@ -94,6 +96,53 @@ describe('team types', { timeout: budget(180000) }, () => {
     await page.getByText('已删除“心理疏导”').waitFor();
     await row.waitFor({ state: 'detached' });
     assert.equal((await apiGet(page, '/team-types')).items.some((x) => x.code === 'psych'), false);
+    assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+    await context.close();
+  });
+
+  test('the teams available recorded on a type are a new plan’s default; a bad count is said at its field', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+    await login(page, 'officer', DEMO_PW);
+    await page.goto('/team-types');
+    const table = page.getByTestId('tt-table');
+    const med = table.locator('.el-table__body-wrapper tr', { hasText: 'medical' });
+    assert.equal((await med.getByTestId('tt-available').innerText()).trim(), '10 支');
+    const dlg = page.getByRole('dialog', { name: '修改队伍类型' });
+    const edit = async (value) => {
+      await med.getByTestId('tt-rename').click();
+      await dlg.getByTestId('tt-available-input').fill(value);
+      await dlg.getByTestId('tt-save').click();
+    };
+    const planTeams = async () => {
+      await page.goto('/plans/new');
+      const input = page.locator('input[aria-label="医疗"]');
+      await input.waitFor();
+      await page.waitForFunction(() => document.querySelector('input[aria-label="医疗"]')?.value !== '');
+      const v = await input.inputValue();
+      await page.goto('/team-types');
+      return v;
+    };
+    try {
+      // the demo's 10, not the form's own 8
+      assert.equal(await planTeams(), '10');
+      // a bad count: said at the field, nothing sent
+      await edit('-1');
+      await dlg.locator('.el-form-item__error').getByText('请输入 0–10000 的整数，或留空').waitFor();
+      assert.equal((await apiGet(page, '/team-types')).items.find((x) => x.code === 'medical').available, 10);
+      await dlg.getByRole('button', { name: '取消' }).click();
+      await edit('12');
+      await page.getByText('已保存“医疗”').waitFor();
+      await med.getByText('12 支').waitFor();
+      assert.equal(await planTeams(), '12');
+      // cleared: not recorded, the form's own number
+      await edit('');
+      await med.getByText('未登记').waitFor();
+      assert.equal((await apiGet(page, '/team-types')).items.find((x) => x.code === 'medical').available, null);
+      assert.equal(await planTeams(), '8');
+    } finally {
+      const t = (await apiGet(page, '/team-types')).items.find((x) => x.code === 'medical');
+      if (t.available !== 10) await page.request.patch(`/api/v1/team-types/${t.id}`, { data: { available: 10, version: t.version } });
+    }
     assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
     await context.close();
   });

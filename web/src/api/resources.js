@@ -78,7 +78,8 @@ export const stock = {
 export const teamTypes = {
   list: (opts) => get('/team-types', undefined, opts).then((r) => r.items),
   create: (body) => post('/team-types', body).finally(() => cache.delete('team-types')),
-  rename: (id, name, version) => patch(`/team-types/${id}`, { name, version }).finally(() => cache.delete('team-types')),
+  // name and the teams available (a count, or null: not recorded)
+  update: (id, body, version) => patch(`/team-types/${id}`, { ...body, version }).finally(() => cache.delete('team-types')),
   // the version the page read: one renamed since is refused (409), not removed unseen
   remove: (id, version) => del(`/team-types/${id}`, { version }).finally(() => cache.delete('team-types')),
 };
