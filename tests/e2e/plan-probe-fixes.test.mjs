@@ -71,6 +71,10 @@ describe('the planner\'s pages', { timeout: budget(240000) }, () => {
     // the township picker holds his township by name, not ids as tags
     await s2.page.getByTestId('plan-townships').getByText('金海湖地区').waitFor();
     assert.equal(await s2.page.getByTestId('plan-townships').getByText(String(other.id), { exact: true }).count(), 0);
+    // the draft itself: no 采纳 for him, and who adopts said where it would be
+    await s2.page.goto(`/plans/${p.id}`);
+    await s2.page.getByTestId('adopt-by-district').getByText('方案由区级人员采纳；采纳后即开始各场所的转换').waitFor();
+    assert.equal(await s2.page.getByTestId('adopt').count(), 0);
     assert.deepEqual(s2.page.problems, [], 'console errors');
     await s2.context.close();
   });

@@ -1836,6 +1836,7 @@ export default {
     status: 'Status',
     created: 'Created',
     createdBy: 'created by {who} at {at}',
+    adoptByDistrict: 'A district official adopts a plan; adopting starts its sites’ conversions',
     adoptedBy: 'adopted by {who} at {at}',
     closedBy: 'closed by {who} at {at}: {reason}',
     adoptedAt: 'adopted {at}',

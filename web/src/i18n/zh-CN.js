@@ -1841,6 +1841,7 @@ export default {
     created: '创建',
     createdBy: '{who} 创建于 {at}',
     adoptedBy: '{who} 采纳于 {at}',
+    adoptByDistrict: '方案由区级人员采纳；采纳后即开始各场所的转换',
     closedBy: '{who} 结束于 {at}：{reason}',
     adoptedAt: '采纳于 {at}',
     closedAt: '结束于 {at}',
