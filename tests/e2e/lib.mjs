@@ -104,6 +104,25 @@ export async function apiSend(page, method, p, data) {
   return body;
 }
 
+/**
+ * Works the steps of `phase` ('convert' or 'restore') of conversion c (as the API answers it) to
+ * the phase's end through the API — each pending step whose predecessors are done started, its
+ * checklist signed, finished — and returns the conversion as it is then. `api(method, path,
+ * body)` makes a call that must succeed and gives its JSON (ownApi bound to a server, or the
+ * shared server's apiSend).
+ */
+export async function workPhase(api, c, phase) {
+  for (let guard = 0; guard < 60; guard++) {
+    const byCode = new Map(c.steps.filter((s) => s.phase === phase).map((s) => [s.code, s]));
+    const s = c.steps.find((x) => x.phase === phase && x.status === 'pending' && x.predecessors.every((p) => byCode.get(p).status === 'done'));
+    if (!s) break;
+    c = await api('POST', `/conversion-steps/${s.id}/start`, {});
+    for (const k of s.checklist) if (!k.signed_by) c = await api('POST', `/conversion-steps/${s.id}/sign`, { item: k.item });
+    c = await api('POST', `/conversion-steps/${s.id}/finish`, {});
+  }
+  return c;
+}
+
 /** A call of the API of srv (an ownServer) as the page's user: its JSON (null for a 204), 2xx asserted. */
 export async function ownApi(srv, page, method, p, data) {
   const res = await page.request.fetch(`${srv.base}/api/v1${p}`, { method: method.toUpperCase(), data });

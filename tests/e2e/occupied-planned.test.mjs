@@ -9,7 +9,7 @@
 // API, the first one's site aborted while converting, the second one's converted and restored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, workPhase, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -31,19 +31,6 @@ function apiOf(page) {
     assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
     return res.json();
   };
-}
-
-/** Works the open phase of conversion c to its end through the API (steps started, signed, finished in order). */
-async function workPhase(api, c, phase) {
-  for (let guard = 0; guard < 60; guard++) {
-    const byCode = new Map(c.steps.filter((s) => s.phase === phase).map((s) => [s.code, s]));
-    const s = c.steps.find((x) => x.phase === phase && x.status === 'pending' && x.predecessors.every((p) => byCode.get(p).status === 'done'));
-    if (!s) break;
-    c = await api('POST', `/conversion-steps/${s.id}/start`, {});
-    for (const k of s.checklist) if (!k.signed_by) c = await api('POST', `/conversion-steps/${s.id}/sign`, { item: k.item });
-    c = await api('POST', `/conversion-steps/${s.id}/finish`, {});
-  }
-  return c;
 }
 
 /** A plan of n people of 将军关村 to resettle, adopted: its first site's conversion and the site. */

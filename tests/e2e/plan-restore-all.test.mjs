@@ -6,7 +6,7 @@
 // files sharing the run's demo.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, ownServer, budget } from './lib.mjs';
+import { launch, openPage, login, shot, ownServer, ownApi, workPhase, budget } from './lib.mjs';
 
 let browser;
 let own;
@@ -19,38 +19,11 @@ after(async () => {
   await own?.stop();
 });
 
-/** The page's user's API calls against the file's own server; fails the test unless they succeed. */
-function apiOf(page) {
-  return async (method, p, data) => {
-    const res = await page.request.fetch(`${own.base}/api/v1${p}`, { method, data });
-    assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);
-    return res.status() === 204 ? null : res.json();
-  };
-}
-
-/** Works a conversion's steps of `phase` through the API (start, sign, finish, in the order of
- * their predecessors) until the phase is over; the conversion as it is then. */
-async function workPhase(api, id, phase) {
-  for (let round = 0; round < 50; round++) {
-    const conv = await api('GET', `/conversions/${id}`);
-    const steps = conv.steps.filter((s) => s.phase === phase);
-    const done = new Set(steps.filter((s) => s.status === 'done').map((s) => s.code));
-    const open = steps.filter((s) => s.status !== 'done');
-    if (!open.length || (phase === 'convert' && conv.state !== 'converting') || (phase === 'restore' && conv.state !== 'restoring')) return conv;
-    for (const s of open) {
-      if (s.status === 'pending' && !s.predecessors.every((c) => done.has(c))) continue;
-      if (s.status === 'pending') await api('POST', `/conversion-steps/${s.id}/start`);
-      for (const c of s.checklist) if (!c.signed_at) await api('POST', `/conversion-steps/${s.id}/sign`, { item: c.item });
-      await api('POST', `/conversion-steps/${s.id}/finish`);
-    }
-  }
-  throw new Error(`conversion ${id}: the ${phase} steps did not finish`);
-}
-
 test('a stood-down plan: its sites in emergency use restored together, with progress; one restored meanwhile is listed with the reason', { timeout: budget(240000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 }, { baseURL: own.base });
   await login(page, 'officer', own.demoPw);
-  const api = apiOf(page);
+  const api = (method, p, data) => ownApi(own, page, method, p, data);
+  const work = async (id, phase) => workPhase(api, await api('GET', `/conversions/${id}`), phase);
   const towns = (await api('GET', '/regions?type=township&limit=500')).items;
   const town = towns.find((x) => x.name === '金海湖地区');
   const plan = await api('POST', '/plans?wait=1', {
@@ -66,7 +39,7 @@ test('a stood-down plan: its sites in emergency use restored together, with prog
   const convs = adopted.conversions;
   assert.ok(convs.length >= 2, `the plan converts at least two sites (${convs.length})`);
   // all but the last made ready; the last left converting
-  for (const c of convs.slice(0, -1)) assert.equal((await workPhase(api, c.conversion_id, 'convert')).state, 'emergency');
+  for (const c of convs.slice(0, -1)) assert.equal((await work(c.conversion_id, 'convert')).state, 'emergency');
   await api('POST', `/plans/${plan.id}/close`, { reason: '汛情解除，安置人员已返家' });
 
   await page.goto(`/plans/${plan.id}`);
@@ -97,7 +70,7 @@ test('a stood-down plan: its sites in emergency use restored together, with prog
   await box.getByTestId('restore-converting').waitFor();
   await shot(page, 'plan-restore-all');
   // the restore steps worked to their end: the sites back in peacetime
-  for (const c of convs.slice(0, -1)) assert.equal((await workPhase(api, c.conversion_id, 'restore')).state, 'completed');
+  for (const c of convs.slice(0, -1)) assert.equal((await work(c.conversion_id, 'restore')).state, 'completed');
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
