@@ -35,31 +35,10 @@ export function useRegisterPage(api, perm, tab) {
   }
   /**
    * A record entered by mistake deleted, asked first (kinds: the i18n group of the kinds' names):
-   * the table and the figures again; one that others still refer to is refused by the server
-   * (409 in_use, naming them), said in a box that stays until read.
+   * the table and the figures again (removeRecord).
    */
   async function remove(k, row, kinds) {
-    const what = t(`${kinds}.${k}`);
-    // named as its table shows it: a name or title, else what it is of and when (a month's
-    // freight, a tenancy, a transfer)
-    const name = row.name || row.title || [row.organisation || row.park || row.result || row.farm, row.month || row.since || row.date].filter(Boolean).join(' ') || `#${row.id}`;
-    try {
-      await ElMessageBox.confirm(t('dev2.deleteConfirm', { what, name }), t('dev2.deleteTitle', { what }), {
-        type: 'warning',
-        confirmButtonText: t('common.delete'),
-        cancelButtonText: t('common.cancel'),
-      });
-    } catch {
-      return;
-    }
-    try {
-      await api[k].remove(row.id);
-      ElMessage.success(t('dev2.deleted', { what, name }));
-    } catch (e) {
-      if (e.code === 'in_use') ElMessageBox.alert(apiMessage(e, { atField: true }), t('dev2.deleteTitle', { what }), { type: 'warning' });
-      else ElMessage.error(apiMessage(e, { atField: true }));
-      if (e.status !== 404) return;
-    }
+    if (!(await removeRecord(t, api[k], row, t(`${kinds}.${k}`)))) return;
     // reload, not refresh: a record just saved is pinned atop its table, and stayed shown once deleted
     tables[k]?.reload();
     loadKpi();
@@ -67,4 +46,34 @@ export function useRegisterPage(api, perm, tab) {
   const withActions = (k, cs) => (mayWrite(k) ? [...cs, { key: 'actions', label: t('common.actions'), width: 120 }] : cs);
   const n = (v) => formatNumber(v, locale.value);
   return { kpi, error, mayWrite, mayChange, tables, form, onSaved, withActions, remove, n };
+}
+
+/**
+ * A register's record entered by mistake deleted through `kindApi` (its remove(id)), asked first,
+ * `what` naming its kind: true when its table should be read again (deleted, or gone already).
+ * One that others still refer to is refused by the server (409 in_use, naming them), said in a
+ * box that stays until read.
+ */
+export async function removeRecord(t, kindApi, row, what) {
+  // named as its table shows it: a name or title, else what it is of and when (a month's
+  // freight, a tenancy, a transfer)
+  const name = row.name || row.title || [row.organisation || row.park || row.result || row.farm, row.month || row.since || row.date].filter(Boolean).join(' ') || `#${row.id}`;
+  try {
+    await ElMessageBox.confirm(t('dev2.deleteConfirm', { what, name }), t('dev2.deleteTitle', { what }), {
+      type: 'warning',
+      confirmButtonText: t('common.delete'),
+      cancelButtonText: t('common.cancel'),
+    });
+  } catch {
+    return false;
+  }
+  try {
+    await kindApi.remove(row.id);
+    ElMessage.success(t('dev2.deleted', { what, name }));
+  } catch (e) {
+    if (e.code === 'in_use') ElMessageBox.alert(apiMessage(e, { atField: true }), t('dev2.deleteTitle', { what }), { type: 'warning' });
+    else ElMessage.error(apiMessage(e, { atField: true }));
+    return e.status === 404;
+  }
+  return true;
 }
