@@ -5,7 +5,7 @@
 // enterprise user who sees only their own organisation's warehouses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, TABLET, budget, beijingToday, plusDays } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, searchAnswered, ADMIN_PW, DEMO_PW, TABLET, budget, beijingToday, plusDays } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
 let browser;
@@ -66,7 +66,9 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
     // the streamer is picked by name (a remote search), not typed as an id
     const pick = form.getByTestId('enrol-streamer').locator('.el-select');
     await pick.click();
+    const searched = searchAnswered(page, adults[1].name);
     await pick.locator('input').fill(adults[1].name);
+    await searched;
     await page.getByRole('option', { name: new RegExp(adults[1].name) }).first().click();
     await form.getByLabel('就业岗位').click();
     await page.getByRole('option', { name: new RegExp(posts[0].title) }).first().click();

@@ -7,7 +7,7 @@
 // owns (job posts: its own).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, shot, apiGet, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, shot, apiGet, searchAnswered, ADMIN_PW, DEMO_PW, budget } from './lib.mjs';
 import zh from '../../web/src/i18n/zh-CN.js';
 
 let browser;
@@ -38,11 +38,14 @@ async function pickEnum(page, dlg, key, label) {
   await item(dlg, key).locator('.el-select').click();
   await page.getByRole('option', { name: label, exact: true }).click();
 }
-/** A reference picked by name: type part of it, choose the option. */
+/** A reference picked by name: type part of it, choose the option — once the search for it has
+ *  answered (searchAnswered), not from the list the field opened with. */
 async function pickNamed(page, dlg, key, name) {
   const sel = item(dlg, key).locator('.el-select');
   await sel.click();
+  const searched = searchAnswered(page, name);
   await sel.locator('input').fill(name);
+  await searched;
   await page.getByRole('option', { name: new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
 }
 /** The academy page's registers are tabs below the cohorts. */

@@ -83,6 +83,22 @@ export async function shot(page, name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false, timeout: 60000 });
 }
 
+/**
+ * Resolves once the page has had an answer to a request naming `text` (a remote select's search
+ * for what is typed), or after 10 s without one. Set up before typing: an option clicked before
+ * that search answered is one of the list the field opened with, which the answer then replaces.
+ */
+export function searchAnswered(page, text) {
+  const names = (r) => {
+    try {
+      return decodeURIComponent(r.url().replace(/\+/g, ' ')).includes(text);
+    } catch {
+      return false; // a URL that is not percent-encoded text
+    }
+  };
+  return page.waitForResponse(names, { timeout: budget(10000) }).catch(() => null);
+}
+
 /** Picks an option of an Element Plus select (the dropdown is teleported to <body>). */
 export async function choose(page, select, optionText) {
   await select.click();
