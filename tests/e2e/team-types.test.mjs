@@ -115,10 +115,10 @@ describe('team types', { timeout: budget(180000) }, () => {
     };
     const planTeams = async () => {
       await page.goto('/plans/new');
-      const input = page.locator('input[aria-label="医疗"]');
-      await input.waitFor();
-      await page.waitForFunction(() => document.querySelector('input[aria-label="医疗"]')?.value !== '');
-      const v = await input.inputValue();
+      // once the team types are read: before, the fields hold the form's own numbers (医疗 8),
+      // and the cleared case below would pass whatever the page did
+      await page.locator('[data-testid="plan-teams"]:not([data-types="0"])').waitFor();
+      const v = await page.locator('input[aria-label="医疗"]').inputValue();
       await page.goto('/team-types');
       return v;
     };
