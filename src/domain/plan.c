@@ -182,6 +182,35 @@ static int team_exists(pj_ctx *c, const char *code, pj_err *err)
     return rc;
 }
 
+/* A request without `teams` (absent or null) takes the teams the district records as available
+ * per team type (team_types.available; a type without a count is not given): they are written
+ * into the request itself, so the plan saved keeps the numbers it was solved with and a plan
+ * solved in the background reads the same. 422 missing_field when no type records a count. */
+static int default_teams(pj_ctx *c, json_t *b, pj_err *err)
+{
+    json_t *t = json_object_get(b, "teams");
+    if (t && !json_is_null(t)) return 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT code, available FROM team_types WHERE available IS NOT NULL ORDER BY id",
+        err);
+    if (!s) return -1;
+    json_t *teams = json_object();
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1)
+        json_object_set_new(teams, pj_col_text(s, 0), json_integer(pj_col_int(s, 1)));
+    pj_stmt_done(s);
+    if (rc < 0 || json_object_size(teams) == 0) {
+        json_decref(teams);
+        return rc < 0 ? -1
+                      : pj_fail(err, 422, "missing_field", "teams",
+                                "teams is required: no team type records how many teams are "
+                                "available (give teams, or record available on the team types, "
+                                "/api/v1/team-types)");
+    }
+    json_object_set_new(b, "teams", teams);
+    return 0;
+}
+
 static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
 {
     static const char *const fields[] = {
@@ -270,7 +299,7 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
     }
 
     json_t *t;
-    if (obj_field(b, "teams", 1, &t, err) < 0) return -1;
+    if (default_teams(c, b, err) || obj_field(b, "teams", 1, &t, err) < 0) return -1;
     const char *k;
     json_t *val;
     json_object_foreach(t, k, val)

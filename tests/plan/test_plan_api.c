@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/plan.h"
 #include "t.h"
@@ -961,5 +962,93 @@ TEST_T(plan_list_unknown_gap_is_null, 60)
     CHECK(json_is_null(
         json_object_get(json_object_get(json_object_get(o, "result"), "summary"), "gap")));
     json_decref(o);
+    th_stop(&s);
+}
+
+/* A request without teams takes each team type's recorded `available` (a type without one not
+ * given), kept in the saved request: solved in the request, in the background (the numbers of
+ * the moment it was sent, though changed before it is solved), with teams null; none recorded
+ * is 422 at teams and writes nothing. */
+TEST_T(plan_teams_default_to_recorded, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[1024], fp1[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long t = town_id(&s);
+    const char *fmt = "{\"name\":\"%s\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+                      "\"affected\":{\"township_ids\":[%lld]},\"demand\":{\"share\":0.1},"
+                      "\"time_limit_s\":0.3%s}";
+    long long recorded =
+        th_sql_int(&s, "SELECT COUNT(*) FROM team_types WHERE available IS NOT NULL");
+    CHECK(recorded >= 6); /* the demo records every type */
+    CHECK_INT(th_sql_int(&s, "SELECT available FROM team_types WHERE code = 'medical'"), 10);
+
+    snprintf(body, sizeof body, fmt, "默认队伍", t, "");
+    json_t *plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    check_plan(plan);
+    json_t *given = json_object_get(json_object_get(plan, "request"), "teams");
+    CHECK_INT((long long)json_object_size(given), recorded);
+    const char *k;
+    json_t *v;
+    json_object_foreach(given, k, v)
+    {
+        char q[160];
+        snprintf(q, sizeof q, "SELECT available FROM team_types WHERE code = '%s'", k);
+        CHECK_INT((long long)json_integer_value(v), th_sql_int(&s, q));
+    }
+    CHECK(json_equal(
+        given,
+        json_object_get(json_object_get(json_object_get(plan, "result"), "schedule"), "teams")));
+    json_decref(plan);
+
+    /* null is left out; a type without a count is not given */
+    th_sql_exec(&s, "INSERT INTO team_types (code, name) VALUES ('drone', '无人机')");
+    snprintf(body, sizeof body, fmt, "默认队伍 null", t, ",\"teams\":null");
+    plan = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
+    given = json_object_get(json_object_get(plan, "request"), "teams");
+    CHECK_INT((long long)json_object_size(given), recorded);
+    CHECK(json_object_get(given, "drone") == NULL);
+    CHECK_INT((long long)json_integer_value(json_object_get(given, "medical")), 10);
+    json_decref(plan);
+
+    /* in the background: the numbers as sent, kept though the team types change meanwhile */
+    snprintf(body, sizeof body, fmt, "默认队伍 后台", t, "");
+    plan = post(&s, tok, "/api/v1/plans", body, 202);
+    long long id = th_int(plan, "id");
+    CHECK_INT((long long)json_integer_value(json_object_get(
+                  json_object_get(json_object_get(plan, "request"), "teams"), "medical")),
+              10);
+    json_decref(plan);
+    th_sql_exec(&s, "UPDATE team_types SET available = 3 WHERE code = 'medical'");
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    for (int i = 0;; i++) {
+        plan = NULL;
+        CHECK_INT(th_call(&s, "GET", path, tok, NULL, &plan), 200);
+        if (strcmp(th_str(plan, "status"), "solving")) break;
+        json_decref(plan);
+        if (i == 600) t_fail(__FILE__, __LINE__, "plan %lld still solving after 60 s", id);
+        usleep(100000);
+    }
+    CHECK_STR(th_str(plan, "status"), "draft");
+    json_t *sched = json_object_get(json_object_get(plan, "result"), "schedule");
+    CHECK_INT(
+        (long long)json_integer_value(json_object_get(json_object_get(sched, "teams"), "medical")),
+        10);
+    json_decref(plan);
+
+    /* none recorded: 422 at teams, nothing written */
+    th_sql_exec(&s, "UPDATE team_types SET available = NULL");
+    long long plans = th_sql_int(&s, "SELECT COUNT(*) FROM plans");
+    th_fingerprint(&s, fp1, sizeof fp1);
+    snprintf(body, sizeof body, fmt, "无队伍", t, "");
+    json_t *o = post(&s, tok, "/api/v1/plans", body, 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "teams");
+    json_decref(o);
+    th_fingerprint(&s, fp2, sizeof fp2);
+    CHECK_STR(fp1, fp2);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans"), plans);
     th_stop(&s);
 }
