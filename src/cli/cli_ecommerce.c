@@ -102,10 +102,13 @@ LIST(ec_sessions, pj_ec_session_list)
 ADD(ec_session_add, pj_ec_session_create)
 GET(ec_session_get, pj_ec_session_get)
 ID_JSON(ec_session_update, pj_ec_session_update)
-SUB(ec_session_delete)
-{
-    return pj_ec_session_delete(&s->ctx, id, &s->err) ? -1 : cli_deleted(w, id);
-}
+/* DELETE ID: {"deleted": ID} as every delete */
+#define DELETE(name, fn)                                                                           \
+    SUB(name)                                                                                      \
+    {                                                                                              \
+        return fn(&s->ctx, id, &s->err) ? -1 : cli_deleted(w, id);                                 \
+    }
+DELETE(ec_session_delete, pj_ec_session_delete)
 LIST_OF(ec_products, pj_ec_product_list, "category", pj_ec_categories)
 ADD(ec_product_add, pj_ec_product_create)
 ID_JSON(ec_sales_add, pj_ec_sales_add)
@@ -113,6 +116,7 @@ LIST_OF(ec_zones, pj_ec_zone_list, "kind", pj_ac_kinds)
 GET(ec_zone_get, pj_ec_zone_get)
 ADD(ec_zone_add, pj_ec_zone_create)
 ID_JSON(ec_zone_update, pj_ec_zone_update)
+DELETE(ec_zone_delete, pj_ec_zone_delete)
 
 SUB(ec_sales)
 {
@@ -208,6 +212,7 @@ int cli_ecommerce(cli *a)
         {"zone-get", 1, 0, ec_zone_get},
         {"zone-add", 0, 1, ec_zone_add},
         {"zone-update", 1, 1, ec_zone_update, 0, ec_zone_get},
+        {"zone-delete", 1, 0, ec_zone_delete},
         {"kpis", 0, 0, ec_kpis},
         {"demo", 0, 0, ec_demo},
         {NULL, 0, 0, NULL}};
@@ -220,14 +225,17 @@ LIST_OF(ac_courses, pj_ac_course_list, "category", pj_ac_course_categories)
 GET(ac_course_get, pj_ac_course_get)
 ADD(ac_course_add, pj_ac_course_create)
 ID_JSON(ac_course_update, pj_ac_course_update)
+DELETE(ac_course_delete, pj_ac_course_delete)
 LIST_OF(ac_cohorts, pj_ac_cohort_list, "state", pj_ac_cohort_states)
 GET(ac_cohort_get, pj_ac_cohort_get)
 ADD(ac_cohort_add, pj_ac_cohort_create)
 ID_JSON(ac_cohort_update, pj_ac_cohort_update)
+DELETE(ac_cohort_delete, pj_ac_cohort_delete)
 LIST_OF(ac_posts, pj_ac_post_list, "state", pj_ac_post_states)
 GET(ac_post_get, pj_ac_post_get)
 ADD(ac_post_add, pj_ac_post_create)
 ID_JSON(ac_post_update, pj_ac_post_update)
+DELETE(ac_post_delete, pj_ac_post_delete)
 LIST_OF(ac_enrolments, pj_ac_enrolment_list, "state", pj_ac_enrol_states)
 GET(ac_enrolment_get, pj_ac_enrolment_get)
 ADD(ac_enrol, pj_ac_enrolment_create)
@@ -303,15 +311,18 @@ int cli_academy(cli *a)
                                    {"course-get", 1, 0, ac_course_get},
                                    {"course-add", 0, 1, ac_course_add},
                                    {"course-update", 1, 1, ac_course_update, 0, ac_course_get},
+                                   {"course-delete", 1, 0, ac_course_delete},
                                    {"cohorts", 0, 0, ac_cohorts},
                                    {"cohort-get", 1, 0, ac_cohort_get},
                                    {"cohort-add", 0, 1, ac_cohort_add},
                                    {"cohort-update", 1, 1, ac_cohort_update, 0, ac_cohort_get},
+                                   {"cohort-delete", 1, 0, ac_cohort_delete},
                                    {"cohort-state", 1, 0, ac_cohort_state},
                                    {"posts", 0, 0, ac_posts},
                                    {"post-get", 1, 0, ac_post_get},
                                    {"post-add", 0, 1, ac_post_add},
                                    {"post-update", 1, 1, ac_post_update, 0, ac_post_get},
+                                   {"post-delete", 1, 0, ac_post_delete},
                                    {"enrolments", 0, 0, ac_enrolments},
                                    {"enrolment-get", 1, 0, ac_enrolment_get},
                                    {"enrol", 0, 1, ac_enrol},

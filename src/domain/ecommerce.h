@@ -162,18 +162,24 @@ int pj_ec_zone_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ec_zone_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* {version, settled_on?, base_id?, organisation_id?} */
 int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Deletes one nothing refers to (409 in_use naming its posts, enrolments placed there…) */
+int pj_ec_zone_delete(pj_ctx *c, int64_t id, pj_err *err);
 
 /* courses: {title, category, hours, level 1..5, practice_hours} */
 int pj_ac_course_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
 int pj_ac_course_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ac_course_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Deletes one entered by mistake: 409 in_use while cohorts are of it */
+int pj_ac_course_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* cohorts: {course_id, base_id (hq or village tier), name, starts_on, ends_on, capacity} */
 int pj_ac_cohort_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);
 int pj_ac_cohort_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ac_cohort_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* {version, name?, starts_on?, ends_on?, capacity?} (capacity not below those enrolled) */
 int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Deletes one without enrolments (409 in_use names them: withdrawn ones stay on record) */
+int pj_ac_cohort_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* {state, version}: planned → open → running → graduated; else 409 invalid_transition */
 int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* job posts: {zone_enterprise_id, title, openings} */
@@ -182,6 +188,8 @@ int pj_ac_post_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* {version, title?, openings?, state? open|closed} */
 int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* Deletes one no enrolment took (409 in_use; close it instead); an enterprise its own */
+int pj_ac_post_delete(pj_ctx *c, int64_t id, pj_err *err);
 
 /* enrolments: {cohort_id, streamer_id, post_id, enrolled_on?}; 409 cohort_full / post_full */
 int pj_ac_enrolment_list(pj_ctx *c, const pj_ec_filter *f, pj_jw *w, pj_err *err);

@@ -6,6 +6,7 @@
 #include "core/util.h"
 #include "domain/audit.h"
 #include "domain/ecommerce_int.h"
+#include "domain/refs.h"
 #include "domain/input.h"
 #include "domain/render.h"
 #include "domain/rows.h"
@@ -285,6 +286,13 @@ int pj_ec_zone_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
                             err);
 }
 
+int pj_ec_zone_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (require_district(c, err)) return -1;
+    return pj_refs_delete_unused(c, "ec_zone_enterprises", "ec_zone_enterprise", "zone enterprise",
+                                 id, zone_render, err);
+}
+
 /* ---- courses ---- */
 
 static int course_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -408,6 +416,12 @@ int pj_ac_course_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         return -1;
     k.version = version;
     return ec_write_audited(c, id, "update", "ac_course", course_render, course_apply, &k, w, err);
+}
+
+int pj_ac_course_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (require_district(c, err)) return -1;
+    return pj_refs_delete_unused(c, "ac_courses", "ac_course", "course", id, course_render, err);
 }
 
 /* ---- cohorts ---- */
@@ -696,6 +710,16 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     return ec_write_audited(c, id, "update", "ac_cohort", cohort_render, cohort_apply, &h, w, err);
 }
 
+int pj_ac_cohort_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    cohort_row r;
+    if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
+                       PJ_ROLE_NONE) ||
+        cohort_load(c, id, &r, err) || cohort_writer(c, r.town, "id", err))
+        return -1;
+    return pj_refs_delete_unused(c, "ac_cohorts", "ac_cohort", "cohort", id, cohort_render, err);
+}
+
 typedef struct cohort_step {
     const char *to, *from;
     int64_t version;
@@ -868,11 +892,11 @@ static int post_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                                     p->has[2] > 0 ? p->openings : INT64_MAX, err);
 }
 
-int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+/* May the caller change post id (post_writer for its zone enterprise's organisation)? 404 when
+ * there is none. */
+static int post_scope(pj_ctx *c, int64_t id, pj_err *err)
 {
-    static const char *const fields[] = {"version", "title", "state", "openings", NULL};
-    post_in p = {0};
-    int64_t version, zorg = 0, filled = 0;
+    int64_t zorg = 0;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_ENTERPRISE,
                        PJ_ROLE_NONE))
         return -1;
@@ -882,7 +906,21 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
                     id, &zorg, err);
     if (rc < 0) return -1;
     if (rc == 0) return pj_not_found(err, "post", id);
-    if (post_writer(c, zorg, "", err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
+    return post_writer(c, zorg, "", err);
+}
+
+int pj_ac_post_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (post_scope(c, id, err)) return -1;
+    return pj_refs_delete_unused(c, "ac_posts", "ac_post", "job post", id, post_render, err);
+}
+
+int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "title", "state", "openings", NULL};
+    post_in p = {0};
+    int64_t version, filled = 0;
+    if (post_scope(c, id, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
         pj_in_no_null(body, NULL, err) ||
         (p.has[0] = pj_in_text(body, "title", 0, 1, 64, &p.title, err)) < 0 ||

@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "domain/ctx.h"
+#include "domain/render.h"
 
 /* An integer column that holds the id of a row of `parent` without a declared foreign key;
  * pj_refs_describe counts its rows as it counts a declared NO ACTION reference. */
@@ -32,5 +33,13 @@ int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t
 /* The word for n rows of `table` as pj_refs_describe names them ("1 expert", "2 experts"), NULL
  * for a table without one (named by its table name then). */
 const char *pj_refs_noun(const char *table, int64_t n);
+
+/* Deletes row `id` of `table` as one audited write: 404 when render (the record as the audit
+ * row keeps it) finds none; 409 in_use naming what still refers to it (pj_refs_describe:
+ * "academy cohort 3 is referred to by 2 academy enrolments"), noun being the record's word;
+ * else the DELETE and an audit row `delete` on entity, committed. The caller checks the role and
+ * scope first. 0, or -1 with err and nothing written. */
+int pj_refs_delete_unused(pj_ctx *c, const char *table, const char *entity, const char *noun,
+                          int64_t id, pj_render_fn render, pj_err *err);
 
 #endif

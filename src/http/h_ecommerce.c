@@ -225,6 +225,11 @@ static int h_kpi(pj_req *r)
     {                                                                                              \
         return pj_h_need_body(r) || fn(&r->ctx, r->body, &r->w, &r->err) ? -1 : pj_h_created(r);   \
     }
+#define H_DELETE(name, fn)                                                                         \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return fn(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);                              \
+    }
 #define H_ACT(name, fn)                                                                            \
     static int name(pj_req *r)                                                                     \
     {                                                                                              \
@@ -235,21 +240,25 @@ H_LIST(h_zones, pj_ec_zone_list, "kind", "base_id", "organisation_id")
 H_GET(h_zone_get, pj_ec_zone_get)
 H_CREATE(h_zone_create, pj_ec_zone_create)
 H_ACT(h_zone_update, pj_ec_zone_update)
+H_DELETE(h_zone_delete, pj_ec_zone_delete)
 H_ACT(h_streamer_update, pj_ec_streamer_update)
 H_ACT(h_session_update, pj_ec_session_update)
 H_LIST(h_courses, pj_ac_course_list, "category")
 H_GET(h_course_get, pj_ac_course_get)
 H_CREATE(h_course_create, pj_ac_course_create)
 H_ACT(h_course_update, pj_ac_course_update)
+H_DELETE(h_course_delete, pj_ac_course_delete)
 H_LIST(h_cohorts, pj_ac_cohort_list, "course_id", "base_id", "state", "township_id")
 H_GET(h_cohort_get, pj_ac_cohort_get)
 H_CREATE(h_cohort_create, pj_ac_cohort_create)
 H_ACT(h_cohort_update, pj_ac_cohort_update)
+H_DELETE(h_cohort_delete, pj_ac_cohort_delete)
 H_ACT(h_cohort_state, pj_ac_cohort_transition)
 H_LIST(h_posts, pj_ac_post_list, "zone_enterprise_id", "organisation_id", "state")
 H_GET(h_post_get, pj_ac_post_get)
 H_CREATE(h_post_create, pj_ac_post_create)
 H_ACT(h_post_update, pj_ac_post_update)
+H_DELETE(h_post_delete, pj_ac_post_delete)
 H_LIST(h_enrolments, pj_ac_enrolment_list, "cohort_id", "course_id", "streamer_id", "post_id",
        "zone_enterprise_id", "state")
 H_GET(h_enrolment_get, pj_ac_enrolment_get)
@@ -320,11 +329,15 @@ const pj_route pj_routes_ecommerce[] = {
     {"GET", "/api/v1/ecommerce/zone-enterprises/{id}", h_zone_get, R_ALL, "One zone enterprise"},
     {"PATCH", "/api/v1/ecommerce/zone-enterprises/{id}", h_zone_update, AC_DISTRICT,
      "Update a zone enterprise's settlement date, base or organisation (version)"},
+    {"DELETE", "/api/v1/ecommerce/zone-enterprises/{id}", h_zone_delete, AC_DISTRICT,
+     "Delete a zone enterprise nothing refers to"},
     {"GET", "/api/v1/academy/courses", h_courses, R_ALL, "Academy courses (category)"},
     {"POST", "/api/v1/academy/courses", h_course_create, AC_DISTRICT, "Add a course"},
     {"GET", "/api/v1/academy/courses/{id}", h_course_get, R_ALL, "One course"},
     {"PATCH", "/api/v1/academy/courses/{id}", h_course_update, AC_DISTRICT,
      "Update a course (version)"},
+    {"DELETE", "/api/v1/academy/courses/{id}", h_course_delete, AC_DISTRICT,
+     "Delete a course without cohorts"},
     {"GET", "/api/v1/academy/cohorts", h_cohorts, R_ALL,
      "Cohorts (course_id, base_id, state, township_id)"},
     {"POST", "/api/v1/academy/cohorts", h_cohort_create, EC_ADMIN,
@@ -332,6 +345,8 @@ const pj_route pj_routes_ecommerce[] = {
     {"GET", "/api/v1/academy/cohorts/{id}", h_cohort_get, R_ALL, "One cohort with its places"},
     {"PATCH", "/api/v1/academy/cohorts/{id}", h_cohort_update, EC_ADMIN,
      "Update a cohort's name, dates or capacity (version)"},
+    {"DELETE", "/api/v1/academy/cohorts/{id}", h_cohort_delete, EC_ADMIN,
+     "Delete a cohort without enrolments"},
     {"POST", "/api/v1/academy/cohorts/{id}/state", h_cohort_state, EC_ADMIN,
      "Move a cohort planned -> open -> running -> graduated (version)"},
     {"GET", "/api/v1/academy/posts", h_posts, R_ALL,
@@ -341,6 +356,8 @@ const pj_route pj_routes_ecommerce[] = {
     {"GET", "/api/v1/academy/posts/{id}", h_post_get, R_ALL, "One job post"},
     {"PATCH", "/api/v1/academy/posts/{id}", h_post_update, AC_POSTS,
      "Update a job post's title, openings or state (version)"},
+    {"DELETE", "/api/v1/academy/posts/{id}", h_post_delete, AC_POSTS,
+     "Delete a job post no enrolment took"},
     {"GET", "/api/v1/academy/enrolments", h_enrolments, AC_READ,
      "Enrolments (an enterprise sees those on its own posts)"},
     {"POST", "/api/v1/academy/enrolments", h_enrolment_create, EC_WRITE,

@@ -370,6 +370,14 @@ TEST_T(cli_every_delete_prints_one_json_shape, 120)
     deleted_json((const char *const[]){"indicator", "delete", "1", "--db", db, NULL}, 1);
     deleted_json((const char *const[]){"ecommerce", "session-delete", "1", "--db", db, NULL}, 1);
     CHECK(th_sql_int(&sv, "SELECT count(*) FROM ec_sessions WHERE id = 1") == 0);
+    /* the academy's: a course entered by mistake; one with cohorts is refused, exit 1 */
+    th_sql_exec(&sv, "INSERT INTO ac_courses (id, title, category, hours, level, practice_hours,"
+                     " created_at, updated_at) VALUES (900, '误录', 'other', 1, 5, 0, 0, 0)");
+    deleted_json((const char *const[]){"academy", "course-delete", "900", "--db", db, NULL}, 900);
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM ac_courses WHERE id = 900") == 0);
+    CHECK_INT(RUN(out, "academy", "course-delete", "1", "--db", db), 1);
+    CHECK(strstr(out, "course 1 is referred to by") && strstr(out, "academy cohorts"));
+    CHECK(th_sql_int(&sv, "SELECT count(*) FROM ac_courses WHERE id = 1") == 1);
 }
 
 /* init --seed N without --demo was taken and did nothing: refused, exit 2, no database made;

@@ -1363,3 +1363,118 @@ TEST_T(academy_counted_session_corrected_but_its_day_and_length_kept, 60)
     json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
     th_stop(&s);
 }
+
+/* DELETE of a record id under path ("/api/v1/academy/courses"): the HTTP status; with a 409,
+ * the error's message contains `names`. */
+static void del(th_server *s, const char *tok, const char *path, long long id, int want,
+                const char *names, int line)
+{
+    char p[96];
+    snprintf(p, sizeof p, "%s/%lld", path, id);
+    json_t *o = NULL;
+    int st = th_call(s, "DELETE", p, tok, NULL, &o);
+    if (st != want)
+        t_fail(__FILE__, line, "DELETE %s: %d, expected %d (%s)", p, st, want,
+               th_err_code(o) ? th_err_code(o) : "-");
+    if (names) {
+        const char *m = json_string_value(json_object_get(json_object_get(o, "error"), "message"));
+        if (!th_err_code(o) || strcmp(th_err_code(o), "in_use") || !m || !strstr(m, names))
+            t_fail(__FILE__, line, "DELETE %s: %s \"%s\", expected in_use naming %s", p,
+                   th_err_code(o) ? th_err_code(o) : "-", m ? m : "", names);
+    }
+    json_decref(o);
+}
+#define DEL(tok, kind, id, want, names) del(&s, tok, kind, id, want, names, __LINE__)
+
+/* A zone enterprise, course, cohort or post entered by mistake is deleted (audited, with the
+ * record as it was) by those who may change it; one something refers to is 409 in_use naming
+ * what (a withdrawn enrolment too), and a refusal writes nothing. */
+TEST_T(academy_delete_what_nothing_refers_to, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char q[400], tok[80], jd[80], view[80], town[80], fp0[TH_FINGERPRINT_SIZE],
+        fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    const char *Z = "/api/v1/ecommerce/zone-enterprises", *C = "/api/v1/academy/courses",
+               *H = "/api/v1/academy/cohorts", *P = "/api/v1/academy/posts";
+    fix used, spare;
+    fixture(&s, tok, "U", org, 10, 10, &used);
+    fixture(&s, tok, "S", org, 10, 10, &spare);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, used.cohort, "open", &o), 200);
+    json_decref(o);
+    long long e =
+        enrol(&s, tok, &used, streamer(&s, tok, "学员甲", "1990-01-01", ""), NULL, 201, NULL);
+
+    /* in use: refused, naming what refers to it; nothing written */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    DEL(tok, C, used.course, 409, "1 academy cohort");
+    DEL(tok, H, used.cohort, 409, "1 academy enrolment");
+    DEL(tok, P, used.post, 409, "1 academy enrolment");
+    DEL(tok, Z, used.zone, 409, "1 job post");
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(act(&s, tok, e, "withdraw", "", &o), 200);
+    json_decref(o);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    DEL(tok, H, used.cohort, 409, "1 academy enrolment"); /* withdrawn, still on record */
+    DEL(tok, P, used.post, 409, "1 academy enrolment");
+    /* not the caller's to change: the viewer anything, a township officer a cohort at a base
+     * outside the township, an enterprise a course or a zone enterprise (and, below, a post of
+     * a zone enterprise not of its organisation) */
+    DEL(view, C, spare.course, 403, NULL);
+    DEL(view, H, spare.cohort, 403, NULL);
+    DEL(town, H, spare.cohort, 403, NULL);
+    DEL(jd, C, spare.course, 403, NULL);
+    DEL(jd, Z, spare.zone, 403, NULL);
+    DEL(tok, H, 999999, 404, NULL);
+    DEL(tok, P, 999999, 404, NULL);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    snprintf(q, sizeof q, "UPDATE ec_zone_enterprises SET organisation_id = NULL WHERE id = %lld",
+             spare.zone);
+    th_sql_exec(&s, q);
+    DEL(jd, P, spare.post, 403, NULL);
+    /* the zone enterprise's again */
+    snprintf(q, sizeof q, "UPDATE ec_zone_enterprises SET organisation_id = %lld WHERE id = %lld",
+             org, spare.zone);
+    th_sql_exec(&s, q);
+
+    /* unused: deleted in the order their references allow, each audited with its record */
+    long long audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'delete'");
+    DEL(tok, Z, spare.zone, 409, "1 job post");
+    DEL(jd, P, spare.post, 204, NULL); /* an enterprise its own organisation's post */
+    DEL(tok, C, spare.course, 409, "1 academy cohort");
+    DEL(tok, H, spare.cohort, 204, NULL);
+    DEL(tok, C, spare.course, 204, NULL);
+    DEL(tok, Z, spare.zone, 204, NULL);
+    DEL(tok, H, spare.cohort, 404, NULL);
+    char path[96];
+    snprintf(path, sizeof path, "%s/%lld", P, spare.post);
+    json_decref(CALL(&s, "GET", tok, path, NULL, 404));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'delete'"), audits + 4);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'delete' AND entity = 'ac_cohort' AND"
+             " entity_id = %lld AND after_json IS NULL AND json_extract(before_json, '$.name')"
+             " = '班S'",
+             spare.cohort);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'delete' AND entity_id = %lld AND entity"
+             " = 'ac_post' AND username = 'jd'",
+             spare.post);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* the used ones are all still there */
+    snprintf(q, sizeof q,
+             "SELECT (SELECT COUNT(*) FROM ac_courses WHERE id = %lld) + (SELECT COUNT(*) FROM"
+             " ac_cohorts WHERE id = %lld) + (SELECT COUNT(*) FROM ac_posts WHERE id = %lld) +"
+             " (SELECT COUNT(*) FROM ec_zone_enterprises WHERE id = %lld)",
+             used.course, used.cohort, used.post, used.zone);
+    CHECK_INT(th_sql_int(&s, q), 4);
+    th_stop(&s);
+}

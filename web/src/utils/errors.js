@@ -97,8 +97,8 @@ const RULES = [
 // the records a refused delete names (409 in_use: "… is referred to by 2 agri-tech projects, 1
 // expert", src/domain/refs.c's words), in Chinese: 国农港项目 2 条、专家 1 条
 const REF_NOUNS = {
-  'academy cohort': '培训班',
-  'academy cohorts': '培训班',
+  'academy cohort': '班级',
+  'academy cohorts': '班级',
   'job post': '就业岗位',
   'job posts': '就业岗位',
   'academy enrolment': '学员报名',
