@@ -1863,5 +1863,16 @@ const pj_migration pj_migrations[] = {
      "UPDATE credit_txns SET note = substr(note, length('void of log ' || log_id || ': ') + 1)"
      " WHERE kind = 'void' AND log_id IS NOT NULL AND substr(note, 1, length('void of log ' ||"
      " log_id || ': ')) = 'void of log ' || log_id || ': ';"},
+    {119, "eldercare: pairing requests of grid workers",
+     "CREATE TABLE elder_pair_requests ("
+     " id INTEGER PRIMARY KEY, elder_id INTEGER NOT NULL REFERENCES elders(id),"
+     " helper_id INTEGER NOT NULL REFERENCES helpers(id), note TEXT NOT NULL DEFAULT '',"
+     " state TEXT NOT NULL DEFAULT 'pending', requested_by TEXT NOT NULL,"
+     " requested_at INTEGER NOT NULL, decided_by TEXT, decided_at INTEGER,"
+     " decision_note TEXT NOT NULL DEFAULT '', pair_id INTEGER REFERENCES elder_pairs(id),"
+     " version INTEGER NOT NULL DEFAULT 1);"
+     "CREATE UNIQUE INDEX elder_pair_requests_pending ON elder_pair_requests(elder_id)"
+     " WHERE state = 'pending';"
+     "CREATE INDEX elder_pair_requests_helper ON elder_pair_requests(helper_id);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -181,6 +181,20 @@ int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *sta
 int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 int pj_pair_end(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 
+/* Pairing requests (结对申请, elder_pair_requests.c): a grid worker asks for an elder of their
+ * grids to be paired with a helper of their grids, {elder_id, helper_id, note?} — checked as a
+ * pair by hand would be (422/409 at helper_id), 409 already_paired / request_pending at
+ * elder_id; one waits per elder. An officer of the elder's township accepts it ({version,
+ * start_date?}: the pair is made then, with that moment's checks) or declines it ({version,
+ * note}); a grid worker of the elder's grid withdraws it ({version}). Each audited. */
+extern const char *const pj_pair_request_states[]; /* pending, accepted, declined, withdrawn */
+int pj_pair_request_list(pj_ctx *c, const char *state, int64_t elder_id, int64_t cursor, int limit,
+                         pj_jw *w, pj_err *err);
+int pj_pair_request_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+int pj_pair_request_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
+int pj_pair_request_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, pj_jw *w,
+                           pj_err *err);
+
 /* ---- service logs and the time-credit ledger (elder_ledger.c) ---- */
 int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err);
 /* voided: -1 all logs, 0 those in force, 1 the voided ones. elder_id, helper_id as

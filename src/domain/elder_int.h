@@ -128,6 +128,17 @@ int pj_el_alert_scan_tx(pj_ctx *c, int64_t now, int counts[PJ_EL_SCAN_COUNTS], p
 /* The same for the elders with ids in [lo, hi]; helpers and escalation only when `others`. */
 int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others,
                           int counts[PJ_EL_SCAN_COUNTS], pj_err *err);
+/* Pairs elder eid with helper hid from start (YYYY-MM-DD) inside the caller's transaction, as a
+ * pair by hand: the helper in the caller's scope, active, of the elder's township, with the
+ * skills, the sex preferred and a place left; start not before either's registration nor the
+ * end of the elder's last pair; reason NULL or "" for "paired by USER; N m away". The pair's
+ * id, or 0 with err (422/409 at the field; 409 already_paired when the elder has a pair). */
+int64_t pj_el_pair_add(pj_ctx *c, int64_t eid, int64_t hid, const char *start, const char *reason,
+                       pj_err *err);
+/* A pair as GET /api/v1/pairs answers it (and its audit rows keep it). */
+int pj_el_pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+/* The checks of pj_el_pair_add on the helper (not the date): 0, or -1 with err. */
+int pj_el_pair_check(pj_ctx *c, int64_t eid, int64_t hid, pj_err *err);
 /* Ends the active pairs of an elder or a helper (who = "elder" | "helper") as of today with
  * ended_note `note`, one audit row "end" / "pair" each; inside the caller's transaction. An
  * elder no longer active, a helper deactivated: their elders can be paired again. */

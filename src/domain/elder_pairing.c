@@ -1545,12 +1545,42 @@ static int pair_start_check(pj_ctx *c, int64_t eid, int64_t hid, const char *sta
     return 0;
 }
 
+int64_t pj_el_pair_add(pj_ctx *c, int64_t eid, int64_t hid, const char *start, const char *reason,
+                       pj_err *err)
+{
+    int64_t dist;
+    int same;
+    const char *hname;
+    if (pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err) ||
+        pair_start_check(c, eid, hid, start, err))
+        return 0;
+    return pair_insert(c, eid, hid, start, dist,
+                       reason && *reason
+                           ? reason
+                           : pj_arena_printf(c->arena, "paired by %s; %lld m away",
+                                             c->actor.username ? c->actor.username : "system",
+                                             (long long)dist),
+                       0, err);
+}
+
+int pj_el_pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
+{
+    return pair_render(c, id, w, err);
+}
+
+int pj_el_pair_check(pj_ctx *c, int64_t eid, int64_t hid, pj_err *err)
+{
+    int64_t dist;
+    int same;
+    const char *hname;
+    return pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err);
+}
+
 int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"elder_id", "helper_id", "start_date", "reason", NULL};
-    int64_t eid, hid, town, dist;
-    int same;
-    const char *start = NULL, *reason = NULL, *hname;
+    int64_t eid, hid, town;
+    const char *start = NULL, *reason = NULL;
     int64_t today = pj_el_today(c, pj_now());
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "elder_id", 1, 1, INT64_MAX, &eid, err) < 0 ||
@@ -1563,16 +1593,7 @@ int pj_pair_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_el_date(today, day);
     if (!start) start = day;
     if (pj_db_begin(c->db, err)) return -1;
-    if (pair_feasible(c, eid, hid, 0, 0, 0, &dist, &same, &hname, err) ||
-        pair_start_check(c, eid, hid, start, err))
-        goto fail;
-    int64_t id = pair_insert(c, eid, hid, start, dist,
-                             reason && *reason
-                                 ? reason
-                                 : pj_arena_printf(c->arena, "paired by %s; %lld m away",
-                                                   c->actor.username ? c->actor.username : "system",
-                                                   (long long)dist),
-                             0, err);
+    int64_t id = pj_el_pair_add(c, eid, hid, start, reason, err);
     if (!id) goto fail;
     if (pj_render_commit(c, "create", "pair", id, NULL, pair_render, w, err)) goto fail;
     return 0;

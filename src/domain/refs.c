@@ -31,6 +31,7 @@ static const struct {
     {"conversions", "conversion", "conversions"},
     {"credit_entries", "time-credit entry", "time-credit entries"},
     {"drill_plans", "drill plan", "drill plans"},
+    {"elder_pair_requests", "pairing request", "pairing requests"},
     {"ec_bases", "e-commerce base", "e-commerce bases"},
     {"ec_booking_slots", "studio booking slot", "studio booking slots"},
     {"ec_bookings", "studio booking", "studio bookings"},

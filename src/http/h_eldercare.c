@@ -181,6 +181,36 @@ static int h_pair_end(pj_req *r)
 {
     return pj_h_need_body(r) ? -1 : pj_pair_end(&r->ctx, r->id, r->body, &r->w, &r->err);
 }
+static int h_requests(pj_req *r)
+{
+    static const char *const acc[] = {"state", "elder_id", NULL};
+    pj_list_filter f;
+    int64_t eid = 0;
+    if (pj_h_list_params(r, &f, acc) || pj_h_q_int(r, "elder_id", 1, INT64_MAX, &eid) ||
+        pj_h_q_enum(r, "state", pj_pair_request_states, &f.state))
+        return -1;
+    return pj_pair_request_list(&r->ctx, f.state, eid, f.cursor, f.limit, &r->w, &r->err);
+}
+static int h_request_get(pj_req *r)
+{
+    return pj_pair_request_get(&r->ctx, r->id, &r->w, &r->err);
+}
+static int h_request_create(pj_req *r)
+{
+    return pj_h_need_body(r) || pj_pair_request_create(&r->ctx, r->body, &r->w, &r->err)
+               ? -1
+               : pj_h_created(r);
+}
+#define H_DECIDE(name, action)                                                                     \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return pj_h_need_body(r)                                                                   \
+                   ? -1                                                                            \
+                   : pj_pair_request_decide(&r->ctx, r->id, action, r->body, &r->w, &r->err);      \
+    }
+H_DECIDE(h_request_accept, "accept")
+H_DECIDE(h_request_decline, "decline")
+H_DECIDE(h_request_withdraw, "withdraw")
 
 /* ---- service logs and credits ---- */
 
@@ -426,6 +456,17 @@ const pj_route pj_routes_eldercare[] = {
     {"GET", "/api/v1/pairs", h_pairs, PERSONAL, "Pairs and their history"},
     {"POST", "/api/v1/pairs", h_pair_create, OFFICERS, "Pair an elder with a helper by hand"},
     {"POST", "/api/v1/pairs/{id}/end", h_pair_end, OFFICERS, "End a pair"},
+    {"GET", "/api/v1/pair-requests", h_requests, PERSONAL,
+     "Pairing requests of grid workers, newest first (state, elder_id)"},
+    {"POST", "/api/v1/pair-requests", h_request_create, R(PJ_ROLE_GRID_WORKER),
+     "Ask for an elder of one's grids to be paired with a helper"},
+    {"GET", "/api/v1/pair-requests/{id}", h_request_get, PERSONAL, "One pairing request"},
+    {"POST", "/api/v1/pair-requests/{id}/accept", h_request_accept, OFFICERS,
+     "Accept a pairing request: the pair is made (version, start_date)"},
+    {"POST", "/api/v1/pair-requests/{id}/decline", h_request_decline, OFFICERS,
+     "Decline a pairing request with a reason (version, note)"},
+    {"POST", "/api/v1/pair-requests/{id}/withdraw", h_request_withdraw, R(PJ_ROLE_GRID_WORKER),
+     "Withdraw a pairing request still waiting (version)"},
     {"GET", "/api/v1/service-logs", h_logs, PERSONAL, "Service logs, newest first"},
     {"POST", "/api/v1/service-logs", h_log_create, PERSONAL,
      "Log a service (or a batch: quick entry); earns the helper time credits"},

@@ -269,6 +269,7 @@ static const enum_filter enum_filters[] = {
     {"get", "/api/v1/helpers", "sex", pj_elder_sexes},
     {"get", "/api/v1/pairing-runs/{id}", "state", pj_proposal_states},
     {"get", "/api/v1/pairs", "state", pj_pair_states},
+    {"get", "/api/v1/pair-requests", "state", pj_pair_request_states},
     {"get", "/api/v1/pairs", "order", pj_list_orders},
     {"get", "/api/v1/service-logs", "kind", pj_service_kinds},
     {"get", "/api/v1/elder-alerts", "state", pj_alert_states},
@@ -949,9 +950,10 @@ TEST_T(openapi_request_bodies_are_the_server_fields, 300)
     th_demo(&s, pj_ecommerce_demo);
     th_demo(&s, pj_academy_demo);
     el_demo(&s, 60);
-    char adm[80], ent[80];
+    char adm[80], ent[80], grid[80];
     th_login(&s, "admin", s.admin_pw, adm);
-    th_login(&s, "jd", s.demo_pw, ent); /* an enterprise's own acts (consent, a reply) */
+    th_login(&s, "jd", s.demo_pw, ent);      /* an enterprise's own acts (consent, a reply) */
+    th_login(&s, "grid01", s.demo_pw, grid); /* a grid worker's (a pairing request) */
     int n, ops = 0, props = 0;
     const pj_route *r = pj_routes(&n);
     for (int i = 0; i < n; i++) {
@@ -969,7 +971,9 @@ TEST_T(openapi_request_bodies_are_the_server_fields, 300)
                      id_for(&s, r[i].path), id + 4);
         else
             snprintf(url, sizeof url, "%s", r[i].path);
-        const char *tok = r[i].roles & R(PJ_ROLE_ADMIN) ? adm : ent;
+        const char *tok = r[i].roles & R(PJ_ROLE_ADMIN)         ? adm
+                          : r[i].roles & R(PJ_ROLE_GRID_WORKER) ? grid
+                                                                : ent;
         char code[64], field[96];
         int st = body_call(&s, tok, m, url, "{\"zz_not_a_field\":1}", code, field);
         if (st != 422 || strcmp(code, "unknown_field") || strcmp(field, "zz_not_a_field"))
