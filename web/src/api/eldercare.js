@@ -29,6 +29,12 @@ export const pairing = {
   pairs: (query, opts) => get('/pairs', query, opts),
   createPair: (body) => post('/pairs', body),
   endPair: (id, body) => post(`/pairs/${id}/end`, body),
+  /** pairing requests (结对申请): a grid worker asks, an officer accepts or declines */
+  requests: (query, opts) => get('/pair-requests', query, opts),
+  requestPair: (body) => post('/pair-requests', body),
+  acceptRequest: (id, body) => post(`/pair-requests/${id}/accept`, body),
+  declineRequest: (id, body) => post(`/pair-requests/${id}/decline`, body),
+  withdrawRequest: (id, body) => post(`/pair-requests/${id}/withdraw`, body),
 };
 
 export const serviceLogs = {

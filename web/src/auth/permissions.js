@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   // coverage report also for viewers
   eldercare: ['admin', 'district_officer', 'township_officer', 'grid_worker'],
   'eldercare.pairing': ['admin', 'district_officer', 'township_officer'],
+  // a grid worker asks for a pairing (结对申请); the township's officer decides it
+  'eldercare.pairRequest': ['grid_worker'],
   'eldercare.credits': ['admin', 'district_officer', 'township_officer'], // redeem, transfer
   'eldercare.reports': ['admin', 'district_officer', 'township_officer', 'grid_worker', 'viewer'],
   // elder centres (GET /elder-centres: every role but enterprise, not personal data; POST and
