@@ -99,6 +99,46 @@ int pj_pair_request_list(pj_ctx *c, const char *state, int64_t elder_id, int64_t
     return pj_render_query_page(c, s, limit, request_render, w, err);
 }
 
+/* Sets request id's state with who decided, now, note and pair (0: none); 0 or -1 with err. */
+static int request_set(pj_ctx *c, int64_t id, const char *state, const char *note, int64_t pair,
+                       pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "UPDATE elder_pair_requests SET state = ?, decided_by = ?,"
+                               " decided_at = ?, decision_note = ?, pair_id = ?, version = version"
+                               " + 1 WHERE id = ?",
+                               err);
+    if (!s) return -1;
+    pj_stmt_text(s, 1, state);
+    pj_stmt_text(s, 2, c->actor.username ? c->actor.username : "system");
+    pj_stmt_int(s, 3, pj_now());
+    pj_stmt_text(s, 4, note ? note : "");
+    if (pair)
+        pj_stmt_int(s, 5, pair);
+    else
+        pj_stmt_null(s, 5);
+    pj_stmt_int(s, 6, id);
+    return pj_step_done(s, err);
+}
+
+int pj_el_pair_requests_close(pj_ctx *c, int64_t elder_id, int64_t pair_id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT id FROM elder_pair_requests WHERE elder_id = ? AND state = 'pending'", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    int64_t *ids;
+    int n = pj_stmt_ids(c, s, &ids, err);
+    for (int i = 0; i < n; i++) {
+        char *before = pj_render_to_string(c, ids[i], request_render, err), *after;
+        if (!before || request_set(c, ids[i], "declined", "paired otherwise", pair_id, err) ||
+            !(after = pj_render_to_string(c, ids[i], request_render, err)) ||
+            pj_audit_add(c, "decline", "pair_request", ids[i], before, after, err))
+            return -1;
+    }
+    return n < 0 ? -1 : 0;
+}
+
 int pj_pair_request_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"elder_id", "helper_id", "note", NULL};
@@ -218,32 +258,26 @@ int pj_pair_request_decide(pj_ctx *c, int64_t id, const char *action, json_t *bo
         pj_fail(err, 409, "invalid_state", "id", "the request was %s already", state);
         goto fail;
     }
-    int64_t pair = 0;
+    /* the request answered first, so that the pair it makes finds no request of the elder
+     * waiting (pj_el_pair_requests_close); then the pair, checked as a pair by hand is now
+     * (the helper may have no place left), named in the request */
+    if (request_set(c, id, accept ? "accepted" : decline ? "declined" : "withdrawn", note, 0, err))
+        goto fail;
     if (accept) {
-        /* the pair, checked as a pair by hand is now (the helper may have no place left) */
         const char *reason = *asked ? pj_arena_printf(c->arena, "requested by %s: %s", by, asked)
                                     : pj_arena_printf(c->arena, "requested by %s", by);
-        if (!(pair = pj_el_pair_add(c, eid, hid, start, reason, err))) goto fail;
-        char *made = pj_render_to_string(c, pair, pj_el_pair_render, err);
-        if (!made || pj_audit_add(c, "create", "pair", pair, NULL, made, err)) goto fail;
+        int64_t pair = pj_el_pair_add(c, eid, hid, start, reason, err);
+        char *made;
+        if (!pair || !(made = pj_render_to_string(c, pair, pj_el_pair_render, err)) ||
+            pj_audit_add(c, "create", "pair", pair, NULL, made, err))
+            goto fail;
+        s = pj_db_prepare(c->db, "UPDATE elder_pair_requests SET pair_id = ? WHERE id = ?", err);
+        if (!s) goto fail;
+        pj_stmt_int(s, 1, pair);
+        pj_stmt_int(s, 2, id);
+        if (pj_step_done(s, err)) goto fail;
     }
-    s = pj_db_prepare(c->db,
-                      "UPDATE elder_pair_requests SET state = ?, decided_by = ?, decided_at = ?,"
-                      " decision_note = ?, pair_id = ?, version = version + 1 WHERE id = ?",
-                      err);
-    if (!s) goto fail;
-    pj_stmt_text(s, 1, accept ? "accepted" : decline ? "declined" : "withdrawn");
-    pj_stmt_text(s, 2, c->actor.username);
-    pj_stmt_int(s, 3, pj_now());
-    pj_stmt_text(s, 4, note ? note : "");
-    if (pair)
-        pj_stmt_int(s, 5, pair);
-    else
-        pj_stmt_null(s, 5);
-    pj_stmt_int(s, 6, id);
-    if (pj_step_done(s, err) ||
-        pj_render_commit(c, action, "pair_request", id, before, request_render, w, err))
-        goto fail;
+    if (pj_render_commit(c, action, "pair_request", id, before, request_render, w, err)) goto fail;
     return 0;
 fail:
     pj_db_rollback(c->db);

@@ -1096,6 +1096,8 @@ static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const
     pj_stmt_done(s);
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "already_paired", "elder_id", "the elder has an active pair");
+    /* a grid worker's request for the elder still waiting is answered by this pair */
+    if (id && pj_el_pair_requests_close(c, elder_id, id, err)) return 0;
     return id;
 }
 

@@ -132,6 +132,24 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
     snprintf(q, sizeof q,
              "SELECT COUNT(*) FROM elder_pair_requests WHERE id = %lld AND state = 'pending'", r4);
     CHECK_INT(th_sql_int(&s, q), 1);
+    /* paired otherwise (by hand, here with another helper): the request waiting is answered,
+     * declined naming the pair, audited */
+    long long h2 = el_helper(&s, g, grid, 85, "1970-01-01", 'F', "");
+    snprintf(q, sizeof q, "{\"elder_id\":%lld,\"helper_id\":%lld}", e3, h2);
+    o = EL(&s, off, "POST", "/api/v1/pairs", q, 201);
+    long long other = th_int(o, "id");
+    json_decref(o);
+    snprintf(q, sizeof q, "/api/v1/pair-requests/%lld", r4);
+    o = EL(&s, g, "GET", q, NULL, 200);
+    CHECK_STR(th_str(o, "state"), "declined");
+    CHECK_STR(th_str(o, "decision_note"), "paired otherwise");
+    CHECK_INT(th_int(o, "pair_id"), other);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'pair_request' AND entity_id = %lld AND"
+             " action = 'decline' AND after_json LIKE '%%paired otherwise%%'",
+             r4);
+    CHECK_INT(th_sql_int(&s, q), 1);
     /* the list filters by state and elder */
     snprintf(q, sizeof q, "/api/v1/pair-requests?elder_id=%lld", e2);
     o = EL(&s, off, "GET", q, NULL, 200);
