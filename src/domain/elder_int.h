@@ -135,10 +135,13 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
  * id, or 0 with err (422/409 at the field; 409 already_paired when the elder has a pair). */
 int64_t pj_el_pair_add(pj_ctx *c, int64_t eid, int64_t hid, const char *start, const char *reason,
                        pj_err *err);
-/* After pair pair_id was made for elder elder_id (inside that transaction): the elder's pairing
- * requests still pending are declined, decision_note "paired otherwise", pair_id the pair, one
- * audit row "decline" each. 0, or -1 with err. */
-int pj_el_pair_requests_close(pj_ctx *c, int64_t elder_id, int64_t pair_id, pj_err *err);
+/* Answers the pairing requests still pending of an elder or naming a helper (who = "elder" |
+ * "helper") inside the caller's transaction: declined with decision_note `note` — "paired
+ * otherwise" when a pair (pair_id) was made for the elder, else the note that ended their pairs
+ * ("deceased", "moved", "moved township", "helper inactive"; pair_id 0) — one audit row
+ * "decline" each. 0, or -1 with err. */
+int pj_el_pair_requests_close(pj_ctx *c, const char *who, int64_t id, const char *note,
+                              int64_t pair_id, pj_err *err);
 /* A pair as GET /api/v1/pairs answers it (and its audit rows keep it). */
 int pj_el_pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
 /* The checks of pj_el_pair_add on the helper (not the date): 0, or -1 with err. */

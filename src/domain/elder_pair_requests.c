@@ -121,17 +121,23 @@ static int request_set(pj_ctx *c, int64_t id, const char *state, const char *not
     return pj_step_done(s, err);
 }
 
-int pj_el_pair_requests_close(pj_ctx *c, int64_t elder_id, int64_t pair_id, pj_err *err)
+int pj_el_pair_requests_close(pj_ctx *c, const char *who, int64_t id, const char *note,
+                              int64_t pair_id, pj_err *err)
 {
-    pj_stmt *s = pj_db_prepare(
-        c->db, "SELECT id FROM elder_pair_requests WHERE elder_id = ? AND state = 'pending'", err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               !strcmp(who, "helper")
+                                   ? "SELECT id FROM elder_pair_requests WHERE helper_id = ? AND"
+                                     " state = 'pending' ORDER BY id"
+                                   : "SELECT id FROM elder_pair_requests WHERE elder_id = ? AND"
+                                     " state = 'pending' ORDER BY id",
+                               err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_int(s, 1, id);
     int64_t *ids;
     int n = pj_stmt_ids(c, s, &ids, err);
     for (int i = 0; i < n; i++) {
         char *before = pj_render_to_string(c, ids[i], request_render, err), *after;
-        if (!before || request_set(c, ids[i], "declined", "paired otherwise", pair_id, err) ||
+        if (!before || request_set(c, ids[i], "declined", note, pair_id, err) ||
             !(after = pj_render_to_string(c, ids[i], request_render, err)) ||
             pj_audit_add(c, "decline", "pair_request", ids[i], before, after, err))
             return -1;
@@ -246,12 +252,13 @@ int pj_pair_request_decide(pj_ctx *c, int64_t id, const char *action, json_t *bo
         err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
-    char state[16] = "", by[64] = "", asked[201] = "";
+    /* the texts whole (a note of 200 characters is up to 800 bytes), in the arena */
+    const char *state = "", *by = "", *asked = "";
     if (pj_stmt_step(s, err) == 1) {
-        snprintf(state, sizeof state, "%s", pj_col_text(s, 0));
+        state = pj_arena_strdup(c->arena, pj_col_text(s, 0));
         hid = pj_col_int(s, 1);
-        snprintf(by, sizeof by, "%s", pj_col_text(s, 2));
-        snprintf(asked, sizeof asked, "%s", pj_col_text(s, 3));
+        by = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+        asked = pj_arena_strdup(c->arena, pj_col_text(s, 3));
     }
     pj_stmt_done(s);
     if (strcmp(state, "pending")) {

@@ -1097,7 +1097,8 @@ static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const
     if (rc < 0 && err->status == 409)
         pj_fail(err, 409, "already_paired", "elder_id", "the elder has an active pair");
     /* a grid worker's request for the elder still waiting is answered by this pair */
-    if (id && pj_el_pair_requests_close(c, elder_id, id, err)) return 0;
+    if (id && pj_el_pair_requests_close(c, "elder", elder_id, "paired otherwise", id, err))
+        return 0;
     return id;
 }
 
@@ -1473,7 +1474,9 @@ static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, i
         if (!after || pj_audit_add(c, "end", "pair", ids[k], before, after, err)) return -1;
     }
     if (ended) *ended = n;
-    return 0;
+    /* what ends their pairs (gone, moved, no longer helping) answers the requests waiting for
+     * them too: accepting one could only fail */
+    return pj_el_pair_requests_close(c, who, id, note, 0, err);
 }
 
 int pj_pair_list(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *state, int newest,

@@ -36,7 +36,7 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
 {
     th_server s;
     th_start(&s, 1);
-    char g[80], off[80], town[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], q[300];
+    char g[80], off[80], town[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], q[600];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
     th_login(&s, "jinhaihu", s.demo_pw, town); /* another township's officer */
@@ -103,7 +103,13 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
              " '%%accepted%%')",
              pair, r1);
     CHECK_INT(th_sql_int(&s, q), 2);
-    json_decref(DECIDE(off, r1, "accept", 2, "", 409)); /* not pending */
+    /* decided: no other decision */
+    o = DECIDE(off, r1, "accept", 2, "", 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
+    o = DECIDE(off, r1, "decline", 2, ",\"note\":\"x\"", 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
     REQUEST(g, e1, h, 409, "already_paired", "elder_id");
 
     /* declined with a reason; withdrawn by the grid worker (not by an officer) */
@@ -111,6 +117,9 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
     o = DECIDE(off, r2, "decline", 1, ",\"note\":\"请先上门评估\"", 200);
     CHECK_STR(th_str(o, "state"), "declined");
     CHECK_STR(th_str(o, "decision_note"), "请先上门评估");
+    json_decref(o);
+    o = DECIDE(g, r2, "withdraw", 2, "", 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
     json_decref(o);
     long long r3 = REQUEST(g, e2, h, 201, NULL, NULL);
     json_decref(DECIDE(off, r3, "withdraw", 1, "", 403));
@@ -150,6 +159,47 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
              " action = 'decline' AND after_json LIKE '%%paired otherwise%%'",
              r4);
     CHECK_INT(th_sql_int(&s, q), 1);
+    /* a note of 200 Chinese characters goes whole into the pair's reason (it was cut at 200
+     * bytes, inside a character) */
+    {
+        long long e5 = el_elder(&s, g, grid, 86, "");
+        char note[801] = "", body[1000];
+        for (int i = 0; i < 200; i++) strcat(note, "邻");
+        snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld,\"note\":\"%s\"}", e5,
+                 h2, note);
+        o = EL(&s, g, "POST", "/api/v1/pair-requests", body, 201);
+        long long r5 = th_int(o, "id");
+        json_decref(o);
+        json_decref(DECIDE(off, r5, "accept", 1, "", 200));
+        char sql[1200];
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = %lld AND reason ="
+                 " 'requested by grid01: %s'",
+                 e5, note);
+        CHECK_INT(th_sql_int(&s, sql), 1);
+        snprintf(sql, sizeof sql, "/api/v1/pairs?elder_id=%lld", e5);
+        json_decref(EL(&s, off, "GET", sql, NULL, 200)); /* valid JSON */
+    }
+    /* an elder who died, a helper set inactive: their requests waiting are declined with the
+     * note that ended their pairs, audited */
+    {
+        long long h3 = el_helper(&s, g, grid, 87, "1971-01-01", 'F', "");
+        long long e6 = el_elder(&s, g, grid, 88, ""), e7 = el_elder(&s, g, grid, 89, "");
+        long long r6 = REQUEST(g, e6, h3, 201, NULL, NULL),
+                  r7 = REQUEST(g, e7, h3, 201, NULL, NULL);
+        snprintf(q, sizeof q, "/api/v1/elders/%lld", e7);
+        json_decref(EL(&s, g, "PATCH", q, "{\"version\":1,\"status\":\"deceased\"}", 200));
+        snprintf(q, sizeof q, "/api/v1/helpers/%lld", h3);
+        json_decref(EL(&s, g, "PATCH", q, "{\"version\":1,\"active\":false}", 200));
+        snprintf(q, sizeof q,
+                 "SELECT (SELECT COUNT(*) FROM elder_pair_requests WHERE id = %lld AND state ="
+                 " 'declined' AND decision_note = 'deceased') + (SELECT COUNT(*) FROM"
+                 " elder_pair_requests WHERE id = %lld AND state = 'declined' AND decision_note ="
+                 " 'helper inactive') + (SELECT COUNT(*) FROM audit WHERE entity = 'pair_request'"
+                 " AND action = 'decline' AND entity_id IN (%lld, %lld))",
+                 r7, r6, r6, r7);
+        CHECK_INT(th_sql_int(&s, q), 4);
+    }
     /* the list filters by state and elder */
     snprintf(q, sizeof q, "/api/v1/pair-requests?elder_id=%lld", e2);
     o = EL(&s, off, "GET", q, NULL, 200);
