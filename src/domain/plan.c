@@ -207,6 +207,14 @@ static int default_teams(pj_ctx *c, json_t *b, pj_err *err)
                                 "available (give teams, or record available on the team types, "
                                 "/api/v1/team-types)");
     }
+    if (json_object_size(teams) > MAX_TEAMS) {
+        size_t n = json_object_size(teams);
+        json_decref(teams);
+        return pj_fail(err, 422, "too_many", "teams",
+                       "%zu team types record teams available, more than a plan takes (%d): give "
+                       "teams",
+                       n, MAX_TEAMS);
+    }
     json_object_set_new(b, "teams", teams);
     return 0;
 }

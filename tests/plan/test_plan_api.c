@@ -1038,6 +1038,15 @@ TEST_T(plan_teams_default_to_recorded, 120)
         10);
     json_decref(plan);
 
+    /* more types recorded than a plan takes: said, not a 422 about teams never sent */
+    th_sql_exec(&s, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 30)"
+                    " INSERT INTO team_types (code, name, available) SELECT 'extra' || i, '队' ||"
+                    " i, 1 FROM k");
+    snprintf(body, sizeof body, fmt, "队伍太多", t, "");
+    json_t *many = post(&s, tok, "/api/v1/plans", body, 422);
+    CHECK_STR(th_err_code(many), "too_many");
+    CHECK_STR(th_err_field(many), "teams");
+    json_decref(many);
     /* none recorded: 422 at teams, nothing written */
     th_sql_exec(&s, "UPDATE team_types SET available = NULL");
     long long plans = th_sql_int(&s, "SELECT COUNT(*) FROM plans");
