@@ -109,7 +109,8 @@ static int zone_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
                               "SELECT z.id, z.name, z.kind, z.organisation_id, o.name, z.base_id,"
                               " b.name, z.settled_on, z.source, z.created_at, z.version, (SELECT"
                               " COUNT(*) FROM ac_posts p WHERE p.zone_enterprise_id = z.id AND"
-                              " p.state = 'open') FROM ec_zone_enterprises z LEFT JOIN"
+                              " p.state = 'open'), (SELECT COUNT(*) FROM ac_posts p WHERE"
+                              " p.zone_enterprise_id = z.id) FROM ec_zone_enterprises z LEFT JOIN"
                               " organisations o ON o.id = z.organisation_id LEFT JOIN ec_bases b"
                               " ON b.id = z.base_id WHERE z.id = ?",
                               id, "zone enterprise", err);
@@ -125,6 +126,7 @@ static int zone_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_text(w, "settled_on", s, 7);
     pj_jw_kbool(w, "settled", !pj_col_is_null(s, 7));
     pj_jw_kint(w, "open_posts", pj_col_int(s, 11));
+    pj_jw_kint(w, "posts", pj_col_int(s, 12)); /* open or closed: any keeps it from deletion */
     pj_render_text(w, "source", s, 8);
     pj_render_time(w, "created_at", pj_col_int(s, 9));
     pj_jw_kint(w, "version", pj_col_int(s, 10));

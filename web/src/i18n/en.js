@@ -2814,6 +2814,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    posts: 'Job posts (all)',
     decided_at: 'Decided at',
     decided_by: 'Decided by',
     decision_note: 'Decision note',

@@ -2818,6 +2818,7 @@ export default {
   // the fields of audit entries (components/AuditChanges.vue) beyond the common names of
   // `fields`, worded as the console's forms word them; auditFieldsOf: an entity's own wording
   auditFields: {
+    posts: '岗位总数',
     decided_at: '处理时间',
     decided_by: '处理人',
     decision_note: '处理意见',
