@@ -3,8 +3,9 @@
 // cards, the 发布融资需求 dialog (its save button on screen), the password dialog, the admin's
 // user form and a reception day's sign-up form, the planner's pages (the new-plan form's
 // choices, the plan list's buttons and filter, both plans on the compare page, the Gantt's bars
-// wide enough to read, scrolled sideways inside their card), the overview's capacity table (within
-// its card, scrolled inside it) — the page does not scroll sideways
+// wide enough to read, scrolled sideways inside their card; a plan's wide tables fade out at the
+// edge they scroll towards), the overview's capacity table (within its card, scrolled inside it)
+// — the page does not scroll sideways
 // (scrollWidth against innerWidth) and a dialog lies within the window.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -289,6 +290,32 @@ describe('390 px wide', () => {
     assert.ok(g.client < g.scroll, 'it scrolls inside its card');
     await gantt.scrollIntoViewIfNeeded();
     await shot(page, 'narrow-plan-gantt');
+    // the sites table, wider than the phone, fades out at the edge it scrolls towards (its
+    // columns beyond are seen to be there): the right one at first, both in the middle, the left
+    // one at the end
+    const sites = page.getByTestId('plan-sites');
+    await sites.scrollIntoViewIfNeeded();
+    const fade = () => sites.evaluate((el) => ({ cls: el.className, mask: getComputedStyle(el.querySelector('.el-table__body-wrapper')).maskImage }));
+    let f = await fade();
+    assert.match(f.cls, /is-scrolling-left/);
+    assert.match(f.mask, /linear-gradient\(to right, rgb\(0, 0, 0\) calc\(100% - 36px\), rgba\(0, 0, 0, 0\)\)/, `right edge: ${f.mask}`);
+    await sites.evaluate((el) => {
+      const w = el.querySelector('.el-scrollbar__wrap');
+      w.scrollLeft = (w.scrollWidth - w.clientWidth) / 2;
+      w.dispatchEvent(new Event('scroll'));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="plan-sites"]').classList.contains('is-scrolling-middle'));
+    f = await fade();
+    assert.match(f.mask, /rgba\(0, 0, 0, 0\), rgb\(0, 0, 0\) 36px, rgb\(0, 0, 0\) calc\(100% - 36px\), rgba\(0, 0, 0, 0\)/, `both edges: ${f.mask}`);
+    await sites.evaluate((el) => {
+      const w = el.querySelector('.el-scrollbar__wrap');
+      w.scrollLeft = w.scrollWidth;
+      w.dispatchEvent(new Event('scroll'));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="plan-sites"]').classList.contains('is-scrolling-right'));
+    f = await fade();
+    assert.match(f.mask, /^linear-gradient\(to right, rgba\(0, 0, 0, 0\), rgb\(0, 0, 0\) 36px\)$/, `left edge: ${f.mask}`);
+
     noProblems(page);
     await context.close();
   });
