@@ -176,6 +176,7 @@ async function adminPages(page) {
     `/helpers/${ids.helper}`,
     `/helpers/${ids.helper}/edit`,
     '/pairing',
+    '/pair-requests',
     '/service-entry',
     '/elder-alerts',
     '/eldercare/coverage',

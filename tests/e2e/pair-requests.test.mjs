@@ -1,7 +1,8 @@
 // A grid worker asks for a pairing on an unpaired elder's page (申请结对: a helper of their grids,
 // a note) and sees it waiting; the township's officer declines it on 结对管理 with a reason the
 // grid worker then reads on the elder's page, and accepts the next one on the elder's page: the
-// elder is paired, the pair's reason the request's. A grid worker could not ask at all: pairing
+// elder is paired, the pair's reason the request's; the grid worker's 结对申请 page lists what became
+// of each (declined and why, accepted). A grid worker could not ask at all: pairing
 // was the officers' alone, with no way for the one who knows the village to propose.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,6 +81,22 @@ test('pairing requests: a grid worker asks, the officer declines with a reason, 
   assert.equal(pairs[0].helper_id, helper.id);
   assert.equal(pairs[0].reason, 'requested by grid01: 已上门评估');
   assert.equal(await o.getByTestId('pair-request-box').count(), 0, 'a paired elder has no request box');
+
+  // the grid worker's list of requests (结对申请 in the menu): what became of each
+  await g.goto('/elders');
+  await g.getByRole('menuitem', { name: '结对申请' }).click();
+  await g.getByRole('heading', { name: '结对申请' }).waitFor();
+  const stateBox = g.getByTestId('request-state');
+  await stateBox.click();
+  await g.getByRole('option', { name: '未同意', exact: true }).click();
+  const list = g.getByTestId('request-list');
+  await list.getByText(elder.name).first().waitFor();
+  await g.getByTestId('request-decision-' + req.id).getByText('请先上门评估', { exact: false }).waitFor();
+  await stateBox.click();
+  await g.getByRole('option', { name: '已同意', exact: true }).click();
+  const accepted = (await apiGet(g, `/pair-requests?elder_id=${elder.id}&state=accepted`)).items[0];
+  await g.getByTestId('request-state-' + accepted.id).getByText('已同意').waitFor();
+  assert.equal(await g.locator('[data-testid^="list-withdraw-"]').count(), 0, 'nothing to withdraw once decided');
   assert.deepEqual(g.problems, [], 'grid worker: console errors');
   assert.deepEqual(o.problems, [], 'officer: console errors');
   await grid.context.close();

@@ -4,7 +4,7 @@ import { Odometer, OfficeBuilding, Setting, User, Document, Monitor, Notebook, F
 import { House, Avatar, UserFilled, Connection, EditPen, Bell, DataAnalysis, List } from '@element-plus/icons-vue';
 import { BIZ_MENU } from './menu.biz.js';
 import { School, Sunny, Van, TrendCharts, Box } from '@element-plus/icons-vue';
-import { HomeFilled, Operation } from '@element-plus/icons-vue';
+import { HomeFilled, Operation, Tickets } from '@element-plus/icons-vue';
 
 const DEVELOPMENT_MORE = [
   { key: 'academy', route: 'academy', label: 'dev2.nav.academy', icon: School, perm: 'academy' },
@@ -33,6 +33,7 @@ export const MENU = [
       { key: 'service-entry', route: 'service-entry', label: 'eldercare.nav.quickEntry', icon: EditPen, perm: 'eldercare' },
       { key: 'helpers', route: 'helpers', label: 'eldercare.nav.helpers', icon: UserFilled, perm: 'eldercare' },
       { key: 'pairing', route: 'pairing', label: 'eldercare.nav.pairing', icon: Connection, perm: 'eldercare.pairing' },
+      { key: 'pair-requests', route: 'pair-requests', label: 'eldercare.nav.pairRequests', icon: Tickets, perm: 'eldercare' },
       { key: 'elder-alerts', route: 'elder-alerts', label: 'eldercare.nav.alerts', icon: Bell, perm: 'eldercare' },
       { key: 'elder-coverage', route: 'elder-coverage', label: 'eldercare.nav.coverage', icon: DataAnalysis, perm: 'eldercare.reports' },
       { key: 'vulnerable', route: 'vulnerable', label: 'eldercare.nav.vulnerable', icon: List, perm: 'eldercare' },

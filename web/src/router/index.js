@@ -160,6 +160,12 @@ const routes = [
         meta: { perm: 'eldercare.pairing', title: 'eldercare.nav.pairing', menu: 'pairing' },
       },
       {
+        path: 'pair-requests',
+        name: 'pair-requests',
+        component: () => import('@/views/eldercare/PairRequestList.vue'),
+        meta: { perm: 'eldercare', title: 'eldercare.nav.pairRequests', menu: 'pair-requests' },
+      },
+      {
         path: 'pairing/:id(\\d+)',
         name: 'pairing-run',
         component: () => import('@/views/eldercare/PairingRun.vue'),
