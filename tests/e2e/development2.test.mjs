@@ -30,7 +30,14 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
     await login(page, 'admin', ADMIN_PW);
     const nav = page.getByRole('menubar');
     await nav.getByText('区域发展', { exact: true }).click();
-    await nav.getByText('村播学院').click();
+    // the group opens with a height transition: clicked while it still moves, the pointer can land
+    // on the item sliding under it (twice, on a loaded machine, the academy's heading never came:
+    // another page was opened); the item is clicked once the group stands, and must open the academy
+    const menuItem = nav.getByRole('menuitem', { name: '村播学院', exact: true });
+    await menuItem.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('.el-sub-menu.is-opened > .el-menu')].every((m) => !m.style.height && !m.style.overflow));
+    await menuItem.click();
+    await page.waitForURL((u) => u.pathname === '/academy');
     await page.getByRole('heading', { name: '村播学院' }).waitFor();
     const api = await apiGet(page, '/academy/cohorts?limit=50');
     const first = api.items[0];
