@@ -42,10 +42,7 @@ static int request_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     pj_render_by(w, "requested_by", s, 9, 16);
     pj_render_time(w, "requested_at", pj_col_int(s, 10));
     pj_render_by(w, "decided_by", s, 11, 17);
-    if (pj_col_is_null(s, 12))
-        pj_jw_knull(w, "decided_at");
-    else
-        pj_render_time(w, "decided_at", pj_col_int(s, 12));
+    pj_render_time_col(w, "decided_at", s, 12);
     pj_render_text(w, "decision_note", s, 13);
     pj_render_ref(w, "pair_id", s, 14);
     pj_jw_kint(w, "version", pj_col_int(s, 15));

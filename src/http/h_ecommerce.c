@@ -116,10 +116,13 @@ static int h_streamer_create(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
-static int h_streamer_delete(pj_req *r)
-{
-    return pj_ec_streamer_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
-}
+/* DELETE {id}: 204 once fn(ctx, id, err) has removed (or anonymised) the record */
+#define H_DELETE(name, fn)                                                                         \
+    static int name(pj_req *r)                                                                     \
+    {                                                                                              \
+        return fn(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);                              \
+    }
+H_DELETE(h_streamer_delete, pj_ec_streamer_delete)
 static int h_followers_add(pj_req *r)
 {
     return pj_h_need_body(r) || pj_ec_followers_add(&r->ctx, r->id, r->body, &r->w, &r->err)
@@ -142,10 +145,7 @@ static int h_session_get(pj_req *r)
 {
     return pj_ec_session_get(&r->ctx, r->id, &r->w, &r->err);
 }
-static int h_session_delete(pj_req *r)
-{
-    return pj_ec_session_delete(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);
-}
+H_DELETE(h_session_delete, pj_ec_session_delete)
 static int h_products(pj_req *r)
 {
     static const char *const acc[] = {"category", NULL};
@@ -224,11 +224,6 @@ static int h_kpi(pj_req *r)
     static int name(pj_req *r)                                                                     \
     {                                                                                              \
         return pj_h_need_body(r) || fn(&r->ctx, r->body, &r->w, &r->err) ? -1 : pj_h_created(r);   \
-    }
-#define H_DELETE(name, fn)                                                                         \
-    static int name(pj_req *r)                                                                     \
-    {                                                                                              \
-        return fn(&r->ctx, r->id, &r->err) ? -1 : pj_h_no_content(r);                              \
     }
 #define H_ACT(name, fn)                                                                            \
     static int name(pj_req *r)                                                                     \

@@ -6,6 +6,16 @@
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { pairing } from '@/api/eldercare.js';
 import { elderMessage } from './errors.js';
+import { endedNoteText } from '@/utils/eldercare.js';
+
+/** the server's decision note on a request answered by a pair made for the elder otherwise */
+export const PAIRED_OTHERWISE = 'paired otherwise';
+
+/** A request's decision note in the console's language: the server's own notes (a pair made
+ * otherwise, a helper set inactive, a move) translated, a reason typed as it is. */
+export function decisionNoteText(t, note) {
+  return note === PAIRED_OTHERWISE ? t('eldercare.req.pairedOtherwise') : endedNoteText(t, note);
+}
 
 async function asked(t, text, title, button) {
   try {
