@@ -1497,9 +1497,14 @@ static const verb verbs[] = {
     {"pair",
      "pair show ID [--state S] [--limit N] [--cursor N]|run --region-id N|accept ID|\n"
      "     reject ID|list [--elder-id N] [--helper-id N] [--state S] [--limit N] [--cursor N]|\n"
-     "     end ID [--json J]",
+     "     add --json J|end ID [--json J]|requests [--state S] [--elder-id N] [--limit N]\n"
+     "     [--cursor N]|request-get ID|request-accept ID [--json J]|request-decline ID --json J",
      "Pairing runs (结对): proposals by min-cost flow, with reasons; accept or reject.\n"
-     "end takes {end_date, note}, both optional.",
+     "add pairs by hand: {elder_id, helper_id, start_date, reason} (the last two optional).\n"
+     "end takes {end_date, note}, both optional.\n"
+     "requests: the grid workers' pairing requests (结对申请), states pending|accepted|\n"
+     "declined|withdrawn; request-accept takes {start_date} (optional) and makes the pair with\n"
+     "the checks of a pair by hand; request-decline takes {note} (the reason, required).",
      cli_pair},
     {"vulnerable", "vulnerable [--region-id N] [--csv] [--reveal] [--limit N] [--cursor N]",
      "The vulnerable-person list of an area, for door-to-door evacuation: a page of --limit N\n"

@@ -271,12 +271,50 @@ static int pa_end(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
     return pj_pair_end(&s->ctx, id, b, w, &s->err);
 }
 
+/* A pair by hand ({elder_id, helper_id, start_date?, reason?}), as an officer makes one. */
+static int pa_add(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_create(&s->ctx, b, w, &s->err);
+}
+
+/* ---- pairing requests (结对申请): the grid workers ask, the command line decides ---- */
+
+static int pr_list(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    int64_t eid = cli_opt_id(a, "elder-id"), cursor;
+    int limit;
+    if (cli_opt_page(a, 50, &cursor, &limit)) return 2;
+    if (eid < 0) return cli_usage("--elder-id takes an id");
+    if (cli_opt_enum(a, "state", pj_pair_request_states)) return 2;
+    return pj_pair_request_list(&s->ctx, cli_opt(a, "state"), eid, cursor, limit, w, &s->err);
+}
+static int pr_get(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_request_get(&s->ctx, id, w, &s->err);
+}
+static int pr_accept(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_request_decide(&s->ctx, id, "accept", b, w, &s->err);
+}
+static int pr_decline(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
+{
+    return pj_pair_request_decide(&s->ctx, id, "decline", b, w, &s->err);
+}
+
 int cli_pair(cli *a)
 {
-    static const cli_sub subs[] = {
-        {"run", 0, 0, pa_run},       {"show", 1, 0, pa_show}, {"accept", 1, 0, pa_accept},
-        {"reject", 1, 0, pa_reject}, {"list", 0, 0, pa_list}, {"end", 1, 2, pa_end, 0, pa_current},
-        {NULL, 0, 0, NULL}};
+    static const cli_sub subs[] = {{"run", 0, 0, pa_run},
+                                   {"show", 1, 0, pa_show},
+                                   {"accept", 1, 0, pa_accept},
+                                   {"reject", 1, 0, pa_reject},
+                                   {"list", 0, 0, pa_list},
+                                   {"add", 0, 1, pa_add},
+                                   {"end", 1, 2, pa_end, 0, pa_current},
+                                   {"requests", 0, 0, pr_list},
+                                   {"request-get", 1, 0, pr_get},
+                                   {"request-accept", 1, 2, pr_accept, 0, pr_get},
+                                   {"request-decline", 1, 1, pr_decline, 0, pr_get},
+                                   {NULL, 0, 0, NULL}};
     return cli_run_subs(a, subs, "list");
 }
 

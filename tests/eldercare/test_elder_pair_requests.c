@@ -208,3 +208,97 @@ TEST_T(eldercare_pair_requests_of_grid_workers, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* The command line (a local administrator) lists the grid workers' requests and decides them,
+ * and pairs by hand: the same checks and audit rows as the API's; bad input refused with a
+ * message and nothing written. It had neither. */
+TEST_T(cli_pair_requests_and_pairs_by_hand, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], out[65536], id[24], body[200], q[400], fp0[TH_FINGERPRINT_SIZE],
+        fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long e1 = el_elder(&s, g, grid, 90, ""), e2 = el_elder(&s, g, grid, 91, "");
+    long long e3 = el_elder(&s, g, grid, 92, "");
+    long long h = el_helper(&s, g, grid, 90, "1968-01-01", 'F', ""); /* 2 places */
+    long long r1 = REQUEST(g, e1, h, 201, NULL, NULL), r2 = REQUEST(g, e2, h, 201, NULL, NULL);
+
+    /* listed, newest first, filtered by state and elder */
+    CHECK_INT(RUN(out, "pair", "requests", "--state", "pending", "--db", s.db), 0);
+    json_t *o = json_loads(out, 0, NULL);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "items"), 0), "id"), r2);
+    CHECK_INT(th_int(json_array_get(json_object_get(o, "items"), 1), "id"), r1);
+    json_decref(o);
+    snprintf(id, sizeof id, "%lld", e1);
+    CHECK_INT(RUN(out, "pair", "requests", "--elder-id", id, "--db", s.db), 0);
+    o = json_loads(out, 0, NULL);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 1);
+    json_decref(o);
+
+    /* refused, nothing written: a bad state, a decline without its reason, a request that is
+     * not there, a body of unknown fields */
+    th_fingerprint(&s, fp0, sizeof fp0);
+    CHECK_INT(RUN(out, "pair", "requests", "--state", "bogus", "--db", s.db), 2);
+    CHECK(strstr(out, "--state takes pending, accepted, declined, withdrawn"));
+    snprintf(id, sizeof id, "%lld", r2);
+    CHECK_INT(RUN(out, "pair", "request-decline", id, "--json", "{}", "--db", s.db), 1);
+    CHECK(strstr(out, "note"));
+    CHECK_INT(RUN(out, "pair", "request-accept", "999999", "--db", s.db), 1);
+    CHECK(strstr(out, "pairing request 999999"));
+    CHECK_INT(RUN(out, "pair", "request-accept", id, "--json", "{\"bogus\":1}", "--db", s.db), 1);
+    CHECK(strstr(out, "bogus"));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+
+    /* accepted (the current version taken): the pair made, its reason the request's */
+    snprintf(id, sizeof id, "%lld", r1);
+    CHECK_INT(RUN(out, "pair", "request-accept", id, "--db", s.db), 0);
+    o = json_loads(out, 0, NULL);
+    CHECK_STR(th_str(o, "state"), "accepted");
+    CHECK_STR(th_str(o, "decided_by"), "cli");
+    long long pair = th_int(o, "pair_id");
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pairs WHERE id = %lld AND elder_id = %lld AND helper_id"
+             " = %lld AND reason = 'requested by grid01: 邻居'",
+             pair, e1, h);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* declined with its reason; a decided request takes no other decision */
+    snprintf(id, sizeof id, "%lld", r2);
+    CHECK_INT(RUN(out, "pair", "request-decline", id, "--json", "{\"note\":\"请先上门评估\"}",
+                  "--db", s.db),
+              0);
+    CHECK(strstr(out, "\"declined\"") && strstr(out, "请先上门评估"));
+    CHECK_INT(RUN(out, "pair", "request-accept", id, "--db", s.db), 1);
+    CHECK(strstr(out, "invalid_state"));
+    CHECK_INT(RUN(out, "pair", "request-get", id, "--db", s.db), 0);
+    CHECK(strstr(out, "\"declined\""));
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'pair_request' AND entity_id IN (%lld,"
+             " %lld) AND username = 'cli'",
+             r1, r2);
+    CHECK_INT(th_sql_int(&s, q), 2);
+
+    /* a pair by hand: made, audited; the helper full then refuses the next, nothing written */
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld,\"reason\":\"邻居\"}", e2,
+             h);
+    CHECK_INT(RUN(out, "pair", "add", "--json", body, "--db", s.db), 0);
+    o = json_loads(out, 0, NULL);
+    CHECK_STR(th_str(o, "state"), "active");
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE entity = 'pair' AND action = 'create' AND"
+             " entity_id = %lld AND username = 'cli'",
+             th_int(o, "id"));
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    snprintf(body, sizeof body, "{\"elder_id\":%lld,\"helper_id\":%lld}", e3, h);
+    CHECK_INT(RUN(out, "pair", "add", "--json", body, "--db", s.db), 1);
+    CHECK(strstr(out, "helper_full"));
+    CHECK_INT(RUN(out, "pair", "add", "--db", s.db), 2);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    th_stop(&s);
+}
