@@ -10,6 +10,7 @@
 #include "domain/input.h"
 #include "domain/auth.h"
 #include "domain/registry.h"
+#include "domain/todo.h"
 #include "http/hutil.h"
 #include "http/server.h"
 
@@ -164,6 +165,11 @@ static int h_logout(pj_req *r)
     r->set_cookie = pj_arena_printf(
         &r->arena, "pj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", cookie_secure(r));
     return pj_h_no_content(r);
+}
+
+static int h_todo(pj_req *r)
+{
+    return pj_todo(&r->ctx, &r->w, &r->err);
 }
 
 static int h_me(pj_req *r)
@@ -433,6 +439,8 @@ static const pj_route core_routes[] = {
      PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET},
     {"POST", "/api/v1/auth/logout", h_logout, R_ALL, "End the session"},
     {"GET", "/api/v1/auth/me", h_me, R_ALL, "The logged-in user"},
+    {"GET", "/api/v1/todo", h_todo, R_ALL,
+     "What waits on the caller: per kind of work their role does, how many in their scope"},
     {"POST", "/api/v1/auth/password", h_password, R_ALL, "Change one's own password",
      PJ_ROUTE_SECRET},
     {"GET", "/api/v1/users", h_users, R(PJ_ROLE_ADMIN), "List users"},

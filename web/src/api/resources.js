@@ -11,6 +11,9 @@ export const auth = {
   changePassword: (old_password, new_password) => post('/auth/password', { old_password, new_password }),
 };
 
+// what waits on the user (待办): per kind of work their role does, how many in their scope
+export const todo = { get: (opts) => get('/todo', undefined, opts) };
+
 export const facilities = {
   list: (query, opts) => get('/facilities', query, opts),
   all: (query, opts) => getAll('/facilities', query, opts),
