@@ -50,13 +50,14 @@ static const kind kinds[] = {
      "SELECT COUNT(*) FROM elder_pair_requests r JOIN elders e ON e.id = r.elder_id WHERE"
      " r.state = 'pending' AND (?1 = 0 OR e.township_id = ?1)"},
     /* open alerts: a grid worker's of their grids; an officer's those escalated to the
-     * township (left unacknowledged at the grid: the grid's own are the grid worker's work) */
+     * township (left unacknowledged at the grid: the grid's own are the grid worker's work),
+     * from their own index (the planner would read every open alert for the state) */
     {"elder_alerts_escalated", W_OFFICERS, S_TOWNSHIP,
-     "SELECT COUNT(*) FROM elder_alerts WHERE state = 'open' AND level = 'township' AND (?1 = 0"
-     " OR township_id = ?1)"},
+     "SELECT COUNT(*) FROM elder_alerts INDEXED BY elder_alerts_escalated WHERE state = 'open'"
+     " AND level = 'township' AND (?1 = 0 OR township_id = ?1)"},
     {"elder_alerts", W_GRID, S_USER,
-     "SELECT COUNT(*) FROM elder_alerts a JOIN grid_workers g ON g.region_id = a.grid_id WHERE"
-     " g.user_id = ?1 AND a.state = 'open'"},
+     "SELECT COUNT(*) FROM elder_alerts WHERE state = 'open' AND grid_id IN (SELECT region_id"
+     " FROM grid_workers WHERE user_id = ?1)"},
     /* drill plans whose date passed with no drill (the drill plans' "overdue") */
     {"drills_overdue", W_OFFICERS, S_TOWNSHIP,
      "SELECT COUNT(*) FROM drill_plans t JOIN facilities f ON f.id = t.facility_id WHERE"
