@@ -118,6 +118,16 @@ awk -v a="$ovr" -v b="$lir" 'BEGIN{printf "  ratio overview/listing: %.3f\n", a/
 echo "  one overview in-process: $(build/rel/bench/overview "$dir/pj.db" 2>/dev/null || echo '?')"
 
 echo
+echo "-- GET /api/v1/todo (待办: nine counts in the district's scope, asked at each page change)"
+echo "   vs GET /api/v1/auth/me (the cheapest authenticated read), same wrk settings, same run"
+td=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/todo")
+me=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/auth/me")
+tdr=$(echo "$td" | awk '/Requests\/sec/{print $2}'); mer=$(echo "$me" | awk '/Requests\/sec/{print $2}')
+echo "  todo    req/s $tdr, p99 $(echo "$td" | awk '/^ +99%/{print $2}')"
+echo "  auth/me req/s $mer, p99 $(echo "$me" | awk '/^ +99%/{print $2}')"
+awk -v a="$tdr" -v b="$mer" 'BEGIN{printf "  ratio todo/auth-me: %.3f\n", a/b}'
+
+echo
 echo "-- PATCH /api/v1/facilities/{id} (authenticated, durable write + audit row), 32 connections"
 PJ_TOKEN=$token wrk -t1 -c32 -d8s -s bench/patch.lua "http://127.0.0.1:$port" | \
   awk '/Requests\/sec/{print "  req/s " $2} /Non-2xx/{print "  non-2xx " $NF} /requests in/{print "  " $0}'
