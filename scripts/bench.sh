@@ -118,7 +118,8 @@ awk -v a="$ovr" -v b="$lir" 'BEGIN{printf "  ratio overview/listing: %.3f\n", a/
 echo "  one overview in-process: $(build/rel/bench/overview "$dir/pj.db" 2>/dev/null || echo '?')"
 
 echo
-echo "-- GET /api/v1/todo (待办: nine counts in the district's scope, asked at each page change)"
+echo "-- GET /api/v1/todo (待办: eight counts and the live conversions' standing in the district's"
+echo "   scope, asked at each page change)"
 echo "   vs GET /api/v1/auth/me (the cheapest authenticated read), same wrk settings, same run"
 td=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/todo")
 me=$(wrk -t1 -c32 -d8s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/auth/me")

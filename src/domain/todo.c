@@ -156,6 +156,16 @@ int pj_todo(pj_ctx *c, pj_jw *w, pj_err *err)
 {
     unsigned mine = actor_work(c);
     int64_t now = pj_now(), total = 0;
+    /* a bank's or a department's account files no appeals (the console's rule): no firm's work */
+    if (mine == W_FIRM) {
+        pj_stmt *s = pj_db_prepare(c->db, "SELECT type FROM organisations WHERE id = ?", err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, c->actor.organisation_id);
+        int rc = pj_stmt_step(s, err);
+        if (rc < 0 || (rc == 1 && strcmp(pj_col_text(s, 0), "enterprise"))) mine = 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
     pj_jw_obj(w);
     pj_jw_key(w, "items");
     pj_jw_arr(w);

@@ -1,8 +1,8 @@
-// 待办 in the header: the bell shows how much waits on the user, the list under it each kind
+// 待办 in the header: the bell shows how much waits on the user, the menu under it each kind
 // with its count, each leading to the page that lists those records — an officer's pairing
-// requests, a grid worker's open alerts, a firm's replies to rate (the appeals page filtered);
-// a viewer, who acts on nothing, has no bell. A user had to open every page to find out
-// whether something waited on them.
+// requests, a grid worker's open alerts; a decision taken counts again at once; the keyboard
+// opens the menu and picks an entry; a viewer, who acts on nothing, has no bell. A user had to
+// open every page to find out whether something waited on them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget, idNumber } from './lib.mjs';
@@ -21,6 +21,7 @@ async function openTodo(page) {
   await list.waitFor();
   return list;
 }
+const badge = (page) => page.getByTestId('todo-total').locator('sup');
 
 test('to-do: an officer finds the pairing request waiting, a grid worker the open alerts; a viewer has no bell', { timeout: budget(120000) }, async () => {
   // a request of grid01's, waiting on the district
@@ -42,8 +43,9 @@ test('to-do: an officer finds the pairing request waiting, a grid worker the ope
   let list = await openTodo(g);
   await list.getByTestId('todo-elder_alerts').getByText('未处理的预警').waitFor();
   await list.getByTestId('todo-elder_alerts').getByText(String(alerts.count), { exact: true }).waitFor();
-  await list.getByTestId('todo-elder_alerts').getByRole('link').click();
-  await g.waitForURL(/\/elder-alerts\?state=open/);
+  await list.getByTestId('todo-elder_alerts').click();
+  await g.waitForURL(/\/elder-alerts$/);
+  await g.getByTestId('alert-state').getByText('待处理').waitFor();
 
   // the district officer: the request among the kinds waiting; its link opens 结对申请
   const off = await openPage(browser, { width: 1366, height: 900 });
@@ -58,16 +60,48 @@ test('to-do: an officer finds the pairing request waiting, a grid worker the ope
   await row.getByText(String(pr.count), { exact: true }).waitFor();
   // kinds with nothing waiting are not listed
   for (const k of todo.items.filter((x) => x.count === 0)) assert.equal(await list.getByTestId('todo-' + k.kind).count(), 0, k.kind);
-  await row.getByRole('link').click();
+  await row.click();
   await o.waitForURL(/\/pair-requests$/);
   await o.getByText(elder.name).first().waitFor();
+  // declined there: the bell counts again at once (the write answered it), one less
+  const total = (await apiGet(o, '/todo')).total;
+  await badge(o).getByText(total > 99 ? '99+' : String(total), { exact: true }).waitFor();
+  const req = (await apiGet(o, `/pair-requests?elder_id=${elder.id}`)).items[0];
+  await o.getByTestId('list-decline-' + req.id).click();
+  const prompt = o.getByRole('dialog', { name: '不同意结对申请' });
+  await prompt.locator('input').fill('请先上门评估');
+  await prompt.getByRole('button', { name: '不同意' }).click();
+  await o.getByText('已退回结对申请').first().waitFor();
+  const now = total - 1;
+  if (now) await badge(o).getByText(now > 99 ? '99+' : String(now), { exact: true }).waitFor();
+  else await badge(o).waitFor({ state: 'hidden' });
+
+  // the keyboard: the bell is a button opening a menu, the arrow keys go through it, Esc closes
+  // it, Enter on an entry opens its page
+  await o.getByTestId('todo-bell').focus();
+  await o.keyboard.press('Enter');
+  await o.getByTestId('todo-list').waitFor();
+  await o.keyboard.press('ArrowDown');
+  await o.keyboard.press('Escape');
+  await o.getByTestId('todo-list').waitFor({ state: 'hidden' });
+  const first = (await apiGet(o, '/todo')).items.find((k) => k.count > 0);
+  if (first) {
+    await o.goto('/facilities');
+    await o.getByTestId('todo-bell').focus();
+    await o.keyboard.press('Enter');
+    await o.getByTestId('todo-' + first.kind).waitFor();
+    await o.keyboard.press('ArrowDown');
+    await o.keyboard.press('Enter');
+    await o.waitForURL((u) => !u.pathname.startsWith('/facilities'));
+  }
 
   // English
   await o.evaluate(() => localStorage.setItem('pj_locale', 'en'));
   await o.reload();
   list = await openTodo(o);
   await list.getByText('To do', { exact: true }).waitFor();
-  await list.getByTestId('todo-pair_requests').getByText('Pairing requests to decide').waitFor();
+  const some = (await apiGet(o, '/todo')).items.find((k) => k.count > 0);
+  if (some) await list.getByTestId('todo-' + some.kind).waitFor();
 
   // a viewer acts on nothing: no bell
   const vw = await openPage(browser, { width: 1366, height: 900 });

@@ -83,6 +83,18 @@ TEST_T(todo_counts_the_work_of_each_role_in_its_scope, 120)
     CHECK_STR(list, "");
     kinds(&s, jd, list, sizeof list);
     CHECK_STR(list, "appeals_to_rate");
+    /* a bank's account files no appeals: nothing to rate, no kind */
+    {
+        char bank[80];
+        snprintf(q, sizeof q,
+                 "{\"username\":\"bank1\",\"role\":\"enterprise\",\"password\":"
+                 "\"long-enough-pw\",\"organisation_id\":%lld}",
+                 th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE type = 'bank'"));
+        json_decref(EL(&s, adm, "POST", "/api/v1/users", q, 201));
+        th_login(&s, "bank1", "long-enough-pw", bank);
+        kinds(&s, bank, list, sizeof list);
+        CHECK_STR(list, "");
+    }
     kinds(&s, g, list, sizeof list);
     CHECK_STR(list, "elder_alerts");
     kinds(&s, op, list, sizeof list);

@@ -27,6 +27,13 @@ const hooks = {
   /** called on 401 from anything but the login call */
   onUnauthorized: null,
 };
+// called after every write the server accepted (the header's 待办 counts again); any number
+const writeListeners = new Set();
+/** fn() after each accepted write; returns a function that removes it */
+export function onApiWrite(fn) {
+  writeListeners.add(fn);
+  return () => writeListeners.delete(fn);
+}
 
 export function setApiHooks(h) {
   Object.assign(hooks, h);
@@ -183,6 +190,7 @@ async function call(method, path, { query, body, signal, type, limit, safe, once
       throw err;
     }
     if (path !== '/auth/logout' && hooks.onActivity) hooks.onActivity(path);
+    if (write) for (const fn of writeListeners) fn(path);
     return data;
   });
 }

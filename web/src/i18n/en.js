@@ -162,7 +162,7 @@ export default {
   },
   todo: {
     title: 'To do',
-    open: 'To do: {n} item | To do: {n} items',
+    open: 'To do: {n}',
     empty: 'Nothing waiting',
     kinds: {
       appeals_received: 'Appeals to dispatch',

@@ -164,7 +164,7 @@ export default {
   },
   todo: {
     title: '待办',
-    open: '待办事项：{n} 项',
+    open: '待办：{n}',
     empty: '暂无待办事项',
     kinds: {
       appeals_received: '待分派的诉求',

@@ -8,8 +8,8 @@ const LINKS = {
   return_visits_due: { name: 'ent-appeals' }, // the return visits due head the page
   appeals_to_rate: { name: 'ent-appeals', query: { state: 'replied' } },
   pair_requests: { name: 'pair-requests' }, // waiting ones first
-  elder_alerts_escalated: { name: 'elder-alerts', query: { state: 'open', level: 'township' } },
-  elder_alerts: { name: 'elder-alerts', query: { state: 'open' } },
+  elder_alerts_escalated: { name: 'elder-alerts', query: { level: 'township' } }, // open ones
+  elder_alerts: { name: 'elder-alerts' }, // the page opens on the open ones
   drills_overdue: { name: 'drills' }, // the drill plans, overdue ones marked
 };
 
