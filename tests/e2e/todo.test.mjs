@@ -91,6 +91,8 @@ test('to-do: an officer finds the pairing request waiting, a grid worker the ope
     await o.keyboard.press('Enter');
     await o.getByTestId('todo-' + first.kind).waitFor();
     await o.keyboard.press('ArrowDown');
+    // the entry has the focus (Enter on the bell itself would close the menu)
+    await o.waitForFunction(() => document.activeElement?.closest('[data-testid=todo-list]') && document.activeElement.getAttribute('aria-disabled') !== 'true');
     await o.keyboard.press('Enter');
     await o.waitForURL((u) => !u.pathname.startsWith('/facilities'));
   }
