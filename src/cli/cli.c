@@ -1535,19 +1535,21 @@ static const verb verbs[] = {
      cli_ecommerce},
     {"academy",
      "academy kpis [--cohort-id N] [--as-of D]|courses [--category C]|course-get ID|\n"
-     "        course-add --json J|course-update ID --json J|\n"
+     "        course-add --json J|course-update ID --json J|course-delete ID|\n"
      "        cohorts [--state S] [--course-id N] [--base-id N] [--township-id N]|cohort-get ID|\n"
-     "        cohort-add --json J|cohort-update ID --json J|cohort-state ID --state S [--version "
-     "N]|\n"
+     "        cohort-add --json J|cohort-update ID --json J|cohort-delete ID|\n"
+     "        cohort-state ID --state S [--version N]|\n"
      "        posts [--state S] [--organisation-id N] [--zone-enterprise-id N]|post-get ID|\n"
-     "        post-add --json J|post-update ID --json J|\n"
+     "        post-add --json J|post-update ID --json J|post-delete ID|\n"
      "        enrolments [--cohort-id N] [--course-id N] [--post-id N] [--streamer-id N]\n"
      "        [--zone-enterprise-id N] [--state S]|enrolment-get ID|enrol --json J|\n"
      "        practice ID --session-id N|graduate ID [--version N] [--on D]|place ID --json J|\n"
-     "        withdraw ID [--version N]|demo\n"
+     "        withdraw ID [--version N]|enrolment-delete ID|demo\n"
      "        (courses, cohorts, posts and enrolments also take [--limit N] [--cursor N])",
      "The village-streamer academy (村播学院): courses, cohorts, job posts, enrolments, practice,\n"
-     "graduation, placement; KPIs per cohort and overall.",
+     "graduation, placement; KPIs per cohort and overall. The deletes are for records entered\n"
+     "by mistake: one another record refers to is refused (409), a graduated or placed\n"
+     "enrolment is kept (withdraw one that ends).",
      cli_academy},
     {"enterprise",
      "enterprise receptions [--state S]|reception-get ID|reception-add --json J|\n"

@@ -236,6 +236,7 @@ GET(ac_post_get, pj_ac_post_get)
 ADD(ac_post_add, pj_ac_post_create)
 ID_JSON(ac_post_update, pj_ac_post_update)
 DELETE(ac_post_delete, pj_ac_post_delete)
+DELETE(ac_enrolment_delete, pj_ac_enrolment_delete)
 LIST_OF(ac_enrolments, pj_ac_enrolment_list, "state", pj_ac_enrol_states)
 GET(ac_enrolment_get, pj_ac_enrolment_get)
 ADD(ac_enrol, pj_ac_enrolment_create)
@@ -330,6 +331,7 @@ int cli_academy(cli *a)
                                    {"graduate", 1, 0, ac_graduate},
                                    {"place", 1, 1, ac_place, 0, ac_enrolment_get},
                                    {"withdraw", 1, 0, ac_withdraw},
+                                   {"enrolment-delete", 1, 0, ac_enrolment_delete},
                                    {"kpis", 0, 0, ac_kpis},
                                    {"demo", 0, 0, ac_demo},
                                    {NULL, 0, 0, NULL}};

@@ -203,6 +203,10 @@ int pj_ac_graduate(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
 /* {version}: frees the cohort place and the post */
 int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err);
+/* An enrolment entered by mistake, deleted: enrolled (its cohort place and post freed) or
+ * withdrawn; 409 invalid_state when graduated or placed (the training's record is kept), 409
+ * in_use when practice records refer to it. One audited write (the streamer masked). */
+int pj_ac_enrolment_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* Placement rate, median days from graduation to first sale, share of graduates still
  * streaming 6 months after graduation — per cohort and overall, as of f->as_of (a date, today
  * when NULL); f->cohort_id narrows to one cohort. */

@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "domain/audit.h"
+#include "domain/refs.h"
 #include "domain/ecommerce_int.h"
 #include "domain/input.h"
 #include "domain/render.h"
@@ -689,4 +690,44 @@ int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     act p = {.x = r.cohort_id, .y = r.post_id, .version = version};
     return ec_write_audited_masked(c, id, "withdraw", "ac_enrolment", enrol_render,
                                    enrol_render_masked, withdraw_apply, &p, w, err);
+}
+
+int pj_ac_enrolment_delete(pj_ctx *c, int64_t id, pj_err *err)
+{
+    enrol_row r;
+    if (enrol_load(c, id, &r, err) || enrol_writer(c, id, &r, 0, err)) return -1;
+    /* a graduation or a placement is the academy's record of the streamer's training: kept */
+    if (strcmp(r.state, "enrolled") && strcmp(r.state, "withdrawn"))
+        return pj_fail(err, 409, "invalid_state", "",
+                       "the enrolment is %s: the academy's record of the training is kept",
+                       r.state);
+    char refs[320];
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before = pj_render_to_string(c, id, enrol_render_masked, err);
+    int tables = before ? pj_refs_describe(c, "ac_enrolments", id, refs, sizeof refs, err) : -1;
+    if (tables < 0) goto fail;
+    if (tables) {
+        pj_fail(err, 409, "in_use", "id", "enrolment %lld is referred to by %s", (long long)id,
+                refs);
+        goto fail;
+    }
+    /* as loaded (graduated or withdrawn meanwhile: 409); one still enrolled frees its place in
+     * the cohort and on the post, as a withdrawal does (a withdrawn one freed them) */
+    if (ec_run(c, err, "DELETE FROM ac_enrolments WHERE id = ? AND state = ?", "is", id, r.state) <
+            0 ||
+        ec_changed_one(c, "enrolment", err))
+        goto fail;
+    if (!strcmp(r.state, "enrolled") &&
+        (ec_run(c, err, "UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = ?", "i",
+                r.cohort_id) < 0 ||
+         ec_run(c, err, "UPDATE ac_posts SET filled = filled - 1 WHERE id = ?", "i", r.post_id) <
+             0))
+        goto fail;
+    if (pj_audit_add(c, "delete", "ac_enrolment", id, before, NULL, err) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
 }

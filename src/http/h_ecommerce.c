@@ -254,6 +254,7 @@ H_GET(h_post_get, pj_ac_post_get)
 H_CREATE(h_post_create, pj_ac_post_create)
 H_ACT(h_post_update, pj_ac_post_update)
 H_DELETE(h_post_delete, pj_ac_post_delete)
+H_DELETE(h_enrolment_delete, pj_ac_enrolment_delete)
 H_LIST(h_enrolments, pj_ac_enrolment_list, "cohort_id", "course_id", "streamer_id", "post_id",
        "zone_enterprise_id", "state")
 H_GET(h_enrolment_get, pj_ac_enrolment_get)
@@ -366,6 +367,8 @@ const pj_route pj_routes_ecommerce[] = {
      "Record the graduate's employment at the post's enterprise or elsewhere (version)"},
     {"POST", "/api/v1/academy/enrolments/{id}/withdraw", h_withdraw, EC_WRITE,
      "Withdraw an enrolment, freeing the place and the post (version)"},
+    {"DELETE", "/api/v1/academy/enrolments/{id}", h_enrolment_delete, EC_WRITE,
+     "Delete an enrolment entered by mistake (enrolled or withdrawn, no practice)"},
     {"GET", "/api/v1/academy/kpi", h_ac_kpi, R_ALL,
      "Placement rate, days to first sale, still streaming at 6 months: per cohort and overall"},
 };

@@ -6,7 +6,7 @@
 // had no delete for them: a record entered by mistake stayed for good.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, apiGet, apiSend, DEMO_PW, budget, beijingToday, plusDays } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -89,5 +89,34 @@ test('academy: no delete where the user may not change the record', { timeout: b
   await page.goto(`/academy/cohorts/${h.id}`);
   await page.getByTestId('cohort-desc').waitFor();
   assert.equal(await page.getByTestId('cohort-delete').count(), 0);
+  await context.close();
+});
+
+test('academy: an enrolment entered by mistake is deleted on its cohort’s page, its place freed', { timeout: budget(90000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 900 });
+  await login(page, 'officer', DEMO_PW);
+  const tag = Date.now() % 100000;
+  const course = await apiSend(page, 'post', '/academy/courses', { title: `误录课程${tag}`, category: 'other', hours: 2, level: 5, practice_hours: 0 });
+  const base = (await apiGet(page, '/academy/cohorts?limit=1')).items[0].base_id;
+  // a cohort starting within 180 days (an enrolment is taken no earlier before its start)
+  let cohort = await apiSend(page, 'post', '/academy/cohorts', { course_id: course.id, base_id: base, name: `误录班${tag}`, starts_on: plusDays(beijingToday(), 30), ends_on: plusDays(beijingToday(), 60), capacity: 5 });
+  cohort = await apiSend(page, 'post', `/academy/cohorts/${cohort.id}/state`, { state: 'open', version: cohort.version });
+  const streamer = (await apiGet(page, '/ecommerce/streamers?enrolable=true&limit=1')).items[0];
+  const post = (await apiGet(page, '/academy/posts?state=open&limit=50')).items.find((p) => p.filled < p.openings);
+  const e = await apiSend(page, 'post', '/academy/enrolments', { cohort_id: cohort.id, streamer_id: streamer.id, post_id: post.id });
+  assert.equal((await apiGet(page, `/academy/cohorts/${cohort.id}`)).enrolled, 1);
+
+  await page.goto(`/academy/cohorts/${cohort.id}`);
+  await page.getByTestId('enrolment-delete-' + e.id).click();
+  const box = page.getByRole('dialog', { name: '删除报名记录' });
+  await box.getByText('仅用于误录的记录', { exact: false }).waitFor();
+  await box.getByRole('button', { name: '删除' }).click();
+  await page.getByText('已删除报名记录').waitFor();
+  await page.getByTestId('enrolment-delete-' + e.id).waitFor({ state: 'detached' });
+  assert.equal((await page.request.get(`/api/v1/academy/enrolments/${e.id}`)).status(), 404);
+  assert.equal((await apiGet(page, `/academy/cohorts/${cohort.id}`)).enrolled, 0);
+  assert.equal((await apiGet(page, `/academy/posts/${post.id}`)).filled, post.filled);
+  // nothing refers to the cohort now: it offers its own delete
+  await page.getByTestId('cohort-delete').waitFor();
   await context.close();
 });

@@ -1478,3 +1478,94 @@ TEST_T(academy_delete_what_nothing_refers_to, 60)
     CHECK_INT(th_sql_int(&s, q), 4);
     th_stop(&s);
 }
+
+/* An enrolment entered by mistake is deleted by those who may withdraw it: one still enrolled
+ * frees its cohort place and its post, a withdrawn one (already freed) changes no count; a
+ * graduated one is kept (409 invalid_state) and one with practice records refused naming them
+ * (409 in_use), nothing written; audited with the streamer masked. Deleted, its cohort and post
+ * may be deleted in turn. Enrolments had no delete: a withdrawn one kept its cohort and post
+ * from ever being deleted. */
+TEST_T(academy_enrolment_delete_entered_by_mistake, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char q[400], tok[80], view[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE], out[65536],
+        id[24];
+    th_login(&s, "officer", s.demo_pw, tok);
+    th_login(&s, "viewer", s.demo_pw, view);
+    const char *E = "/api/v1/academy/enrolments", *H = "/api/v1/academy/cohorts",
+               *P = "/api/v1/academy/posts";
+    fix f;
+    fixture(&s, tok, "M", 0, 10, 10, &f);
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long e1 =
+        enrol(&s, tok, &f, streamer(&s, tok, "误录甲", "1990-01-01", ""), NULL, 201, NULL);
+    long long s2 = streamer(&s, tok, "误录乙", "1990-01-02", "");
+    long long e2 = enrol(&s, tok, &f, s2, "2024-03-01", 201, NULL);
+    long long e3 =
+        enrol(&s, tok, &f, streamer(&s, tok, "误录丙", "1990-01-03", ""), NULL, 201, NULL);
+    long long e4 =
+        enrol(&s, tok, &f, streamer(&s, tok, "误录丁", "1990-01-04", ""), NULL, 201, NULL);
+    snprintf(q, sizeof q,
+             "SELECT (SELECT enrolled FROM ac_cohorts WHERE id = %lld) * 100 + (SELECT filled FROM"
+             " ac_posts WHERE id = %lld)",
+             f.cohort, f.post);
+    CHECK_INT(th_sql_int(&s, q), 404);
+    /* e2 has practice, e3 graduated: refused; a viewer, a missing one: refused; nothing written */
+    long long ses;
+    session(&s, tok, s2, "2024-03-10", 120, 0, &ses);
+    CHECK_INT(move(&s, tok, f.cohort, "running", &o), 200);
+    json_decref(o);
+    practice(&s, tok, e2, ses, 200);
+    snprintf(q, sizeof q,
+             "UPDATE ac_enrolments SET state = 'graduated', graduated_on = enrolled_on WHERE id ="
+             " %lld",
+             e3);
+    th_sql_exec(&s, q);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    DEL(tok, E, e2, 409, "1 practice record");
+    o = NULL;
+    snprintf(q, sizeof q, "%s/%lld", E, e3);
+    CHECK_INT(th_call(&s, "DELETE", q, tok, NULL, &o), 409);
+    CHECK_STR(th_err_code(o), "invalid_state");
+    json_decref(o);
+    DEL(view, E, e1, 403, NULL);
+    DEL(tok, E, 999999, 404, NULL);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+
+    /* enrolled: deleted, its place and post freed; audited, the streamer masked */
+    DEL(tok, E, e1, 204, NULL);
+    snprintf(q, sizeof q,
+             "SELECT (SELECT enrolled FROM ac_cohorts WHERE id = %lld) * 100 + (SELECT filled FROM"
+             " ac_posts WHERE id = %lld)",
+             f.cohort, f.post);
+    CHECK_INT(th_sql_int(&s, q), 303);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'delete' AND entity = 'ac_enrolment' AND"
+             " entity_id = %lld AND after_json IS NULL AND before_json NOT LIKE '%%误录甲%%' AND"
+             " json_extract(before_json, '$.state') = 'enrolled'",
+             e1);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    DEL(tok, E, e1, 404, NULL);
+    /* withdrawn (its place freed then): deleted from the command line, no count changes */
+    CHECK_INT(act(&s, tok, e4, "withdraw", "", &o), 200);
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT (SELECT enrolled FROM ac_cohorts WHERE id = %lld) * 100 + (SELECT filled FROM"
+             " ac_posts WHERE id = %lld)",
+             f.cohort, f.post);
+    CHECK_INT(th_sql_int(&s, q), 202);
+    snprintf(id, sizeof id, "%lld", e4);
+    CHECK_INT(RUN(out, "academy", "enrolment-delete", id, "--db", s.db), 0);
+    CHECK(strstr(out, "\"deleted\""));
+    CHECK_INT(th_sql_int(&s, q), 202);
+    CHECK_INT(RUN(out, "academy", "enrolment-delete", id, "--db", s.db), 1);
+    CHECK(strstr(out, "not_found"));
+    /* the mistaken ones gone, the cohort and post still held by the others */
+    DEL(tok, H, f.cohort, 409, "2 academy enrolments");
+    DEL(tok, P, f.post, 409, "2 academy enrolments");
+    th_stop(&s);
+}

@@ -34,6 +34,7 @@ TEST(api_missing_record_is_404_on_id_in_every_module)
         {"PATCH", "/api/v1/academy/courses/%lld", "{\"version\":1}"},
         {"DELETE", "/api/v1/academy/courses/%lld", NULL},
         {"GET", "/api/v1/academy/enrolments/%lld", NULL},
+        {"DELETE", "/api/v1/academy/enrolments/%lld", NULL},
         {"GET", "/api/v1/academy/posts/%lld", NULL},
         {"PATCH", "/api/v1/academy/posts/%lld", "{\"version\":1}"},
         {"DELETE", "/api/v1/academy/posts/%lld", NULL},
