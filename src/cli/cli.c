@@ -1527,7 +1527,7 @@ static const verb verbs[] = {
      "          sales-update PRODUCT_ID --month M --channel C --json J|\n"
      "          sales-delete PRODUCT_ID --month M --channel C|\n"
      "          zones [--kind K] [--base-id N] [--organisation-id N]|\n"
-     "          zone-get ID|zone-add --json J|zone-update ID --json J|demo\n"
+     "          zone-get ID|zone-add --json J|zone-update ID --json J|zone-delete ID|demo\n"
      "          (bases, studios, bookings, streamers, sessions, products and zones also take\n"
      "          [--limit N] [--cursor N])",
      "Livestream e-commerce (直播电商): the 1+5+N bases, studio bookings, streamers, sessions,\n"
