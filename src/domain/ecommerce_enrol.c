@@ -701,16 +701,9 @@ int pj_ac_enrolment_delete(pj_ctx *c, int64_t id, pj_err *err)
         return pj_fail(err, 409, "invalid_state", "",
                        "the enrolment is %s: the academy's record of the training is kept",
                        r.state);
-    char refs[320];
     if (pj_db_begin(c->db, err)) return -1;
     char *before = pj_render_to_string(c, id, enrol_render_masked, err);
-    int tables = before ? pj_refs_describe(c, "ac_enrolments", id, refs, sizeof refs, err) : -1;
-    if (tables < 0) goto fail;
-    if (tables) {
-        pj_fail(err, 409, "in_use", "id", "enrolment %lld is referred to by %s", (long long)id,
-                refs);
-        goto fail;
-    }
+    if (!before || pj_refs_refuse_used(c, "ac_enrolments", "enrolment", id, err)) goto fail;
     /* as loaded (graduated or withdrawn meanwhile: 409); one still enrolled frees its place in
      * the cohort and on the post, as a withdrawal does (a withdrawn one freed them) */
     if (ec_run(c, err, "DELETE FROM ac_enrolments WHERE id = ? AND state = ?", "is", id, r.state) <

@@ -252,19 +252,25 @@ int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t
     return named;
 }
 
+int pj_refs_refuse_used(pj_ctx *c, const char *table, const char *noun, int64_t id, pj_err *err)
+{
+    char refs[320];
+    int tables = pj_refs_describe(c, table, id, refs, sizeof refs, err);
+    if (tables < 0) return -1;
+    if (tables)
+        return pj_fail(err, 409, "in_use", "id", "%s %lld is referred to by %s", noun,
+                       (long long)id, refs);
+    return 0;
+}
+
 int pj_refs_delete_unused(pj_ctx *c, const char *table, const char *entity, const char *noun,
                           int64_t id, pj_render_fn render, pj_err *err)
 {
-    char *before, refs[320], sql[96];
+    char *before, sql[96];
     if (pj_db_begin(c->db, err)) return -1;
-    if (!(before = pj_render_to_string(c, id, render, err))) goto fail;
-    int tables = pj_refs_describe(c, table, id, refs, sizeof refs, err);
-    if (tables < 0) goto fail;
-    if (tables) {
-        pj_fail(err, 409, "in_use", "id", "%s %lld is referred to by %s", noun, (long long)id,
-                refs);
+    if (!(before = pj_render_to_string(c, id, render, err)) ||
+        pj_refs_refuse_used(c, table, noun, id, err))
         goto fail;
-    }
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table);
     pj_stmt *s = pj_db_prepare(c->db, sql, err);
     if (!s) goto fail;

@@ -34,6 +34,11 @@ int pj_refs_describe(pj_ctx *c, const char *table, int64_t id, char *out, size_t
  * for a table without one (named by its table name then). */
 const char *pj_refs_noun(const char *table, int64_t n);
 
+/* 0 when nothing refers to row `id` of `table`, else 409 in_use at "id" naming what ("NOUN ID is
+ * referred to by 2 practice records"), -1 either way with err. Inside the delete's transaction,
+ * before the DELETE. */
+int pj_refs_refuse_used(pj_ctx *c, const char *table, const char *noun, int64_t id, pj_err *err);
+
 /* Deletes row `id` of `table` as one audited write: 404 when render (the record as the audit
  * row keeps it) finds none; 409 in_use naming what still refers to it (pj_refs_describe:
  * "academy cohort 3 is referred to by 2 academy enrolments"), noun being the record's word;
