@@ -56,6 +56,15 @@ typedef struct pj_conv_standing {
     int behind_plan;
 } pj_conv_standing;
 int pj_conversion_standing(pj_ctx *c, int64_t id, pj_conv_standing *out, pj_err *err);
+/* The running steps of live conversion `v` past their planned minutes (6 s or more past: as the
+ * conversion shows run minutes, one decimal rounded down) while their phase is open — a convert
+ * step still running when the restore began, an abort after work began, stopped then, is never
+ * overdue afterwards. NOW: the SQL parameter holding the time ("?", "?2"). For the overview and
+ * the to-do alike. */
+#define PJ_SQL_OVERDUE_STEPS(NOW)                                                                  \
+    "(SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms ON ms.id = cs.step_id WHERE"   \
+    " cs.conversion_id = v.id AND cs.status = 'running' AND (cs.phase <> 'convert' OR"             \
+    " v.restore_started_at IS NULL) AND " NOW " - cs.started_at >= ms.planned_minutes * 60 + 6)"
 /* action: "start", "finish" or "sign" on one conversion step (body: remarks / item). */
 int pj_conversion_step_action(pj_ctx *c, int64_t step_row, const char *action, json_t *body,
                               pj_jw *w, pj_err *err);

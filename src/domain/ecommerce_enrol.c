@@ -656,6 +656,18 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
                                    enrol_render_masked, place_apply, &p, w, err);
 }
 
+/* An enrolment that leaves (withdrawn, or deleted while enrolled) frees its place in cohort and
+ * its opening on post. */
+static int free_place(pj_ctx *c, int64_t cohort, int64_t post, pj_err *err)
+{
+    return ec_run(c, err, "UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = ?", "i",
+                  cohort) < 0 ||
+                   ec_run(c, err, "UPDATE ac_posts SET filled = filled - 1 WHERE id = ?", "i",
+                          post) < 0
+               ? -1
+               : 0;
+}
+
 static int withdraw_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
 {
     act *p = arg;
@@ -665,12 +677,7 @@ static int withdraw_apply(pj_ctx *c, int64_t id, void *arg, pj_err *err)
                "iii", pj_now(), id, p->version) < 0 ||
         ec_changed_one(c, "enrolment", err))
         return -1;
-    return ec_run(c, err, "UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = ?", "i", p->x) <
-                       0 ||
-                   ec_run(c, err, "UPDATE ac_posts SET filled = filled - 1 WHERE id = ?", "i",
-                          p->y) < 0
-               ? -1
-               : 0;
+    return free_place(c, p->x, p->y, err);
 }
 
 int pj_ac_withdraw(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
@@ -710,12 +717,7 @@ int pj_ac_enrolment_delete(pj_ctx *c, int64_t id, pj_err *err)
             0 ||
         ec_changed_one(c, "enrolment", err))
         goto fail;
-    if (!strcmp(r.state, "enrolled") &&
-        (ec_run(c, err, "UPDATE ac_cohorts SET enrolled = enrolled - 1 WHERE id = ?", "i",
-                r.cohort_id) < 0 ||
-         ec_run(c, err, "UPDATE ac_posts SET filled = filled - 1 WHERE id = ?", "i", r.post_id) <
-             0))
-        goto fail;
+    if (!strcmp(r.state, "enrolled") && free_place(c, r.cohort_id, r.post_id, err)) goto fail;
     if (pj_audit_add(c, "delete", "ac_enrolment", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
         goto fail;

@@ -165,29 +165,24 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     }
     pj_jw_arr_end(w);
 
-    /* live conversions of this scenario, with overdue steps (judged as the conversion shows
-     * them: run minutes, one decimal rounded down, over the planned ones — 6 s or more past —,
-     * while the step's phase is open: a convert step still running when the restore began, an
-     * abort after work began, stopped then and is never overdue afterwards) */
+    /* live conversions of this scenario, with overdue steps (PJ_SQL_OVERDUE_STEPS) */
     pj_jw_key(w, "live_conversions");
     pj_jw_arr(w);
-    s = pj_db_prepare(c->db,
-                      "SELECT v.id, f.id, f.name, v.state, v.started_at,"
-                      " (SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms ON"
-                      "  ms.id = cs.step_id WHERE cs.conversion_id = v.id AND cs.status ="
-                      "  'running' AND (cs.phase <> 'convert' OR v.restore_started_at IS NULL) AND"
-                      "  ? - cs.started_at >= ms.planned_minutes * 60 + 6),"
-                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
-                      "  AND cs.status = 'done'),"
-                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id),"
-                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
-                      "  AND cs.phase = 'convert' AND cs.status = 'done'),"
-                      " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
-                      "  AND cs.phase = 'convert')"
-                      " FROM conversions v JOIN facilities f ON f.id = v.facility_id"
-                      " WHERE v.mode = 'live' AND v.scenario = ? AND v.state IN ('converting',"
-                      " 'emergency', 'restoring') ORDER BY v.id",
-                      err);
+    s = pj_db_prepare(
+        c->db,
+        "SELECT v.id, f.id, f.name, v.state, v.started_at, " PJ_SQL_OVERDUE_STEPS(
+            "?") ","
+                 " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                 "  AND cs.status = 'done'),"
+                 " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id),"
+                 " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                 "  AND cs.phase = 'convert' AND cs.status = 'done'),"
+                 " (SELECT COUNT(*) FROM conversion_steps cs WHERE cs.conversion_id = v.id"
+                 "  AND cs.phase = 'convert')"
+                 " FROM conversions v JOIN facilities f ON f.id = v.facility_id"
+                 " WHERE v.mode = 'live' AND v.scenario = ? AND v.state IN ('converting',"
+                 " 'emergency', 'restoring') ORDER BY v.id",
+        err);
     if (!s) return -1;
     pj_stmt_int(s, 1, pj_now());
     pj_stmt_text(s, 2, scenario);

@@ -119,12 +119,11 @@ static int conversions_late(pj_ctx *c, int64_t scope, int64_t now, int64_t *n,
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT v.id, v.scenario, (SELECT COUNT(*) FROM conversion_steps cs JOIN manual_steps ms"
-        " ON ms.id = cs.step_id WHERE cs.conversion_id = v.id AND cs.status = 'running' AND"
-        " (cs.phase <> 'convert' OR v.restore_started_at IS NULL) AND ?2 - cs.started_at >="
-        " ms.planned_minutes * 60 + 6) FROM conversions v JOIN facilities f ON f.id ="
-        " v.facility_id WHERE v.mode = 'live' AND v.state IN ('converting', 'emergency',"
-        " 'restoring') AND (?1 = 0 OR (?3 = 0 AND f.township_id = ?1) OR (?3 = 1 AND f.id = ?1))",
+        "SELECT v.id, v.scenario, " PJ_SQL_OVERDUE_STEPS(
+            "?2") " FROM conversions v JOIN facilities f ON f.id ="
+                  " v.facility_id WHERE v.mode = 'live' AND v.state IN ('converting', 'emergency',"
+                  " 'restoring') AND (?1 = 0 OR (?3 = 0 AND f.township_id = ?1) OR (?3 = 1 AND "
+                  "f.id = ?1))",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, scope);
