@@ -1,20 +1,30 @@
 -- wrk script: authenticated PATCH of facilities round-robin, each with its current version
 -- (taken from the previous response for that facility), so every write is a real,
--- conflict-free, durable update with its audit row.
-local n = tonumber(os.getenv("PJ_FACILITIES") or "300")
+-- conflict-free, durable update with its audit row. PJ_FACILITIES names a file of
+-- "id version peacetime_capacity" lines (scripts/bench.sh writes it from the database): the
+-- facilities as they are, so that no request is refused — a capacity below a facility's
+-- emergency capacity of the same unit is 422, a stale version 409, and either would measure
+-- refusals, not writes.
 local token = os.getenv("PJ_TOKEN")
-local version = {}
-local sent = {}
+local ids, version, cap, sent = {}, {}, {}, {}
+for line in io.lines(os.getenv("PJ_FACILITIES")) do
+  local id, v, c = string.match(line, "^(%d+) (%d+) (%d+)$")
+  if id then
+    id = tonumber(id)
+    ids[#ids + 1] = id
+    version[id], cap[id], sent[id] = tonumber(v), tonumber(c), 0
+  end
+end
 local i = 0
-for k = 1, n do version[k] = 1; sent[k] = 0 end
 
 request = function()
-  i = i % n + 1
-  -- a new capacity each time a facility comes round: a PATCH that changes nothing writes
-  -- nothing (no version, no audit row), so repeating one value would measure no writes
-  sent[i] = sent[i] + 1
-  local body = string.format('{"version":%d,"peacetime_capacity":%d}', version[i], 100 + (i + sent[i]) % 50)
-  return wrk.format("PATCH", "/api/v1/facilities/" .. i,
+  i = i % #ids + 1
+  local id = ids[i]
+  -- a new capacity each time a facility comes round (a PATCH that changes nothing writes
+  -- nothing: no version, no audit row), never below the one it had
+  sent[id] = sent[id] + 1
+  local body = string.format('{"version":%d,"peacetime_capacity":%d}', version[id], cap[id] + 1 + sent[id] % 2)
+  return wrk.format("PATCH", "/api/v1/facilities/" .. id,
     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
 
