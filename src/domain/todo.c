@@ -71,6 +71,10 @@ static const kind kinds[] = {
      " AND t.planned_date < " PJ_REC_TODAY_SQL " AND t.facility_id = ?1"},
 };
 
+/* the appeals counted under two of the kinds above: overdue, and received, returned or
+ * reopened */
+#define TWICE APPEALS "complete_due < ?2 AND state IN ('received', 'returned', 'reopened')"
+
 static unsigned actor_work(const pj_ctx *c)
 {
     if (pj_ctx_district(c)) return W_DISTRICT;
@@ -192,6 +196,13 @@ int pj_todo(pj_ctx *c, pj_jw *w, pj_err *err)
             pj_jw_knull(w, "scenario");
         pj_jw_obj_end(w);
         total += n;
+    }
+    if (mine & W_OFFICERS) {
+        /* one appeal is one piece of work: one to dispatch (or returned, or reopened) and
+         * overdue too counts once in the total */
+        int64_t n;
+        if (count(c, TWICE, scope_of(c, S_TOWNSHIP), now, &n, err)) return -1;
+        total -= n;
     }
     pj_jw_arr_end(w);
     pj_jw_kint(w, "total", total);

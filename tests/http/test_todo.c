@@ -13,8 +13,8 @@
 #include "t.h"
 #include "th.h"
 
-/* The count of kind in tok's to-do; -1 when the role has no such kind. Checks total is the
- * sum of the counts. */
+/* The count of kind in tok's to-do; -1 when the role has no such kind. Checks total is at
+ * most the sum of the counts (an appeal under two kinds counts once in it). */
 static long long todo(th_server *s, const char *tok, const char *kind, int line)
 {
     json_t *o = el_call(s, tok, "GET", "/api/v1/todo", NULL, 200, line);
@@ -25,12 +25,20 @@ static long long todo(th_server *s, const char *tok, const char *kind, int line)
         sum += th_int(it, "count");
         if (!strcmp(th_str(it, "kind"), kind)) n = th_int(it, "count");
     }
-    if (sum != th_int(o, "total"))
+    if (th_int(o, "total") > sum || th_int(o, "total") < 0)
         t_fail(__FILE__, line, "total %lld, the counts sum to %lld", th_int(o, "total"), sum);
     json_decref(o);
     return n;
 }
 #define TODO(tok, kind) todo(&s, tok, kind, __LINE__)
+
+static long long todo_total(th_server *s, const char *tok)
+{
+    json_t *o = el_call(s, tok, "GET", "/api/v1/todo", NULL, 200, __LINE__);
+    long long n = th_int(o, "total");
+    json_decref(o);
+    return n;
+}
 
 /* The kinds of tok's to-do, space-separated, in order. */
 static void kinds(th_server *s, const char *tok, char *out, size_t size)
@@ -109,6 +117,7 @@ TEST_T(todo_counts_the_work_of_each_role_in_its_scope, 120)
     long long jhh = th_sql_int(&s, "SELECT township_id FROM users WHERE username = 'jinhaihu'");
     long long rec0 = TODO(off, "appeals_received"), rec_t0 = TODO(town, "appeals_received");
     long long over0 = TODO(off, "appeals_overdue"), rate0 = TODO(jd, "appeals_to_rate");
+    long long tot0 = todo_total(&s, off);
     json_t *o = EL(&s, jd, "POST", "/api/v1/enterprise/appeals",
                    "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"待办\","
                    "\"description\":\"d\"}",
@@ -122,6 +131,9 @@ TEST_T(todo_counts_the_work_of_each_role_in_its_scope, 120)
              (long long)time(NULL) - 60, ap);
     th_sql_exec(&s, q);
     CHECK_INT(TODO(off, "appeals_overdue"), over0 + 1);
+    /* received and overdue: one appeal, one piece of work in the total */
+    CHECK_INT(TODO(off, "appeals_received"), rec0 + 1);
+    CHECK_INT(todo_total(&s, off), tot0 + 1);
     /* in any state but replied and closed (every state the module has, a new one included) */
     for (int k = 0; pj_appeal_states[k]; k++) {
         const char *st = pj_appeal_states[k];
@@ -130,6 +142,11 @@ TEST_T(todo_counts_the_work_of_each_role_in_its_scope, 120)
         int open = strcmp(st, "replied") && strcmp(st, "closed");
         if (TODO(off, "appeals_overdue") != over0 + open)
             t_fail(__FILE__, __LINE__, "an overdue appeal %s: counted %s", st, open ? "no" : "yes");
+        /* once in the total whatever its state (a return visit is work of its own: none is
+         * due on this one) */
+        if (todo_total(&s, off) != tot0 + open)
+            t_fail(__FILE__, __LINE__, "an overdue appeal %s: total %lld, %lld before it", st,
+                   todo_total(&s, off), tot0);
     }
     snprintf(q, sizeof q, "UPDATE ent_appeals SET state = 'received' WHERE id = %lld", ap);
     th_sql_exec(&s, q);
