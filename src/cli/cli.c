@@ -704,43 +704,28 @@ json_t *cli_json_text(const char *what, const char *text, size_t len)
     return v;
 }
 
-json_t *cli_json_file(const char *what, const char *path)
+json_t *cli_json_file(const char *what, const char *path, int *rc)
 {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "pingji: %s: cannot read %s: %s\n", what, path,
-                f                 ? "it is a directory"
-                : errno == ENOENT ? "no such file"
-                                  : strerror(errno));
-        if (f) fclose(f);
-        return NULL;
-    }
     pj_buf text;
-    pj_buf_init(&text, (size_t)64 << 20);
-    char chunk[65536];
-    size_t n;
-    /* stopped once past the limit: /dev/zero or a producer that never ends was read forever */
-    while (!text.overflow && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        pj_buf_add(&text, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
+    pj_err err;
     json_t *v = NULL;
-    if (bad)
-        fprintf(stderr, "pingji: %s: cannot read %s\n", what, path);
-    else if (text.overflow)
-        fprintf(stderr, "pingji: %s: %s is larger than 64 MiB\n", what, path);
-    else
-        v = cli_json_text(what, text.data ? text.data : "", text.len);
+    *rc = 1; /* a file that cannot be read fails the run, as every verb's input file does */
+    if (pj_file_read(path, (size_t)64 << 20, &text, "", &err))
+        fprintf(stderr, "pingji: %s: %s\n", what, err.message);
+    else if (!(v = cli_json_text(what, text.data ? text.data : "", text.len)))
+        *rc = 2; /* read, but no JSON: a bad value */
     pj_buf_free(&text);
     return v;
 }
 
-json_t *cli_json_arg(cli *a)
+int cli_json_body(cli *a, json_t **body)
 {
     const char *j = cli_opt(a, "json");
-    if (!j) return NULL;
-    return j[0] == '@' ? cli_json_file("--json", j + 1) : cli_json_text("--json", j, strlen(j));
+    int rc = 2;
+    if (!j) return cli_usage("give --json '{…}' or --json @file.json");
+    *body =
+        j[0] == '@' ? cli_json_file("--json", j + 1, &rc) : cli_json_text("--json", j, strlen(j));
+    return *body ? 0 : rc;
 }
 
 /* The registry's id filters (0 or more): each one given into *dst; 2 after naming the first
@@ -834,10 +819,7 @@ static int run_entity(cli *a, const entity_ops *ops)
             rc = cli_usage("give the id");
             goto out;
         }
-        if (!(body = cli_json_arg(a))) {
-            rc = cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
-            goto out;
-        }
+        if ((rc = cli_json_body(a, &body))) goto out;
         if (upd && !json_object_get(body, "version")) {
             /* the command line edits the current version */
             pj_buf cur;

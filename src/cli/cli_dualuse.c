@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli_int.h"
+#include "core/file.h"
 #include "core/util.h"
 #include "domain/dualuse.h"
 #include "domain/registry.h"
@@ -79,28 +80,10 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
         !cli_opt(a, "role") || !cli_opt(a, "title"))
         return cli_usage("manual import --facility-id N --scenario S --role R --title T --csv FILE"
                          " [--based-on N]");
-    FILE *f = fopen(file, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-        int e = errno;
-        if (f) fclose(f);
-        return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s: %s", file,
-                       f ? "it is not a file" : strerror(e));
-    }
     pj_buf text;
-    pj_buf_init(&text, 1 << 20);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    if (pj_file_read(file, 1 << 20, &text, "csv", &s->err)) {
         pj_buf_free(&text);
-        return pj_fail(&s->err, 400, "bad_file", "csv", "cannot read %s", file);
-    }
-    if (text.overflow) {
-        pj_buf_free(&text);
-        return pj_fail(&s->err, 400, "too_long", "csv", "%s is larger than 1 MiB", file);
+        return -1;
     }
     json_t *req = json_object();
     json_object_set_new(req, "facility_id", json_integer(fid));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli_int.h"
+#include "core/file.h"
 #include "core/util.h"
 #include "domain/carbon.h"
 #include "core/xlsx.h"
@@ -52,8 +53,8 @@ static int run(cli *a, const isub *subs, const char *def)
     }
     if (cli_extra_args(a, sb->max_pos ? sb->max_pos : 2)) return 2;
     json_t *body = NULL;
-    if (sb->needs_json && !(body = cli_json_arg(a)))
-        return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
+    int rc;
+    if (sb->needs_json && (rc = cli_json_body(a, &body))) return rc;
     isub_call call = {a, sb, body};
     return cli_session_work(a, body, 256 << 20, isub_work, &call);
 }
@@ -407,29 +408,11 @@ int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
     const char *path = a->npos > first ? a->pos[first] : NULL;
     if (!path) return cli_usage(usage);
     if (cli_extra_args(a, first + 1)) return 2;
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "pingji: cannot read %s: %s\n", path,
-                f ? "it is not a file" : strerror(errno));
-        if (f) fclose(f);
-        return 1;
-    }
     pj_buf text;
-    pj_buf_init(&text, 512u << 20);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) pj_buf_add(&text, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
+    pj_err ferr;
+    if (pj_file_read(path, 512u << 20, &text, "", &ferr)) {
+        fprintf(stderr, "pingji: %s\n", ferr.message);
         pj_buf_free(&text);
-        fprintf(stderr, "pingji: cannot read %s\n", path);
-        return 1;
-    }
-    if (text.overflow) {
-        pj_buf_free(&text);
-        fprintf(stderr, "pingji: %s is larger than 512 MiB\n", path);
         return 1;
     }
     session s;

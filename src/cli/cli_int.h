@@ -83,12 +83,14 @@ int cli_parse_id(const char *s, int64_t *id);
  * keys; a UTF-8 byte order mark before it is skipped. NULL when it does not parse, the reason
  * printed after "pingji: what: " (with the line, when there is one). Caller owns. */
 json_t *cli_json_text(const char *what, const char *text, size_t len);
-/* cli_json_text of the file at path (a missing one: "no such file"); NULL (said) when it
- * cannot be read or does not parse. */
-json_t *cli_json_file(const char *what, const char *path);
-/* --json '{…}' or --json @file.json (cli_json_text, cli_json_file); NULL (message printed)
- * when bad or absent. Caller owns. */
-json_t *cli_json_arg(cli *a);
+/* cli_json_text of the file at path (pj_file_read: at most 64 MiB, a missing one "no such
+ * file"); NULL (said) when it cannot be read, *rc 1 (the run failed), or does not parse, *rc 2
+ * (a bad value). */
+json_t *cli_json_file(const char *what, const char *path, int *rc);
+/* --json '{…}' or --json @file.json (cli_json_text, cli_json_file) into *body (the caller's):
+ * 0, or the exit code after the message — 2 for no --json or JSON that does not parse, 1 for a
+ * file that cannot be read. */
+int cli_json_body(cli *a, json_t **body);
 
 /* A sub-command of a verb, given the open session, the positional id and the JSON body. */
 typedef int (*cli_sub_fn)(session *s, cli *a, int64_t id, json_t *body, pj_jw *w, pj_buf *csv);

@@ -574,10 +574,11 @@ int cli_plan(cli *a)
         if (!*file) return cli_usage("plan --scenario FILE.json: give the scenario file");
         if (path && !*path) return cli_usage("plan --out FILE: give the result file");
         /* read as --json @FILE is (and the API reads a plan's body): a file that does not
-         * parse, or repeats a key, is bad input, exit 2 */
+         * parse, or repeats a key, is bad input, exit 2; one that cannot be read exit 1 */
         char what[1100];
+        int rc;
         snprintf(what, sizeof what, "--scenario %s", file);
-        if (!(scenario = cli_json_file(what, file))) return 2;
+        if (!(scenario = cli_json_file(what, file, &rc))) return rc;
         if (path && cli_out_check(a, path)) {
             json_decref(scenario);
             return 1;

@@ -162,9 +162,9 @@ static int rec_run(session *s, cli *a, pj_jw *w)
     if (!strcmp(act, "delete")) {
         return pj_rec_delete(&s->ctx, k, id, &s->err) ? -1 : cli_deleted(w, id);
     }
-    json_t *body = cli_json_arg(a);
-    if (!body) return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
-    int rc;
+    json_t *body = NULL;
+    int rc = cli_json_body(a, &body);
+    if (rc) return rc;
     if (!strcmp(act, "add"))
         rc = pj_rec_create(&s->ctx, k, body, w, &s->err);
     else if (!(rc = cli_fill_version(s, a, id, body, rec_current)))

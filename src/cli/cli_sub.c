@@ -224,8 +224,10 @@ int cli_run_subs(cli *a, const cli_sub *subs, const char *def)
     json_t *body = NULL;
     if (sb->needs_json == 2 && !cli_opt(a, "json"))
         body = json_object();
-    else if (sb->needs_json && !(body = cli_json_arg(a)))
-        return cli_opt(a, "json") ? 2 : cli_usage("give --json '{…}' or --json @file.json");
+    else if (sb->needs_json) {
+        int rc = cli_json_body(a, &body);
+        if (rc) return rc;
+    }
     sub_call call = {a, sb, id, body};
     return cli_session_work(a, body, 64 << 20, sub_work, &call);
 }

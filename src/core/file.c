@@ -111,3 +111,29 @@ void pj_file_whole_drop(pj_file_whole *f)
     free(f->tmp);
     f->tmp = NULL;
 }
+
+int pj_file_read(const char *path, size_t max, pj_buf *text, const char *field, pj_err *err)
+{
+    pj_buf_init(text, max);
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+        int e = errno;
+        if (f) fclose(f);
+        return pj_fail(err, 400, "bad_file", field, "cannot read %s: %s", path,
+                       f             ? "it is a directory"
+                       : e == ENOENT ? "no such file"
+                                     : strerror(e));
+    }
+    char chunk[65536];
+    size_t n;
+    /* stopped once past the limit: /dev/zero or a producer that never ends was read forever */
+    while (!text->overflow && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        pj_buf_add(text, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return pj_fail(err, 400, "bad_file", field, "cannot read %s", path);
+    if (text->overflow)
+        return pj_fail(err, 400, "too_long", field, "%s is larger than %zu MiB", path, max >> 20);
+    return 0;
+}

@@ -1,7 +1,10 @@
-/* Files the tool makes for its user: backups, exports, results. */
+/* Files the tool makes for its user (backups, exports, results) and the files it is given. */
 #ifndef PJ_FILE_H
 #define PJ_FILE_H
 
+#include <stddef.h>
+
+#include "core/buf.h"
 #include "core/err.h"
 
 /* Creates path as a new file, open for writing and its owner's alone (0600): never over an
@@ -28,5 +31,12 @@ int pj_file_whole_begin(pj_file_whole *f, const char *path, int replace, const c
 int pj_file_whole_end(pj_file_whole *f, int fd, int replace, const char *code, pj_err *err);
 /* Removes the partial file (a write that failed); the caller closes its descriptor. */
 void pj_file_whole_drop(pj_file_whole *f);
+
+/* Reads the file at path whole into text (initialised here with room for max bytes; free it
+ * whatever the answer): 0, or -1 with err set (400 on field) saying why — "bad_file": "cannot
+ * read PATH: no such file", "…: it is a directory", a system error; "too_long": "PATH is larger
+ * than N MiB" (read no further than max: /dev/zero is not read forever). A device or a pipe
+ * (/dev/stdin) is read as a file. */
+int pj_file_read(const char *path, size_t max, pj_buf *text, const char *field, pj_err *err);
 
 #endif

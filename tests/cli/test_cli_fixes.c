@@ -1342,7 +1342,7 @@ TEST(cli_an_empty_db_names_no_database)
 /* Regression: the same bad JSON file was exit 1 from plan --scenario and exit 2 from --json
  * @FILE; a missing file was said to be at "(line -1)"; a file saved with a UTF-8 byte order
  * mark was refused; pingji with no verb or an unknown one printed its usage on standard
- * output. */
+ * output; a missing file was exit 2 for --json @FILE and plan --scenario, 1 for an import. */
 TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
 {
     char out[1 << 20] = {0};
@@ -1359,12 +1359,19 @@ TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
     snprintf(at, sizeof at, "@%s", bad);
     CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 2);
     CHECK(strstr(out, "(line 1)"));
-    /* a missing file: "no such file", no line */
-    CHECK_INT(RUN(out, "plan", "--scenario", none, "--db", db), 2);
+    /* a missing file: "no such file", no line — and exit 1 as for every verb's input file
+     * (it was 2 here and 1 for an import or a manual's table) */
+    CHECK_INT(RUN(out, "plan", "--scenario", none, "--db", db), 1);
     CHECK(strstr(out, "no such file") && !strstr(out, "line -1"));
     snprintf(at, sizeof at, "@%s", none);
-    CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 2);
+    CHECK_INT(RUN(out, "org", "add", "--json", at, "--db", db), 1);
     CHECK(strstr(out, "no such file") && !strstr(out, "line -1"));
+    CHECK_INT(RUN(out, "facility", "import", none, "--dry-run", "--db", db), 1);
+    CHECK(strstr(out, "cannot read") && strstr(out, "no such file"));
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "t", "--csv", none, "--db", db),
+              1);
+    CHECK(strstr(out, "cannot read") && strstr(out, "no such file"));
     /* a byte order mark first: skipped */
     const char *org = "\xEF\xBB\xBF{\"name\":\"带BOM的机构\",\"type\":\"enterprise\"}";
     write_file(bom, org, strlen(org));
@@ -1527,10 +1534,10 @@ TEST_T(cli_output_input_and_arguments_checked, 180)
     CHECK_INT(RUN_OUT("/dev/full", err, "help"), 1);
     audit = sql_int(db, "SELECT COUNT(*) FROM audit");
 
-    /* an endless input: refused at its limit */
-    CHECK_INT(RUN(out, "region", "add", "--json", "@/dev/zero", "--db", db), 2);
+    /* an endless input: refused at its limit (a file not read whole: exit 1, as one missing) */
+    CHECK_INT(RUN(out, "region", "add", "--json", "@/dev/zero", "--db", db), 1);
     CHECK(strstr(out, "/dev/zero is larger than 64 MiB"));
-    CHECK_INT(RUN(out, "plan", "--scenario", "/dev/zero", "--db", db), 2);
+    CHECK_INT(RUN(out, "plan", "--scenario", "/dev/zero", "--db", db), 1);
     CHECK(strstr(out, "larger than 64 MiB"));
 
     /* the database's side files, there or not, with --force too: refused before anything */
