@@ -375,19 +375,12 @@ static int plan_sites_render(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *er
 {
     pj_stmt *s = pj_db_prepare(
         c->db,
-        "SELECT p.id FROM plans p WHERE p.status IN ('adopted', 'closed') AND (EXISTS (SELECT 1"
-        " FROM plan_conversions pc WHERE pc.plan_id = p.id AND pc.conversion_id = ?1) OR (?5 ="
-        " 'live' AND NOT EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"
-        " pc.facility_id = ?2) AND p.adopted_at >= ?3 AND (?4 = 0 OR p.adopted_at < ?4) AND"
-        " EXISTS (SELECT 1 FROM json_each(p.result_json, '$.sites') e WHERE"
-        " json_extract(e.value, '$.facility_id') = ?2))) ORDER BY p.id LIMIT 100",
+        "SELECT p.id FROM plans p, conversions v WHERE v.id = ?1 AND p.status IN ('adopted',"
+        " 'closed') AND (EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND"
+        " pc.conversion_id = v.id) OR " PJ_PLAN_PLACED_IN ") ORDER BY p.id LIMIT 100",
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, h->id);
-    pj_stmt_int(s, 2, h->facility_id);
-    pj_stmt_int(s, 3, h->started_at);
-    pj_stmt_int(s, 4, h->restore_at ? h->restore_at : h->ended_at);
-    pj_stmt_text(s, 5, h->mode);
     int64_t ids[100];
     int n = 0, rc;
     while ((rc = pj_stmt_step(s, err)) == 1 && n < 100) ids[n++] = pj_col_int(s, 0);
@@ -616,28 +609,27 @@ int pj_conversion_list(pj_ctx *c, int64_t facility_id, int64_t township_id, int6
 {
     /* newest first; a township: the conversions of its facilities; a plan: those it started
      * or placed people in (its plan_sites), what standing it down leaves to restore */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM conversions WHERE (? = 0 OR id < ?)"
-                               " AND (? = 0 OR facility_id = ?) AND (? IS NULL OR mode = ?)"
-                               " AND (? IS NULL OR state = ?) AND (? = 0 OR facility_id IN"
-                               " (SELECT id FROM facilities WHERE township_id = ?))"
-                               " AND (? = 0 OR id IN (SELECT conversion_id FROM plan_conversions"
-                               " WHERE plan_id = ?)) ORDER BY id DESC LIMIT ?",
-                               err);
+    pj_stmt *s =
+        pj_db_prepare(c->db,
+                      "SELECT id FROM conversions WHERE (?1 = 0 OR id < ?1)"
+                      " AND (?2 = 0 OR facility_id = ?2) AND (?3 IS NULL OR mode = ?3)"
+                      " AND (?4 IS NULL OR state = ?4) AND (?5 = 0 OR facility_id IN"
+                      " (SELECT id FROM facilities WHERE township_id = ?5))"
+                      " AND (?6 = 0 OR id IN (SELECT conversion_id FROM plan_conversions"
+                      " WHERE plan_id = ?6) OR id IN (SELECT v.id FROM plans p,"
+                      " json_each(p.result_json, '$.sites') e JOIN conversions v ON"
+                      " v.facility_id = json_extract(e.value, '$.facility_id') WHERE"
+                      " p.id = ?6 AND p.status IN ('adopted', 'closed') AND " PJ_PLAN_PLACED_IN
+                      ")) ORDER BY id DESC LIMIT ?7",
+                      err);
     if (!s) return -1;
     pj_stmt_int(s, 1, cursor);
-    pj_stmt_int(s, 2, cursor);
-    pj_stmt_int(s, 3, facility_id);
-    pj_stmt_int(s, 4, facility_id);
-    pj_stmt_text(s, 5, mode);
-    pj_stmt_text(s, 6, mode);
-    pj_stmt_text(s, 7, state);
-    pj_stmt_text(s, 8, state);
-    pj_stmt_int(s, 9, township_id);
-    pj_stmt_int(s, 10, township_id);
-    pj_stmt_int(s, 11, plan_id);
-    pj_stmt_int(s, 12, plan_id);
-    pj_stmt_int(s, 13, limit + 1);
+    pj_stmt_int(s, 2, facility_id);
+    pj_stmt_text(s, 3, mode);
+    pj_stmt_text(s, 4, state);
+    pj_stmt_int(s, 5, township_id);
+    pj_stmt_int(s, 6, plan_id);
+    pj_stmt_int(s, 7, limit + 1);
     return pj_render_query_page(c, s, limit, conv_render, w, err);
 }
 

@@ -26,6 +26,18 @@
     " pc.plan_id = p.id AND pc.facility_id = " F ") AND p.adopted_at >= (SELECT"                   \
     " MAX(v.started_at) FROM conversions v WHERE v.facility_id = " F " AND v.mode = 'live' AND"    \
     " v.state = 'emergency')))"
+/* SQL: the plan `p` (adopted or closed: the caller's to check) placed people in the site of
+ * the live conversion `v` without starting it — a site of its result, converted already when
+ * the plan was adopted (by hand, or by an earlier plan): adopted while v ran (from its start
+ * until its restore began or it ended), and no conversion of the plan's own at v's facility.
+ * With plan_conversions (the conversions a plan started), what a plan sends people to: a
+ * conversion's `plan_sites`, the conversion list's plan_id filter. */
+#define PJ_PLAN_PLACED_IN                                                                          \
+    "(v.mode = 'live' AND p.adopted_at >= v.started_at AND (COALESCE(v.restore_started_at,"        \
+    " v.ended_at) IS NULL OR p.adopted_at < COALESCE(v.restore_started_at, v.ended_at)) AND NOT"   \
+    " EXISTS (SELECT 1 FROM plan_conversions pc WHERE pc.plan_id = p.id AND pc.facility_id ="      \
+    " v.facility_id) AND EXISTS (SELECT 1 FROM json_each(p.result_json, '$.sites') e WHERE"        \
+    " json_extract(e.value, '$.facility_id') = v.facility_id))"
 #define PJ_PLAN_FLOW_IN_FORCE                                                                      \
     "(json_extract(fl.value, '$.store_id') <> json_extract(fl.value, '$.facility_id') "            \
     "AND " PJ_PLAN_IN_FORCE_AT("json_extract(fl.value, '$.facility_id')") ")"

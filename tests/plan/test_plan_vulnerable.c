@@ -1641,10 +1641,27 @@ TEST_T(facility_figures_within_its_peacetime_capacity, 60)
     th_stop(&s);
 }
 
+/* Whether GET /conversions?plan_id=plan lists conversion cv. */
+static int plan_lists(th_server *s, const char *tok, long long plan, long long cv)
+{
+    char path[96];
+    json_t *l = NULL, *e;
+    size_t i;
+    int found = 0;
+    snprintf(path, sizeof path, "/api/v1/conversions?plan_id=%lld&limit=100", plan);
+    CHECK_INT(th_call(s, "GET", path, tok, NULL, &l), 200);
+    json_array_foreach(json_object_get(l, "items"), i, e) found |= th_int(e, "id") == cv;
+    json_decref(l);
+    return found;
+}
+
 /* The plans that place people into a site converted already (by hand, or by an earlier plan)
  * show on that conversion (`plan_sites`) beside the one that started it, each with its own
  * figures: the operator of C sees every plan's people coming, not only those of the plan that
- * converted it. A conversion none of whose plans adopted it started has no plan_id. */
+ * converted it. A conversion none of whose plans adopted it started has no plan_id. The
+ * conversion list by plan (what standing the plan down leaves to restore) holds it for each
+ * plan too — regression: it held only the conversions a plan started, so the plan's page
+ * offered nothing to restore at a site converted by hand where the plan had placed people. */
 TEST_T(plan_sites_of_a_converted_site, 60)
 {
     th_server s;
@@ -1691,6 +1708,20 @@ TEST_T(plan_sites_of_a_converted_site, 60)
     CHECK_INT(th_int(json_array_get(ps, 0), "plan_id"), th_int(p1, "id"));
     CHECK_INT(th_int(json_array_get(ps, 0), "people"), 70);
     json_decref(c);
+    /* by plan: plan 1 started A's and placed people at C's; plan 2 placed people at C's */
+    CHECK(plan_lists(&s, tok, th_int(p1, "id"), cva));
+    CHECK(plan_lists(&s, tok, th_int(p1, "id"), cv));
+    CHECK(plan_lists(&s, tok, th_int(p2, "id"), cv));
+    CHECK(!plan_lists(&s, tok, th_int(p2, "id"), cva));
+    /* closed, plan 2 keeps its list; a plan adopted only after C's conversion ended placed no
+     * one at it (plan 2's adoption moved past the conversion's end): not listed */
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/close", th_int(p2, "id"));
+    json_decref(post_ok(&s, tok, path, "{\"reason\":\"解除\"}", 200));
+    CHECK(plan_lists(&s, tok, th_int(p2, "id"), cv));
+    th_sql_exec(&s, "UPDATE conversions SET state = 'completed', ended_at = 2 WHERE facility_id"
+                    " = 3 AND mode = 'live'");
+    th_sql_exec(&s, "UPDATE plans SET adopted_at = 3 WHERE id = (SELECT MAX(id) FROM plans)");
+    CHECK(!plan_lists(&s, tok, th_int(p2, "id"), cv));
     json_decref(p1);
     json_decref(p2);
     th_stop(&s);
