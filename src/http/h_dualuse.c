@@ -42,7 +42,7 @@ static int h_standards(pj_req *r)
 }
 static int h_standard_get(pj_req *r)
 {
-    return pj_standard_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_standard_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_standard_create(pj_req *r)
 {
@@ -90,7 +90,7 @@ static int h_manuals(pj_req *r)
 }
 static int h_manual_get(pj_req *r)
 {
-    return pj_manual_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_manual_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_manual_create(pj_req *r)
 {
@@ -100,6 +100,8 @@ static int h_manual_create(pj_req *r)
 }
 static int h_manual_export(pj_req *r)
 {
+    static const char *const acc[] = {"format", NULL};
+    if (pj_h_q_only(r, acc)) return -1;
     const char *f = fmt_param(r);
     if (!strcmp(f, "json")) return pj_manual_get(&r->ctx, r->id, &r->w, &r->err);
     if (strcmp(f, "csv"))
@@ -137,7 +139,7 @@ static int h_conversion_start(pj_req *r)
 }
 static int h_conversion_get(pj_req *r)
 {
-    return pj_conversion_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_conversion_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_conversion_restore(pj_req *r)
 {
@@ -151,7 +153,7 @@ static int h_conversion_abort(pj_req *r)
 }
 static int h_conversion_timeline(pj_req *r)
 {
-    return pj_conversion_timeline(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_conversion_timeline(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_step_start(pj_req *r)
 {
@@ -169,6 +171,8 @@ static int h_step_sign(pj_req *r)
 }
 static int h_drill_report(pj_req *r)
 {
+    static const char *const acc[] = {"format", NULL};
+    if (pj_h_q_only(r, acc)) return -1;
     const char *f = fmt_param(r);
     if (!strcmp(f, "json")) return pj_drill_report(&r->ctx, r->id, &r->w, &r->err);
     if (strcmp(f, "csv"))
@@ -183,7 +187,7 @@ static int h_drill_report(pj_req *r)
 }
 static int h_drill_trend(pj_req *r)
 {
-    return pj_drill_trend(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_drill_trend(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_finding_create(pj_req *r)
 {

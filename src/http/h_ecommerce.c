@@ -41,7 +41,7 @@ static int h_bases(pj_req *r)
 }
 static int h_base_get(pj_req *r)
 {
-    return pj_ec_base_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ec_base_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_base_create(pj_req *r)
 {
@@ -70,7 +70,7 @@ static int h_bookings(pj_req *r)
 }
 static int h_booking_get(pj_req *r)
 {
-    return pj_ec_booking_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ec_booking_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_booking_create(pj_req *r)
 {
@@ -108,7 +108,7 @@ static int h_streamers(pj_req *r)
 }
 static int h_streamer_get(pj_req *r)
 {
-    return pj_ec_streamer_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ec_streamer_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_streamer_create(pj_req *r)
 {
@@ -143,7 +143,7 @@ static int h_session_create(pj_req *r)
 }
 static int h_session_get(pj_req *r)
 {
-    return pj_ec_session_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ec_session_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 H_DELETE(h_session_delete, pj_ec_session_delete)
 static int h_products(pj_req *r)
@@ -218,7 +218,7 @@ static int h_kpi(pj_req *r)
 #define H_GET(name, fn)                                                                            \
     static int name(pj_req *r)                                                                     \
     {                                                                                              \
-        return fn(&r->ctx, r->id, &r->w, &r->err);                                                 \
+        return pj_h_no_query(r) || fn(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;                    \
     }
 #define H_CREATE(name, fn)                                                                         \
     static int name(pj_req *r)                                                                     \

@@ -193,7 +193,7 @@ static int h_requests(pj_req *r)
 }
 static int h_request_get(pj_req *r)
 {
-    return pj_pair_request_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_pair_request_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_request_create(pj_req *r)
 {
@@ -317,7 +317,7 @@ static int h_centres(pj_req *r)
 }
 static int h_centre_get(pj_req *r)
 {
-    return pj_centre_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_centre_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_centre_create(pj_req *r)
 {

@@ -76,7 +76,7 @@ static int h_receptions(pj_req *r)
 }
 static int h_reception_get(pj_req *r)
 {
-    return pj_ent_reception_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_reception_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_reception_schedule(pj_req *r)
 {
@@ -131,7 +131,7 @@ static int h_appeal_create(pj_req *r)
 }
 static int h_appeal_get(pj_req *r)
 {
-    return pj_ent_appeal_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_appeal_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 #define ACT(name)                                                                                  \
     static int h_appeal_##name(pj_req *r)                                                          \
@@ -206,7 +206,7 @@ static int h_kpis(pj_req *r)
 }
 static int h_profile(pj_req *r)
 {
-    return pj_ent_profile_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_profile_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_profile_update(pj_req *r)
 {
@@ -230,7 +230,7 @@ static int h_policy_create(pj_req *r)
 }
 static int h_policy_get(pj_req *r)
 {
-    return pj_ent_policy_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_policy_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_policy_update(pj_req *r)
 {
@@ -272,7 +272,7 @@ static int h_product_create(pj_req *r)
 }
 static int h_product_get(pj_req *r)
 {
-    return pj_ent_product_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_product_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_product_update(pj_req *r)
 {
@@ -294,7 +294,7 @@ static int h_need_create(pj_req *r)
 }
 static int h_need_get(pj_req *r)
 {
-    return pj_ent_need_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_need_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_matches(pj_req *r)
 {
@@ -306,7 +306,7 @@ static int h_matches(pj_req *r)
 }
 static int h_match_get(pj_req *r)
 {
-    return pj_ent_match_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_match_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_match_consent(pj_req *r)
 {
@@ -337,7 +337,7 @@ static int h_post_create(pj_req *r)
 }
 static int h_post_get(pj_req *r)
 {
-    return pj_ent_post_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_post_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_post_update(pj_req *r)
 {
@@ -365,7 +365,7 @@ static int h_contacts(pj_req *r)
 }
 static int h_contact_get(pj_req *r)
 {
-    return pj_ent_contact_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ent_contact_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_contact_respond(pj_req *r)
 {

@@ -22,7 +22,7 @@ static int h_ind_list(pj_req *r)
 }
 static int h_ind_get(pj_req *r)
 {
-    return pj_indicator_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_indicator_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_ind_create(pj_req *r)
 {
@@ -60,7 +60,7 @@ static int h_values(pj_req *r)
 }
 static int h_value_get(pj_req *r)
 {
-    return pj_ind_value_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ind_value_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_value_create(pj_req *r)
 {
@@ -103,7 +103,7 @@ static int h_target_create(pj_req *r)
 }
 static int h_target_get(pj_req *r)
 {
-    return pj_ind_target_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ind_target_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_target_update(pj_req *r)
 {
@@ -220,7 +220,7 @@ static int h_energy_create(pj_req *r)
 }
 static int h_energy_get(pj_req *r)
 {
-    return pj_carbon_energy_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_carbon_energy_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_energy_update(pj_req *r)
 {

@@ -44,7 +44,7 @@ static int h_plan_create(pj_req *r)
 }
 static int h_plan_get(pj_req *r)
 {
-    return pj_plan_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_plan_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_plan_compare(pj_req *r)
 {

@@ -21,7 +21,7 @@ int pj_h_rec_list(pj_req *r, const pj_rec_kind *k)
 
 int pj_h_rec_get(pj_req *r, const pj_rec_kind *k)
 {
-    return pj_rec_get(&r->ctx, k, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_rec_get(&r->ctx, k, r->id, &r->w, &r->err) ? -1 : 0;
 }
 
 int pj_h_rec_create(pj_req *r, const pj_rec_kind *k)

@@ -59,6 +59,12 @@ int pj_h_q_only(pj_req *r, const char *const *accepted)
     return q_only(r, accepted, 0);
 }
 
+int pj_h_no_query(pj_req *r)
+{
+    static const char *const none[] = {NULL};
+    return q_only(r, none, 0);
+}
+
 /* Reads the list parameters a route accepts; any other parameter is a 400 (names starting
  * with '_' are left for cache-busting). */
 static int list_params(pj_req *r, pj_list_filter *f, const char *const *accepted, int paged)

@@ -21,6 +21,9 @@ int pj_h_filter_params(pj_req *r, pj_list_filter *f, const char *const *accepted
 /* 400 unknown_parameter for a query parameter not in accepted (NULL-terminated; names starting
  * with '_' are left for cache-busting). For routes that are not lists. */
 int pj_h_q_only(pj_req *r, const char *const *accepted);
+/* pj_h_q_only with none accepted: for a read that takes no parameter, called before it looks
+ * anything up (a parameter it does not take is 400 whether or not the record exists). */
+int pj_h_no_query(pj_req *r);
 /* 400 unless the request has a JSON body. */
 int pj_h_need_body(pj_req *r);
 /* The content type of an XLSX workbook. */

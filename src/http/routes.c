@@ -209,7 +209,7 @@ static int h_users(pj_req *r)
 }
 static int h_user_get(pj_req *r)
 {
-    return pj_user_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_user_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 /* A user created, or changed, once the password is hashed on a worker thread. */
 static int h_user_create_done(pj_req *r, pj_work *w)
@@ -259,7 +259,7 @@ static int h_regions(pj_req *r)
 }
 static int h_region_get(pj_req *r)
 {
-    return pj_region_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_region_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_region_create(pj_req *r)
 {
@@ -288,7 +288,7 @@ static int h_orgs(pj_req *r)
 }
 static int h_org_get(pj_req *r)
 {
-    return pj_org_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_org_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_org_create(pj_req *r)
 {
@@ -385,7 +385,7 @@ static int h_facility_summary(pj_req *r)
 }
 static int h_facility_get(pj_req *r)
 {
-    return pj_facility_get(&r->ctx, r->id, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_facility_get(&r->ctx, r->id, &r->w, &r->err) ? -1 : 0;
 }
 static int h_facility_create(pj_req *r)
 {
