@@ -293,7 +293,9 @@ int pj_centre_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         pj_in_int(body, "occupancy", 0, 0, 100000, &occ, err) < 0 ||
         pj_in_str(body, "source", 0, 1, 32, &source, err) < 0 ||
         (has_ll = pj_in_num(body, "lat", 0, -90, 90, &lat, err)) < 0 ||
-        pj_in_num(body, "lon", has_ll, -180, 180, &lon, err) < 0)
+        /* a centre with a point takes one of them alone (the other kept); one without needs
+         * both */
+        pj_in_num(body, "lon", has_ll && !had_ll, -180, 180, &lon, err) < 0)
         return -1;
     if (pj_in_is_null(body, "lat") != pj_in_is_null(body, "lon"))
         return pj_fail(err, 422, "missing_field", pj_in_is_null(body, "lat") ? "lon" : "lat",

@@ -214,5 +214,18 @@ TEST_T(elder_centre_point_needs_lat_and_lon, 120)
     o = EL(&s, off, "PATCH", path, "{\"version\":1,\"lat\":40.2,\"lon\":117.2}", 200);
     CHECK_INT(th_int(o, "version"), 2);
     json_decref(o);
+    /* with a point, either alone moves it, the other kept — regression: lon alone was taken
+     * and lat alone refused ("lon is required") */
+    o = EL(&s, off, "PATCH", path, "{\"version\":2,\"lat\":40.25}", 200);
+    CHECK(json_number_value(json_object_get(o, "lat")) > 40.249 &&
+          json_number_value(json_object_get(o, "lat")) < 40.251);
+    CHECK(json_number_value(json_object_get(o, "lon")) > 117.199 &&
+          json_number_value(json_object_get(o, "lon")) < 117.201);
+    CHECK_INT(th_int(o, "version"), 3);
+    json_decref(o);
+    o = EL(&s, off, "PATCH", path, "{\"version\":3,\"lon\":117.25}", 200);
+    CHECK(json_number_value(json_object_get(o, "lat")) > 40.249 &&
+          json_number_value(json_object_get(o, "lon")) > 117.249);
+    json_decref(o);
     th_stop(&s);
 }
