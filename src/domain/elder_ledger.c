@@ -482,7 +482,11 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     for (size_t i = 0; i < n; i++) {
         json_t *b = quick ? json_array_get(entries, i) : body;
         if (!json_is_object(b)) {
-            pj_fail(err, 422, "wrong_type", "entries", "entry %zu is not an object", i + 1);
+            /* named as the other refusals of an entry are: entries[i], counted from 0 */
+            char f[32];
+            snprintf(f, sizeof f, "entries[%zu]", i);
+            pj_fail(err, 422, "wrong_type", quick ? f : "", "%s is not an object",
+                    quick ? f : "the body");
             goto fail;
         }
         if (log_insert(c, b, quick, ids, i, &ids[i], err)) {

@@ -100,6 +100,15 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
     CHECK_STR(th_err_field(o), "entries[1].kind");
     json_decref(o);
+    /* an entry that is no object is named as the others are, counted from 0 (it was "entries",
+     * "entry 2 is not an object") */
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"meal\",\"minutes\":5},\"x\"]}", eid);
+    o = EL(&s, g, "POST", "/api/v1/service-logs", body, 422);
+    CHECK_STR(th_err_code(o), "wrong_type");
+    CHECK_STR(th_err_field(o), "entries[1]");
+    CHECK(strstr(th_err_message(o), "entries[1] is not an object") != NULL);
+    json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
     snprintf(body, sizeof body,
