@@ -127,8 +127,17 @@ int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_i
     int rc = pj_stmt_step(s, err);
     int64_t town = rc == 1 ? pj_col_int(s, 0) : 0;
     int is_ent = rc == 1 && !strcmp(pj_col_text(s, 1), "enterprise");
+    char type[32] = "";
+    if (rc == 1) snprintf(type, sizeof type, "%s", pj_col_text(s, 1));
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    /* a bank's (or a department's) own account acts for no firm: refused as such, not at a
+     * field it did not send */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE && !is_ent)
+        return pj_fail(err, 403, "forbidden", "",
+                       "your account is of a %s, not an enterprise: only a firm's account, or an"
+                       " officer for a firm, does this",
+                       rc == 1 ? type : "organisation that no longer exists");
     if (rc == 0 || !is_ent)
         return pj_fail(err, 422, "unknown_id", "organisation_id", "no enterprise %lld",
                        (long long)org);

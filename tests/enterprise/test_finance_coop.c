@@ -135,11 +135,22 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
               422);
     CHECK_STR(th_err_field(o), "amount_wan");
     json_decref(o);
-    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", bank,
-                      "{\"amount_wan\":10,\"term_months\":12,\"purpose\":\"x\"}", &o),
-              422);
-    CHECK_STR(th_err_field(o), "organisation_id");
-    json_decref(o);
+    /* a bank's account acts for no firm: 403 forbidden, at no field (it was 422 unknown_id at
+     * organisation_id, "no enterprise N", a field it had not sent) — a need, a post, an appeal */
+    static const char *const as_firm[][2] = {
+        {"/api/v1/enterprise/financing-needs",
+         "{\"amount_wan\":10,\"term_months\":12,\"purpose\":\"x\"}"},
+        {"/api/v1/enterprise/coop-posts",
+         "{\"kind\":\"offer\",\"category\":\"other\",\"title\":\"t\"}"},
+        {"/api/v1/enterprise/appeals",
+         "{\"type\":\"help\",\"category\":\"permits\",\"title\":\"t\",\"description\":\"d\"}"}};
+    for (size_t i = 0; i < sizeof as_firm / sizeof as_firm[0]; i++) {
+        CHECK_INT(th_call(&s, "POST", as_firm[i][0], bank, as_firm[i][1], &o), 403);
+        CHECK_STR(th_err_code(o), "forbidden");
+        CHECK(json_is_null(json_object_get(json_object_get(o, "error"), "field")));
+        CHECK(strstr(th_err_message(o), "of a bank, not an enterprise") != NULL);
+        json_decref(o);
+    }
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     /* the account says what its organisation is, so that a client does not offer a bank's user
