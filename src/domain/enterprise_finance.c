@@ -124,13 +124,15 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         return -1;
     if (create && json_object_get(body, "version"))
         return pj_fail(err, 422, "read_only", "version", "version is set by the server");
+    /* a change never takes bank_id, whoever sends it and whichever it names (a bank naming
+     * another was 403, and so told that the product existed when it was another bank's) */
+    if (!create && json_object_get(body, "bank_id"))
+        return pj_fail(err, 422, "read_only", "bank_id", "a product stays with its bank");
     if (own_bank) {
         if (bank && bank != own_bank)
             return pj_fail(err, 403, "forbidden", "bank_id", "a bank publishes only its own");
         bank = own_bank;
     }
-    if (!create && json_object_get(body, "bank_id"))
-        return pj_fail(err, 422, "read_only", "bank_id", "a product stays with its bank");
     if (create) {
         int rc = pj_render_exists(c, "SELECT 1 FROM organisations WHERE id = ? AND type = 'bank'",
                                   bank, err);

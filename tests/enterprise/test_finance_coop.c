@@ -187,6 +187,19 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
     snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", p3);
     CHECK_INT(th_call(&s, "PATCH", path, bank, "{\"version\":1,\"rate_pct\":1}", &o), 404);
     json_decref(o);
+    /* bank_id is never changed: 422 read_only for a bank naming another bank, on its own
+     * product and on another bank's alike — regression: 403 "a bank publishes only its own"
+     * there, which told the other bank's product from one that does not exist (404) */
+    char other[64];
+    snprintf(other, sizeof other, "{\"version\":1,\"bank_id\":%lld}", rcb);
+    long long pids[] = {p2, p3, 999999};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", pids[i]);
+        CHECK_INT(th_call(&s, "PATCH", path, bank, other, &o), 422);
+        CHECK_STR(th_err_code(o), "read_only");
+        CHECK_STR(th_err_field(o), "bank_id");
+        json_decref(o);
+    }
 
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
                       "{\"amount_wan\":400,\"term_months\":24,\"purpose\":\"冷链设备\"}", &o),
