@@ -604,7 +604,7 @@ int pj_ent_settings_get(pj_ctx *c, pj_jw *w, pj_err *err)
 static int set_value(pj_ctx *c, const char *key, double v, pj_err *err)
 {
     char val[32];
-    snprintf(val, sizeof val, "%.6g", v);
+    snprintf(val, sizeof val, "%.17g", v); /* the value as given (%.6g rounded 0.1234567) */
     pj_stmt *s = pj_db_prepare(c->db, "DELETE FROM settings WHERE key = ?", err);
     if (!s) return -1;
     pj_stmt_text(s, 1, key);

@@ -705,6 +705,24 @@ TEST(enterprise_settings_and_sweep_refuse_what_they_cannot_use)
     json_decref(o);
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/appeal-sweeps", adm, NULL, &o), 200);
     json_decref(o);
+    /* a weight is kept as given — regression: stored to 6 digits, 0.1234567 answered 0.123457;
+     * given again, it is no change */
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm,
+                      "{\"kpi_weights\":{\"response\":0.1234567}}", &o),
+              200);
+    CHECK(json_real_value(json_object_get(json_object_get(o, "kpi_weights"), "response")) ==
+          0.1234567);
+    long long v1 = th_int(o, "version");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/settings", adm, NULL, &o), 200);
+    CHECK(json_real_value(json_object_get(json_object_get(o, "kpi_weights"), "response")) ==
+          0.1234567);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", "/api/v1/enterprise/settings", adm,
+                      "{\"kpi_weights\":{\"response\":0.1234567}}", &o),
+              200);
+    CHECK_INT(th_int(o, "version"), v1);
+    json_decref(o);
     th_stop(&s);
 }
 
