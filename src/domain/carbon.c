@@ -1391,7 +1391,12 @@ static int other_reporters(const year_energy *y1, const year_energy *y0, int yea
 
 int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_err *err)
 {
-    if (!region) region = PJ_IND_DISTRICT;
+    /* as the indicators take it: spaces around it trimmed, a known district (else 422
+     * unknown_region, not "no data" for a typo) */
+    if (!region)
+        region = PJ_IND_DISTRICT;
+    else if (pj_ind_region_check(c, &region, "region", err))
+        return -1;
     year_energy y1, y0;
     int_bad bad;
     int started = pj_db_read_begin(c->db), ind = 0;
@@ -1422,7 +1427,12 @@ int pj_carbon_intensity(pj_ctx *c, const char *region, int year, pj_jw *w, pj_er
 
 int pj_carbon_intensity_years(pj_ctx *c, const char *region, pj_jw *w, pj_err *err)
 {
-    if (!region) region = PJ_IND_DISTRICT;
+    /* as the indicators take it: spaces around it trimmed, a known district (else 422
+     * unknown_region, not "no data" for a typo) */
+    if (!region)
+        region = PJ_IND_DISTRICT;
+    else if (pj_ind_region_check(c, &region, "region", err))
+        return -1;
     int started = pj_db_read_begin(c->db);
     /* the years with the region's GDP: a year and the one before both need it */
     pj_stmt *s = pj_db_prepare(c->db,

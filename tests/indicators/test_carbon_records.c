@@ -317,6 +317,28 @@ TEST_T(carbon_intensity_years_lists_only_years_with_data, 60)
     CHECK_INT(th_int(it, "needs_energy_consumption"), 2024);
     json_decref(o);
     json_decref(call(&s, "GET", off, "/api/v1/carbon/intensity/years?year=2024", NULL, 400));
+    /* the region as the indicators take it — regression: " 平谷区" answered 404 "needs gdp and
+     * energy" and an empty list of years, an unknown district the same */
+    json_t *plain = call(&s, "GET", off, "/api/v1/carbon/intensity?year=2023", NULL, 200);
+    json_t *padded =
+        call(&s, "GET", off,
+             "/api/v1/carbon/intensity?year=2023&region=%20%E5%B9%B3%E8%B0%B7%E5%8C%BA", NULL, 200);
+    CHECK_NEAR(num(padded, "intensity"), num(plain, "intensity"), 0);
+    json_decref(plain);
+    json_decref(padded);
+    o = call(&s, "GET", off, "/api/v1/carbon/intensity/years?region=%E5%B9%B3%E8%B0%B7%E5%8C%BA%20",
+             NULL, 200);
+    CHECK(json_array_size(json_object_get(o, "items")) >= 1);
+    json_decref(o);
+    static const char *const unknown[] = {
+        "/api/v1/carbon/intensity?year=2023&region=%E7%81%AB%E6%98%9F%E5%8C%BA",
+        "/api/v1/carbon/intensity/years?region=%E7%81%AB%E6%98%9F%E5%8C%BA"};
+    for (size_t k = 0; k < 2; k++) {
+        o = call(&s, "GET", off, unknown[k], NULL, 422);
+        CHECK_STR(th_err_code(o), "unknown_region");
+        CHECK_STR(th_err_field(o), "region");
+        json_decref(o);
+    }
     th_stop(&s);
 }
 
