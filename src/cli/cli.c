@@ -208,6 +208,42 @@ int cli_extra_args(cli *a, int max)
     return 2;
 }
 
+/* The command line being run (pj_cli_main's), for cli_fail. */
+static const cli *cli_now;
+
+/* Whether e refuses a value the command line gave as an option as malformed: its field is an
+ * option given (`month` --month, `zone_enterprise_id` --zone-enterprise-id, `graduated_on`
+ * --on) and e says the value's form is wrong — not a month, not one of the values, not a date,
+ * empty, too long, no district — as the input checks word it ("F must be …"); a well-formed
+ * value the record's rules refuse ("graduated_on 2024-05-01 is before the latest practice") is
+ * a failure, exit 1. */
+static int refused_option(const pj_err *e)
+{
+    static const char *const form[] = {"bad_id",        "wrong_type",     "too_long",
+                                       "missing_field", "unknown_region", NULL};
+    if (!cli_now || (e->status != 400 && e->status != 422) || !e->field[0]) return 0;
+    size_t n = strlen(e->field);
+    int malformed = 0;
+    for (int i = 0; form[i] && !malformed; i++) malformed = !strcmp(e->code, form[i]);
+    if (!malformed && (!strcmp(e->code, "invalid_value") || !strcmp(e->code, "out_of_range")))
+        malformed = !strncmp(e->message, e->field, n) && !strncmp(e->message + n, " must be ", 9);
+    if (!malformed) return 0;
+    char f[64];
+    if (n >= sizeof f) return 0;
+    for (size_t i = 0; i <= n; i++) f[i] = e->field[i] == '_' ? '-' : e->field[i];
+    for (int j = 0; j < cli_now->nopt; j++) {
+        const char *k = cli_now->key[j];
+        size_t kn = strlen(k);
+        /* an option naming a file or holding JSON: the field is the file's, not the option's
+         * value (plan --scenario F whose JSON has no scenario is a refused file, exit 1) */
+        if (!strcmp(k, "json") || !strcmp(k, "csv") || !strcmp(k, "out") ||
+            (!strcmp(k, "scenario") && cli_now->npos && !strcmp(cli_now->pos[0], "plan")))
+            continue;
+        if (!strcmp(f, k) || (n > kn && f[n - kn - 1] == '-' && !strcmp(f + n - kn, k))) return 1;
+    }
+    return 0;
+}
+
 int cli_fail(const pj_err *e)
 {
     /* a message may quote a record's text (a facility's name) */
@@ -219,8 +255,12 @@ int cli_fail(const pj_err *e)
             e->field, e->field[0] ? "]" : "", e->code);
     pj_buf_free(&m);
     /* the API's parameters are the command's options: a malformed or reversed one (a date, a
-     * period, from after to) is a usage error, whichever verb gave it */
-    return !strcmp(e->code, "bad_query") || !strcmp(e->code, "unknown_parameter") ? 2 : 1;
+     * period, from after to) is a usage error, whichever verb gave it; so is a value given as
+     * an option that the command refuses (--month 2024-13, --state bogus) */
+    return !strcmp(e->code, "bad_query") || !strcmp(e->code, "unknown_parameter") ||
+                   refused_option(e)
+               ? 2
+               : 1;
 }
 
 /* The length of the well-formed UTF-8 character at p (n bytes left), 0 when p starts none
@@ -2012,6 +2052,7 @@ int pj_cli_main(int argc, char **argv)
     }
     static cli a;
     memset(&a, 0, sizeof a);
+    cli_now = &a;
     const verb *vb = find_verb(argc, argv);
     /* the server's log is its own (its lines are escaped where they are made) */
     if (!vb || strcmp(vb->name, "serve")) safe_stderr();

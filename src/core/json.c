@@ -144,7 +144,7 @@ void pj_jw_int(pj_jw *w, int64_t v)
 static int num_text(char *out, size_t n, double v)
 {
     if (v == (double)(int64_t)v && fabs(v) < 1e15) return snprintf(out, n, "%" PRId64, (int64_t)v);
-    return snprintf(out, n, "%.10g", v);
+    return snprintf(out, n, "%.15g", v);
 }
 
 size_t pj_fmt_fixed(char out[PJ_FIXED_SIZE], double v, int decimals)

@@ -642,6 +642,12 @@ int pj_ac_place(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
         if (zone && ec_ref(c, "SELECT 1 FROM ec_zone_enterprises WHERE id = ?", zone,
                            "zone_enterprise_id", err))
             return -1;
+        /* the post's own enterprise is a placement at the post (counted in placed_at_post),
+         * not elsewhere */
+        if (zone && zone == r.zone_id)
+            return pj_fail(err, 422, "invalid_value", "zone_enterprise_id",
+                           "zone enterprise %lld is the post's own: place at post",
+                           (long long)zone);
     }
     if (strcmp(r.state, "graduated"))
         return pj_fail(err, 409, "invalid_state", "", "the enrolment is %s", r.state);

@@ -1604,3 +1604,49 @@ TEST_T(cli_output_input_and_arguments_checked, 180)
     CHECK(strstr(out, "from 1 to 100000000"));
     CHECK_INT(RUN(out, "overview", "--population", "100000000", "--db", db), 0);
 }
+
+/* Regression: a value given as an option that a write refuses as malformed — not a month, not
+ * one of the values, not a date, no district — exited 1 as a refusal would, while the same
+ * mistake in a list's filter exited 2; the README says a bad option value is a usage error,
+ * exit 2. Each refused here writes nothing; a well-formed value a record's rule refuses stays
+ * exit 1 (academy graduate --on before the practice: test_ecommerce_review2.c). */
+TEST_T(cli_a_malformed_option_value_is_a_usage_error_for_writes_too, 120)
+{
+    char out[1 << 16] = {0}, db[600], fp[TH_FINGERPRINT_SIZE], fp2[TH_FINGERPRINT_SIZE];
+    demo_db(db, sizeof db);
+    th_server sv;
+    memset(&sv, 0, sizeof sv);
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_fingerprint(&sv, fp, sizeof fp);
+    static const char *const cmds[][8] = {
+        {"ecommerce", "sales-delete", "1", "--month", "bogus", "--channel", "livestream"},
+        {"ecommerce", "sales-delete", "1", "--month", "2024-01", "--channel", "bogus"},
+        {"academy", "cohort-state", "1", "--state", "bogus"},
+        {"academy", "graduate", "1", "--on", "2025-6-30"},
+        {"user", "add", "zz1", "--role", "bogus"},
+        {"drill", "start", "--facility-id", "2", "--scenario", "bogus"},
+        {"indicator", "values", "--region", "bogus"},
+        {"carbon", "intensity", "--year", "2023", "--region", "bogus"},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        const char *argv[16];
+        int n = 0;
+        for (int k = 0; k < 8 && cmds[i][k]; k++) argv[n++] = cmds[i][k];
+        argv[n++] = "--db";
+        argv[n++] = db;
+        argv[n] = NULL;
+        int rc = th_run(out, sizeof out, argv);
+        if (rc != 2)
+            t_fail(__FILE__, __LINE__, "%s %s %s: exit %d, expected 2: %s", cmds[i][0], cmds[i][1],
+                   cmds[i][2], rc, out);
+    }
+    th_fingerprint(&sv, fp2, sizeof fp2);
+    CHECK_STR(fp2, fp);
+    /* a file whose JSON lacks a field the option's name shares is the file's refusal: exit 1 */
+    char scn[600];
+    path_in_tmp(scn, sizeof scn, "noscenario.json");
+    FILE *f = fopen(scn, "w");
+    fputs("{\"name\":\"x\"}", f);
+    fclose(f);
+    CHECK_INT(RUN(out, "plan", "--scenario", scn, "--db", db), 1);
+}

@@ -857,6 +857,22 @@ TEST_T(academy_post_title_and_employer_not_blank, 60)
     CHECK_STR(th_err_code(o), "missing_field");
     CHECK_STR(th_err_field(o), "employer");
     json_decref(o);
+    /* elsewhere at the post's own enterprise is a placement at the post — regression: taken
+     * as elsewhere, it was left out of placed_at_post */
+    char zq[160];
+    snprintf(zq, sizeof zq,
+             "SELECT p.zone_enterprise_id FROM ac_enrolments e JOIN ac_posts p ON p.id ="
+             " e.post_id WHERE e.id = %lld",
+             eid);
+    CHECK_INT(th_sql_int(&s, zq), f.zone);
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"placed_on\":\"%s\",\"at\":\"elsewhere\",\"zone_enterprise_id\":"
+             "%lld}",
+             ev, grad, f.zone);
+    o = CALL(&s, "POST", tok, path, body, 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "zone_enterprise_id");
+    json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
     snprintf(path, sizeof path, "/api/v1/academy/posts/%lld", f.post);
