@@ -89,6 +89,32 @@ TEST(core_json_writer_escapes_and_nests)
     pj_buf_free(&b);
 }
 
+/* Regression: a number not whole was written to 10 significant digits — a stored quantity of
+ * 1234567890.75 was answered 1234567891, 12345678901.5 as 12345678900. Now 15, what a value
+ * entered with up to 15 digits needs to read back as entered; float noise below that (0.1 + 0.2)
+ * still does not show. */
+TEST(core_json_numbers_keep_15_digits)
+{
+    static const struct {
+        double v;
+        const char *text;
+    } cases[] = {{1234567890.75, "1234567890.75"},
+                 {12345678901.5, "12345678901.5"},
+                 {123456789.123456, "123456789.123456"},
+                 {0.1 + 0.2, "0.3"},
+                 {-0.000125, "-0.000125"},
+                 {1e15 + 0.5, "1e+15"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pj_buf b;
+        pj_buf_init(&b, 0);
+        pj_jw w;
+        pj_jw_init(&w, &b);
+        pj_jw_num(&w, cases[i].v);
+        CHECK_STR(b.data, cases[i].text);
+        pj_buf_free(&b);
+    }
+}
+
 /* pj_fmt_fixed is the text pj_jw_fixed writes (a CSV cell reads as the JSON does): halves
  * of the last digit kept go away from zero, trailing zeros go, no figure is "" (JSON null). */
 TEST(core_fixed_text_is_the_json_text)
