@@ -247,6 +247,13 @@ static int i_export(session *s, cli *a, json_t *b, pj_jw *w, pj_buf *csv)
         fprintf(stderr, "pingji: unknown export format '%s' (csv or xlsx)\n", fmt);
         return 2;
     }
+    /* a file named for the other format would not open as what it holds (as facility export) */
+    if (fmt && path && !xlsx && cli_ends_with_ci(path, ".xlsx"))
+        return cli_usage("indicator export --format csv writes CSV, not a workbook: name the file"
+                         " .csv, or leave --format out to write a workbook");
+    if (fmt && path && xlsx && cli_ends_with_ci(path, ".csv"))
+        return cli_usage("indicator export --format xlsx writes a workbook, not CSV: name the file"
+                         " .xlsx, or leave --format out to write CSV");
     if (xlsx && !path && isatty(STDOUT_FILENO))
         return cli_usage("indicator export --format xlsx writes a workbook: give --out FILE.xlsx"
                          " or redirect standard output");

@@ -132,14 +132,28 @@ TEST_T(cli_indicator_export_csv_and_xlsx, 120)
     CHECK(c != NULL);
     CHECK_STR(c, b->csv);
     free(c);
-    /* fx holds the workbook already: refused, then replaced with --force */
-    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "csv", "--out", fx, "--db", db), 1);
+    /* fc holds the CSV already: refused, then replaced with --force */
+    CHECK_INT(RUN(b->out, "indicator", "export", "--format", "csv", "--out", fc, "--db", db), 1);
     CHECK(strstr(b->out, "already exists") != NULL);
     CHECK_INT(
-        RUN(b->out, "indicator", "export", "--format", "csv", "--out", fx, "--force", "--db", db),
+        RUN(b->out, "indicator", "export", "--format", "csv", "--out", fc, "--force", "--db", db),
         0);
-    c = slurp(fx, &n);
+    c = slurp(fc, &n);
     CHECK(c != NULL && !pj_xlsx_sniff(c, n) && !strcmp(c, b->csv));
+    free(c);
+    /* a format against the file's name is refused, exit 2, as facility export's — regression:
+     * --format csv --out F.xlsx wrote CSV under a name a spreadsheet opens as a workbook, and
+     * --format xlsx --out F.csv a workbook named .csv */
+    CHECK_INT(
+        RUN(b->out, "indicator", "export", "--format", "csv", "--out", fx, "--force", "--db", db),
+        2);
+    CHECK(strstr(b->out, "writes CSV, not a workbook") != NULL);
+    CHECK_INT(
+        RUN(b->out, "indicator", "export", "--format", "xlsx", "--out", fc, "--force", "--db", db),
+        2);
+    CHECK(strstr(b->out, "writes a workbook, not CSV") != NULL);
+    c = slurp(fx, &n); /* untouched: the workbook */
+    CHECK(c != NULL && pj_xlsx_sniff(c, n));
     free(c);
 
     /* --headings zh: the Chinese headings the import reads over the same rows */
@@ -155,7 +169,7 @@ TEST_T(cli_indicator_export_csv_and_xlsx, 120)
     CHECK_INT(RUN(b->out, "indicator", "export", "--format", "ods", "--out", fx, "--db", db), 2);
     CHECK(strstr(b->out, "unknown export format 'ods'") != NULL);
     c = slurp(fx, &n); /* the earlier file is untouched */
-    CHECK(c != NULL && !strcmp(c, b->csv));
+    CHECK(c != NULL && pj_xlsx_sniff(c, n));
     free(c);
     CHECK_INT(RUN(b->out, "indicator", "export", "--format", "xlsx", "--out", "", "--db", db), 2);
     CHECK_INT(RUN(b->out, "indicator", "export", "--out", fbad, "--db", db), 1);
