@@ -41,6 +41,20 @@ TEST_T(elder_demo_ages_spread_over_60_to_95, 180)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM (SELECT grid_id FROM elders GROUP BY grid_id"
                              " HAVING COUNT(*) >= 20 AND MAX(" AGE ") - MIN(" AGE ") < 15)"),
               0);
+    /* the helpers 35 to 73, of every decade, mixed in any order — regression: they were aged
+     * 25 + their place in the list, the first five hundred all 25 or 26, none over 38 */
+    long long nh = th_sql_int(&s, "SELECT COUNT(*) FROM helpers");
+    CHECK(nh >= 500);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM helpers WHERE " AGE " BETWEEN 35 AND 73"), nh);
+    for (int d = 35; d < 75; d += 10) {
+        char q[300];
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM helpers WHERE %s BETWEEN %d AND %d", AGE, d,
+                 d + 9);
+        CHECK(th_sql_int(&s, q) > nh / 10);
+    }
+    CHECK(th_sql_int(&s, "SELECT MAX(" AGE ") - MIN(" AGE ") FROM (SELECT birth_date FROM helpers"
+                         " ORDER BY id LIMIT 100)") >= 25);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT id_number) FROM helpers"), nh);
     /* ID numbers: one per person, none a helper's, each of the elder's birth date and sex */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(DISTINCT id_number) FROM elders"), 3000);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elders e JOIN helpers h ON h.id_number ="
