@@ -121,6 +121,19 @@ test('to-do: an officer finds the pairing request waiting, a grid worker the ope
   await Promise.all([grid.context.close(), off.context.close(), vw.context.close()]);
 });
 
+test('to-do: on a 360 px phone the count stays clear of the idle time beside it', { timeout: budget(60000) }, async () => {
+  // grid01's open alerts are many: "99+", the widest count — it covered the idle time's first
+  // figures on a phone
+  const { context, page } = await openPage(browser, { width: 360, height: 740 });
+  await login(page, 'grid01', DEMO_PW);
+  await page.goto('/elders');
+  await badge(page).waitFor();
+  const [b, idle, header] = await Promise.all([badge(page).boundingBox(), page.getByTestId('idle-countdown').boundingBox(), page.getByTestId('console-header').evaluate((h) => h.scrollWidth - h.clientWidth)]);
+  assert.ok(b.x + b.width <= idle.x, `the count ends at ${b.x + b.width}, the idle time starts at ${idle.x}`);
+  assert.equal(header, 0, 'the header holds its tools without scrolling');
+  await context.close();
+});
+
 test('to-do: a link to the appeals or alerts page shown already sets its filters', { timeout: budget(90000) }, async () => {
   const off = await openPage(browser, { width: 1366, height: 900 });
   await login(off.page, 'officer', DEMO_PW);

@@ -47,8 +47,10 @@ export function intensityOption(rows, labels) {
   const colour = { indicator: '#60a5fa', use: '#f59e0b' };
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 60, right: 60, top: 36, bottom: mixed ? 44 : 28 },
+    // the legend below the chart, on one line (scrolled when narrow): above it, on a phone it
+    // wrapped over the axes' names (两个"下降率" on each other)
+    legend: { bottom: 0, type: 'scroll' },
+    grid: { left: 60, right: 60, top: 36, bottom: mixed ? 72 : 56 },
     xAxis: { type: 'category', data: pts.map((p) => (mixed ? `${p.year}\n${labels.sources?.[p.src] ?? p.src}` : String(p.year))) },
     yAxis: [
       { type: 'value', name: labels.unit, min: 0 },
