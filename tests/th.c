@@ -607,6 +607,17 @@ int th_run(char *out, size_t size, const char *const *args)
     return th_run_as(out, size, args, NULL, 0);
 }
 
+int th_run_db(char *out, size_t size, const char *const *args, size_t max, const char *db)
+{
+    const char *argv[40];
+    size_t n = 0;
+    for (size_t k = 0; k < max && k < 36 && args[k]; k++) argv[n++] = args[k];
+    argv[n++] = "--db";
+    argv[n++] = db;
+    argv[n] = NULL;
+    return th_run(out, size, argv);
+}
+
 int th_list_has(th_server *s, const char *tok, const char *path, const char *key, long long id)
 {
     json_t *o;

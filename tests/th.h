@@ -117,6 +117,9 @@ const char *th_fingerprint_diff(const char *before, const char *after, char *out
 /* Runs the pingji binary ($PJ_BIN, else build/rel/pingji) with args (NULL-terminated),
  * stdout and stderr captured into out[size]; returns its exit status (128: killed). */
 int th_run(char *out, size_t size, const char *const *args);
+/* th_run of the words of args (up to max of them, fewer when a NULL comes first) followed by
+ * --db db: a test's table of command lines, each run on one database. */
+int th_run_db(char *out, size_t size, const char *const *args, size_t max, const char *db);
 /* th_run writing the output to out_path (NULL: the test's directory), as user nobody when
  * nobody is set and the tests run as root. */
 int th_run_as(char *out, size_t size, const char *const *args, const char *out_path, int nobody);

@@ -262,15 +262,10 @@ TEST_T(cli_bad_dates_and_ranges_are_usage_errors, 120)
         {"ecommerce", "kpis", "--from", "2025-02-01", "--to", "2025-01-01"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *args[12];
-        int n = 0;
-        for (int k = 0; k < 7 && cases[i][k]; k++) args[n++] = cases[i][k];
-        args[n++] = "--db";
-        args[n++] = db;
-        args[n] = NULL;
-        int rc = th_run(out, sizeof out, args);
+        int rc = th_run_db(out, sizeof out, cases[i], 7, db);
         if (rc != 2)
-            fprintf(stderr, "case %zu (%s %s %s): exit %d\n", i, args[0], args[1], args[2], rc);
+            fprintf(stderr, "case %zu (%s %s %s): exit %d\n", i, cases[i][0], cases[i][1],
+                    cases[i][2], rc);
         CHECK_INT(rc, 2);
     }
     th_fingerprint(&sv, fp2, sizeof fp2);

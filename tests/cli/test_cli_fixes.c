@@ -1629,13 +1629,7 @@ TEST_T(cli_a_malformed_option_value_is_a_usage_error_for_writes_too, 120)
         {"carbon", "intensity", "--year", "2023", "--region", "bogus"},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        const char *argv[16];
-        int n = 0;
-        for (int k = 0; k < 8 && cmds[i][k]; k++) argv[n++] = cmds[i][k];
-        argv[n++] = "--db";
-        argv[n++] = db;
-        argv[n] = NULL;
-        int rc = th_run(out, sizeof out, argv);
+        int rc = th_run_db(out, sizeof out, cmds[i], 8, db);
         if (rc != 2)
             t_fail(__FILE__, __LINE__, "%s %s %s: exit %d, expected 2: %s", cmds[i][0], cmds[i][1],
                    cmds[i][2], rc, out);

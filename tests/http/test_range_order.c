@@ -106,13 +106,7 @@ TEST(range_start_after_end_is_refused_on_the_command_line)
         {"logistics", "freight", "list", "--from", "2025-02", "--to", "2025-01"},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-        const char *args[12];
-        int n = 0;
-        for (int k = 0; k < 8 && cmds[i][k]; k++) args[n++] = cmds[i][k];
-        args[n++] = "--db";
-        args[n++] = db;
-        args[n] = NULL;
-        int rc = th_run(out, sizeof out, args);
+        int rc = th_run_db(out, sizeof out, cmds[i], 8, db);
         if (rc == 0 || !strstr(out, "from (") || !strstr(out, "must not be after to ("))
             t_fail(__FILE__, __LINE__, "%s %s: exit %d: %s", cmds[i][0], cmds[i][1], rc, out);
     }
