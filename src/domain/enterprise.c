@@ -135,9 +135,9 @@ int ent_acting_org(pj_ctx *c, json_t *body, int64_t *org_id, int64_t *township_i
      * field it did not send */
     if (c->actor.role == PJ_ROLE_ENTERPRISE && !is_ent)
         return pj_fail(err, 403, "forbidden", "",
-                       "your account is of a %s, not an enterprise: only a firm's account, or an"
-                       " officer for a firm, does this",
-                       rc == 1 ? type : "organisation that no longer exists");
+                       "your account's organisation is not an enterprise (%s%s): only a firm's"
+                       " account, or an officer for a firm, does this",
+                       rc == 1 ? "it is of type " : "it no longer exists", rc == 1 ? type : "");
     if (rc == 0 || !is_ent)
         return pj_fail(err, 422, "unknown_id", "organisation_id", "no enterprise %lld",
                        (long long)org);

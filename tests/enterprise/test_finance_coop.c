@@ -148,7 +148,7 @@ TEST(enterprise_finance_ranking_consent_and_outcomes)
         CHECK_INT(th_call(&s, "POST", as_firm[i][0], bank, as_firm[i][1], &o), 403);
         CHECK_STR(th_err_code(o), "forbidden");
         CHECK(json_is_null(json_object_get(json_object_get(o, "error"), "field")));
-        CHECK(strstr(th_err_message(o), "of a bank, not an enterprise") != NULL);
+        CHECK(strstr(th_err_message(o), "is not an enterprise (it is of type bank)") != NULL);
         json_decref(o);
     }
     th_fingerprint(&s, after, sizeof after);
