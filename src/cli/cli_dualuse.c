@@ -1,9 +1,7 @@
 /* Dual-use verbs of the command line: standard, manual, convert, drill, overview, stock. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli_int.h"
 #include "core/file.h"

@@ -1,9 +1,7 @@
 /* Indicator and carbon verbs of the command line: indicator, carbon, import. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_int.h"

@@ -19,19 +19,13 @@ PJ_H_REC(transfers, pj_ag_transfers)
 
 /* the figures take no parameter: `limit` or `cursor` is 400 unknown_parameter as anything else
  * (they were taken, a cursor's value checked, and did nothing) */
-static int no_params(pj_req *r)
-{
-    static const char *const none[] = {NULL};
-    pj_list_filter f;
-    return pj_h_filter_params(r, &f, none);
-}
 static int h_kpi(pj_req *r)
 {
-    return no_params(r) || pj_agri_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
+    return pj_h_no_query(r) || pj_agri_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 static int h_output(pj_req *r)
 {
-    return no_params(r) || pj_agri_output(&r->ctx, &r->w, &r->err) ? -1 : 0;
+    return pj_h_no_query(r) || pj_agri_output(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 
 const pj_route pj_routes_agritech[] = {

@@ -52,8 +52,8 @@ static int h_standard_create(pj_req *r)
 }
 static int h_team_types(pj_req *r)
 {
-    static const char *const none[] = {NULL}; /* the whole short list, no paging */
-    return pj_h_q_only(r, none) ? -1 : pj_team_type_list(&r->ctx, &r->w, &r->err);
+    /* the whole short list, no paging */
+    return pj_h_no_query(r) || pj_team_type_list(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 static int h_team_type_create(pj_req *r)
 {

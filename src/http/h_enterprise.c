@@ -105,8 +105,8 @@ static int h_signup_withdraw(pj_req *r)
 }
 static int h_dispatch(pj_req *r)
 {
-    static const char *const none[] = {NULL}; /* the whole short list, no paging */
-    return pj_h_q_only(r, none) ? -1 : pj_ent_dispatch_list(&r->ctx, &r->w, &r->err);
+    /* the whole short list, no paging */
+    return pj_h_no_query(r) || pj_ent_dispatch_list(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 static int h_dispatch_set(pj_req *r)
 {

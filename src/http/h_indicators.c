@@ -165,9 +165,7 @@ static int h_export(pj_req *r)
 }
 static int h_dashboard(pj_req *r)
 {
-    pj_list_filter f;
-    static const char *const acc[] = {NULL};
-    return pj_h_filter_params(r, &f, acc) ? -1 : pj_ind_dashboard(&r->ctx, &r->w, &r->err);
+    return pj_h_no_query(r) || pj_ind_dashboard(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 
 static int h_factors(pj_req *r)

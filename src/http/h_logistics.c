@@ -16,9 +16,7 @@ PJ_H_REC(trains, pj_lg_trains)
 
 static int h_kpi(pj_req *r)
 {
-    static const char *const none[] = {NULL};
-    pj_list_filter f;
-    return pj_h_filter_params(r, &f, none) || pj_lg_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
+    return pj_h_no_query(r) || pj_lg_kpi(&r->ctx, &r->w, &r->err) ? -1 : 0;
 }
 
 const pj_route pj_routes_logistics[] = {
