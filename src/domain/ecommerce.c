@@ -8,6 +8,7 @@
 #include "domain/ecommerce_int.h"
 #include "domain/indicator.h"
 #include "domain/input.h"
+#include "domain/record.h"
 #include "domain/render.h"
 
 #include "core/banned.h"
@@ -239,6 +240,7 @@ int pj_ec_base_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && town != c->actor.township_id)
         return pj_fail(err, 403, "forbidden", "township_id", "outside your township");
+    if (pj_rec_facility_reach(c, fac, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now(), id;
     pj_stmt *s = pj_db_prepare(c->db,

@@ -418,9 +418,55 @@ static int check_body(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creatin
     return 0;
 }
 
-/* An enterprise writes for its own organisation: an absent organisation_id becomes theirs. */
-static int own_org(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creating, pj_err *err)
+int pj_rec_facility_reach(pj_ctx *c, int64_t fac, pj_err *err)
 {
+    int town = c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER;
+    if (!fac || (!town && c->actor.role != PJ_ROLE_ENTERPRISE)) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT township_id, operator_id FROM facilities WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, fac);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, town ? 0 : 1) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (rc == 0) return 0; /* the reference's own check says it does not exist */
+    if (town && v != c->actor.township_id)
+        return pj_fail(err, 403, "forbidden", "facility_id",
+                       "facility %lld is township %lld's: link a facility of your township",
+                       (long long)fac, (long long)v);
+    if (!town && v != c->actor.organisation_id)
+        return pj_fail(err, 403, "forbidden", "facility_id",
+                       "the facility is not operated by your organisation");
+    return 0;
+}
+
+/* The facility_id a create or a change of row id (0 for a create) links is one the writer
+ * reaches (pj_rec_facility_reach); a change that sends the stored one again is no new link. */
+static int facility_reach(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_err *err)
+{
+    json_t *fac = json_object_get(body, "facility_id");
+    if (!field_of(k, "facility_id") || !json_is_integer(fac)) return 0;
+    if (id) {
+        sqlb b = {.n = 0};
+        add(&b, "SELECT 1 FROM %s WHERE id = ? AND facility_id = ?", k->table);
+        pj_stmt *s = prep(c, &b, err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_int(s, 2, json_integer_value(fac));
+        int rc = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (rc) return rc < 0 ? -1 : 0;
+    }
+    return pj_rec_facility_reach(c, json_integer_value(fac), err);
+}
+
+/* An enterprise writes for its own organisation: an absent organisation_id becomes theirs; and
+ * any writer links only a facility they reach. */
+static int own_org(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, int creating,
+                   pj_err *err)
+{
+    if (facility_reach(c, k, id, body, err)) return -1;
     if (c->actor.role != PJ_ROLE_ENTERPRISE || !field_of(k, "organisation_id")) return 0;
     json_t *v = json_object_get(body, "organisation_id");
     if (!v && creating && json_is_object(body))
@@ -430,20 +476,6 @@ static int own_org(pj_ctx *c, const pj_rec_kind *k, json_t *body, int creating, 
     if (v && !(json_is_integer(v) && json_integer_value(v) == c->actor.organisation_id))
         return pj_fail(err, 403, "forbidden", "organisation_id",
                        "an enterprise acts only for its own organisation");
-    /* and links only the registry facilities its organisation operates */
-    json_t *fac = json_object_get(body, "facility_id");
-    if (field_of(k, "facility_id") && json_is_integer(fac)) {
-        pj_stmt *s = pj_db_prepare(c->db, "SELECT operator_id FROM facilities WHERE id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, json_integer_value(fac));
-        int rc = pj_stmt_step(s, err);
-        int64_t op = rc == 1 ? pj_col_int(s, 0) : 0;
-        pj_stmt_done(s);
-        if (rc < 0) return -1;
-        if (rc == 1 && op != c->actor.organisation_id)
-            return pj_fail(err, 403, "forbidden", "facility_id",
-                           "the facility is not operated by your organisation");
-    }
     return 0;
 }
 
@@ -753,7 +785,7 @@ int pj_rec_create(pj_ctx *c, const pj_rec_kind *k, json_t *body, pj_jw *w, pj_er
 {
     int64_t id;
     char *after;
-    if (may_write(c, k, err) || own_org(c, k, body, 1, err) || check_body(c, k, body, 1, err))
+    if (may_write(c, k, err) || own_org(c, k, 0, body, 1, err) || check_body(c, k, body, 1, err))
         return -1;
     /* the rule across rows (a tenancy's share of its warehouse) is checked inside the write's
      * transaction, so that no other writer slips in between the check and the write */
@@ -889,7 +921,7 @@ int pj_rec_update(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, pj_
     int rc = visible(c, k, id, err);
     if (rc < 0) return -1;
     if (!rc) return pj_not_found(err, k->noun, id);
-    if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, body, 0, err) ||
+    if (may_write(c, k, err) || row_scope(c, k, id, err) || own_org(c, k, id, body, 0, err) ||
         check_body(c, k, body, 0, err))
         return -1;
     int64_t version = json_integer_value(json_object_get(body, "version"));

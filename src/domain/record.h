@@ -130,6 +130,12 @@ uint64_t pj_rec_rnd(uint64_t *s);
 /* Renders record id into a string in c->arena (NULL on error). */
 char *pj_rec_render_string(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err);
 
+/* The registry facility fac may be linked by the caller: a township officer's is in their
+ * township, an enterprise user's is operated by their organisation (else 403 forbidden at
+ * facility_id); any facility for the other writers, and 0 for fac 0 or one that does not exist
+ * (its reference check says so). */
+int pj_rec_facility_reach(pj_ctx *c, int64_t fac, pj_err *err);
+
 /* For checks: 409 conflict naming `field` when another row of k (not id) holds the row's value
  * of it — a link made once, e.g. a registry facility is one warehouse's (a unique index keeps the
  * table so); 0 when none does or the value is null. */
