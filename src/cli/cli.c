@@ -634,6 +634,13 @@ static int v_serve(cli *a)
         fprintf(stderr, "pingji: --web %s is not a directory\n", web);
         return 2;
     }
+    if (web && pj_path_inside(path, web)) {
+        fprintf(stderr,
+                "pingji: --web %s holds the database %s, whose files would be served to anyone:"
+                " keep the database outside the console's directory\n",
+                web, path);
+        return 2;
+    }
     if (!cli_opt(a, "idle-minutes")) idle = -1; /* the default of the settings */
     pj_err err;
     pj_err_clear(&err);

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/banned.h"
@@ -136,4 +139,47 @@ int pj_file_read(const char *path, size_t max, pj_buf *text, const char *field, 
     if (text->overflow)
         return pj_fail(err, 400, "too_long", field, "%s is larger than %zu MiB", path, max >> 20);
     return 0;
+}
+
+/* dir's resolved path and whether path's lies in it */
+static int resolved_inside(const char *real, const char *dir_real)
+{
+    size_t n = strlen(dir_real);
+    if (n == 1) return 1; /* "/" */
+    return !strncmp(real, dir_real, n) && (real[n] == '/' || real[n] == 0);
+}
+
+int pj_path_inside(const char *path, const char *dir)
+{
+    char d[PATH_MAX], p[PATH_MAX], r[PATH_MAX];
+    if (!realpath(dir, d)) return 0;
+    /* the nearest existing ancestor of path (".": a relative name's own directory) */
+    snprintf(p, sizeof p, "%s", path);
+    for (;;) {
+        if (realpath(*p ? p : ".", r)) return resolved_inside(r, d);
+        if (!*p) return 0;
+        char *slash = strrchr(p, '/');
+        if (!slash) {
+            *p = 0;
+            continue;
+        }
+        if (slash == p) return resolved_inside("/", d);
+        *slash = 0;
+    }
+}
+
+int pj_open_beneath(int dirfd, const char *dir, const char *rel)
+{
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    if (fd >= 0 || errno != ENOSYS) return (int)fd;
+    /* an older kernel: the file's resolved path must lie in dir's, checked before it is opened
+     * (opening a file this process has locks on, its database, would drop them) */
+    char path[PATH_MAX], real[PATH_MAX], d[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, rel) >= (int)sizeof path || !realpath(dir, d) ||
+        !realpath(path, real))
+        return errno = ENOENT, -1;
+    if (!resolved_inside(real, d)) return errno = EXDEV, -1;
+    return open(real, O_RDONLY | O_CLOEXEC);
 }

@@ -39,4 +39,14 @@ void pj_file_whole_drop(pj_file_whole *f);
  * (/dev/stdin) is read as a file. */
 int pj_file_read(const char *path, size_t max, pj_buf *text, const char *field, pj_err *err);
 
+/* Whether path — a file that may not exist yet, then its nearest existing directory — lies in
+ * directory dir or below it, symbolic links resolved: 1 yes, 0 no or when dir cannot be
+ * resolved. */
+int pj_path_inside(const char *path, const char *dir);
+
+/* Opens rel (read-only) in the directory open as dirfd, never outside it: a symbolic link or
+ * ".." that leads out is refused as if the file were not there (-1, errno ENOENT or EXDEV); dir
+ * is dirfd's path, for kernels without openat2. */
+int pj_open_beneath(int dirfd, const char *dir, const char *rel);
+
 #endif

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/file.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/auth.h"
@@ -255,6 +256,7 @@ struct pj_server {
     struct event_base *base;
     int lfd;  /* the listening socket, -1 once stopped */
     int hold; /* the database's descriptor + 1 holding it (pj_db_hold), 0 none */
+    int web_fd; /* the console's directory (opts.web_dir) open + 1, 0 none */
     struct event *ev_accept;
     conn *conns;
     size_t buffered; /* input room of all connections */
@@ -2400,20 +2402,22 @@ static int serve_static(pj_server *srv, pj_req *r, char **extra)
         return pj_fail(&r->err, 405, "method_not_allowed", "",
                        "a console file is only read (GET, HEAD)");
     }
-    if (strstr(r->path, "..") || strchr(r->path, '\\'))
+    /* nothing hidden (a name starting with a dot: .git, .env, "..") and nothing outside the
+     * directory: a symbolic link out of it is not followed (pj_open_beneath) */
+    if (strstr(r->path, "/.") || strchr(r->path, '\\'))
         return pj_fail(&r->err, 404, "not_found", "", "no such file");
     const char *rel = r->path + 1;
     /* client-side routes (no extension) get the console's index page */
     const char *last = strrchr(r->path, '/');
     if (!*rel || !strchr(last, '.')) rel = "index.html";
-    char *file = pj_arena_printf(&r->arena, "%s/%s", srv->opts.web_dir, rel);
+    int dir = srv->web_fd - 1;
     /* a pre-compressed copy (made at build time) for clients that accept gzip */
     int gz = 0, fd = -1;
     if (pj_accept_gzip(r->head)) {
-        fd = open(pj_arena_printf(&r->arena, "%s.gz", file), O_RDONLY | O_CLOEXEC);
+        fd = pj_open_beneath(dir, srv->opts.web_dir, pj_arena_printf(&r->arena, "%s.gz", rel));
         gz = fd >= 0;
     }
-    if (fd < 0) fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fd = pj_open_beneath(dir, srv->opts.web_dir, rel);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         if (fd >= 0) close(fd);
@@ -3198,6 +3202,24 @@ int pj_server_open(pj_server **out, const pj_server_opts *opts, pj_err *err)
         pj_net_parse("::1", &srv->proxies[1]);
         srv->nproxies = 2;
     }
+    /* the console's files are anyone's to read: never the database's (opening it to serve it
+     * would also drop this process's locks on it) */
+    if (opts->web_dir) {
+        if (pj_path_inside(opts->db_path, opts->web_dir)) {
+            pj_fail(err, 400, "invalid_value", "web",
+                    "the console's directory %s holds the database %s, whose files would be"
+                    " served to anyone: keep the database outside it",
+                    opts->web_dir, opts->db_path);
+            goto fail;
+        }
+        int wfd = open(opts->web_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (wfd < 0) {
+            pj_fail(err, 400, "invalid_value", "web", "cannot open the console's directory %s: %s",
+                    opts->web_dir, strerror(errno));
+            goto fail;
+        }
+        srv->web_fd = wfd + 1;
+    }
     srv->opts.trusted_proxies = NULL; /* the caller's: not kept */
     srv->opts.n_trusted_proxies = 0;
     srv->max_conns = opts->max_conns;
@@ -3370,6 +3392,7 @@ void pj_server_free(pj_server *srv)
     if (srv->ev_refuse_warn) event_free(srv->ev_refuse_warn);
     if (srv->base) event_base_free(srv->base);
     pj_db_close(srv->db);
+    if (srv->web_fd) close(srv->web_fd - 1);
     if (srv->hold) close(srv->hold - 1); /* after the connection: its POSIX locks stay to the end */
     for (int i = 0; i < ADDR_SLOTS; i++)
         while (srv->addrs[i]) {

@@ -1,11 +1,15 @@
 /* Unit tests of src/core: arena, buffer, JSON writer, UTF-8, time, numbers, credit codes. */
 #include <math.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "t.h"
@@ -291,4 +295,28 @@ TEST(tests_static_storage_stays_small)
     size_t bss = (size_t)(&_end - &__bss_start);
     if (bss > (16u << 20))
         t_fail(__FILE__, __LINE__, "the test program holds %zu MiB of static storage", bss >> 20);
+}
+
+/* Whether a path (existing or to be made) lies in a directory, links resolved. */
+TEST(core_path_inside)
+{
+    char web[700], p[900], link[800];
+    snprintf(web, sizeof web, "%s/web", t_tmpdir());
+    mkdir(web, 0700);
+    snprintf(p, sizeof p, "%s/a.db", web);
+    CHECK_INT(pj_path_inside(p, web), 1);
+    snprintf(p, sizeof p, "%s/not/yet/a.db", web);
+    CHECK_INT(pj_path_inside(p, web), 1);
+    CHECK_INT(pj_path_inside(web, web), 1);
+    snprintf(p, sizeof p, "%s/../a.db", web);
+    CHECK_INT(pj_path_inside(p, web), 0);
+    snprintf(p, sizeof p, "%s/web2/a.db", t_tmpdir()); /* a name beginning as the directory's */
+    CHECK_INT(pj_path_inside(p, web), 0);
+    /* through a link to the directory */
+    snprintf(link, sizeof link, "%s/link", t_tmpdir());
+    CHECK_INT(symlink(web, link), 0);
+    snprintf(p, sizeof p, "%s/b.db", link);
+    CHECK_INT(pj_path_inside(p, web), 1);
+    CHECK_INT(pj_path_inside("/tmp/x.db", "/"), 1);
+    CHECK_INT(pj_path_inside("/tmp/x.db", "/nonexistent-dir"), 0);
 }

@@ -1879,3 +1879,88 @@ TEST(http_sec_grid_workers_named_to_eldercare_roles_only)
     }
     th_stop(&s);
 }
+
+/* The database's lock (SQLite's POSIX locks on its file) is held: another process asking to
+ * write-lock the file is told of a lock. */
+static int db_locked(const char *db)
+{
+    int fd = open(db, O_RDWR | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    int rc = fcntl(fd, F_GETLK, &fl);
+    close(fd);
+    return rc ? -1 : fl.l_type != F_UNLCK;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) t_fail(__FILE__, __LINE__, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The console's files are anyone's to read: nothing hidden (.env, .git) and nothing a symbolic
+ * link leads to outside the directory — the server's own database least of all, whose opening
+ * dropped the server's locks on it (a command beside the server then thought itself alone:
+ * writes lost). A directory holding the database is refused as the console's. */
+TEST(http_sec_console_files_stay_in_their_directory)
+{
+    char dir[700], path[800], target[800];
+    snprintf(dir, sizeof dir, "%s/console", t_tmpdir());
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    write_file(path, "<html>console</html>");
+    snprintf(path, sizeof path, "%s/.env", dir);
+    write_file(path, "SECRET=1");
+    snprintf(path, sizeof path, "%s/.git", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/.git/config", dir);
+    write_file(path, "[core]");
+    snprintf(target, sizeof target, "%s/outside.txt", t_tmpdir());
+    write_file(target, "not the console's");
+    snprintf(path, sizeof path, "%s/outside.txt", dir);
+    CHECK_INT(symlink(target, path), 0);
+    snprintf(path, sizeof path, "%s/page.html", dir);
+    CHECK_INT(symlink("index.html", path), 0); /* a link inside is followed */
+    th_server s;
+    th_start_opts(&s, &(th_opts){.web_dir = dir});
+    snprintf(path, sizeof path, "%s/db.txt", dir);
+    CHECK_INT(symlink(s.db, path), 0);
+    snprintf(path, sizeof path, "%s/wal.txt", dir);
+    snprintf(target, sizeof target, "%s-wal", s.db);
+    CHECK_INT(symlink(target, path), 0);
+    CHECK_INT(db_locked(s.db), 1);
+    char req[256], buf[8192];
+    static const char *const hidden[] = {"/.env",    "/.git/config", "/outside.txt", "/db.txt",
+                                         "/wal.txt", "/%2eenv",      "/a/../.env"};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                 hidden[i]);
+        if (raw_req(&s, NULL, req, buf, sizeof buf) != 404)
+            t_fail(__FILE__, __LINE__, "%s: %.80s", hidden[i], buf);
+        CHECK(!strstr(buf, "SECRET") && !strstr(buf, "not the console's") &&
+              !strstr(buf, "SQLite"));
+    }
+    CHECK_INT(db_locked(s.db), 1);
+    CHECK_INT(raw_req(&s, NULL, "GET /page.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                      buf, sizeof buf),
+              200);
+    CHECK(strstr(buf, "<html>console</html>") != NULL);
+    th_stop(&s);
+    /* a console directory that holds the database is refused, nothing created */
+    static char out[8192];
+    snprintf(path, sizeof path, "%s/inner/new.db", dir);
+    CHECK_INT(RUN(out, "serve", "--db", path, "--web", dir, "--port", "0"), 2);
+    CHECK(strstr(out, "holds the database") != NULL);
+    snprintf(target, sizeof target, "%s/inner", dir);
+    CHECK(access(target, F_OK) != 0);
+    /* the server's own check (a caller other than the command line) */
+    pj_server *srv = NULL;
+    pj_err err;
+    pj_err_clear(&err);
+    pj_server_opts o = {.db_path = path, .port = 0, .web_dir = dir};
+    pj_settings_default(&o.settings);
+    CHECK_INT(pj_server_open(&srv, &o, &err), -1);
+    CHECK(srv == NULL && strstr(err.message, "holds the database") && !strcmp(err.field, "web"));
+}
