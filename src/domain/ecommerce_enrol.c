@@ -311,6 +311,13 @@ static int streamer_may_enrol(pj_ctx *c, const enrol_streamer *x, int64_t day, p
     return 0;
 }
 
+int ac_enrol_age(pj_ctx *c, const char *birth, const char *gn, const char *gr, const char *gd,
+                 int64_t day, pj_err *err)
+{
+    enrol_streamer x = {.birth = birth, .gn = gn, .gr = gr, .gd = gd};
+    return streamer_may_enrol(c, &x, day, err);
+}
+
 int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"cohort_id", "streamer_id", "post_id", "enrolled_on",

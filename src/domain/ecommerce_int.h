@@ -44,6 +44,14 @@ int64_t ec_run(pj_ctx *c, pj_err *err, const char *sql, const char *kinds, ...);
 int ec_int(pj_ctx *c, const char *sql, int64_t id, int64_t *out, pj_err *err);
 /* "YYYY-MM-DD" of a day number. */
 void ec_day_str(int64_t day, char out[11]);
+/* The age rules of a session on date (YYYY-MM-DD) of a streamer born on birth with the
+ * guardian's consent of date consent (either NULL: none): 16 or over, at 16 and 17 with the
+ * consent given by then. 0, or 422 at "date" saying which fails. */
+int ec_session_age(const char *date, const char *birth, const char *consent, pj_err *err);
+/* The age rule of an enrolment on day (days since 1970) of a streamer with these dates and
+ * guardian (NULL: none): 0, or 422 at streamer_id. */
+int ac_enrol_age(pj_ctx *c, const char *birth, const char *gn, const char *gr, const char *gd,
+                 int64_t day, pj_err *err);
 /* A date field "YYYY-MM-DD" of body b into *out and *day: 1 present, 0 absent, -1 (422). */
 int ec_in_day(json_t *b, const char *key, int required, const char **out, int64_t *day,
               pj_err *err);

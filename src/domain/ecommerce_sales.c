@@ -188,23 +188,18 @@ static int session_streamer(pj_ctx *c, int64_t streamer, const char *field, cons
     return ec_streamer_scope(c, town, org, org_town, field, err);
 }
 
-/* The rules of a session as it will be stored: a date not in the future and not before the
- * streamer's 16th birthday, at 16 and 17 on or after the guardian's consent (as an enrolment),
- * GMV only with orders, known studio and products. */
-static int session_check(pj_ctx *c, const session_in *x, const char *birth, const char *consent,
-                         pj_err *err)
+int ec_session_age(const char *date, const char *birth, const char *consent, pj_err *err)
 {
     int64_t day;
-    if (ec_date(x->date, &day, NULL, NULL, NULL) || day > ec_today())
-        return pj_fail(err, 422, "invalid_value", "date", "date must be a date, not in the future");
     int y, m, d;
+    if (ec_date(date, &day, NULL, NULL, NULL)) return 0;
     if (birth && !ec_date(birth, NULL, &y, &m, &d) && pj_ec_age(y, m, d, day) < 16) {
         char s16[11]; /* the 16th birthday (29 February: 1 March of a common year) */
         ec_day_str(pj_days_from_civil(y + 16, m, 1) + d - 1, s16);
         return pj_fail(err, 422, "invalid_value", "date",
                        "the streamer was under 16 on %s (16 from %s): a session is from the 16th"
                        " birthday on",
-                       x->date, s16);
+                       date, s16);
     }
     /* a minor works with the guardian's consent given that day or before */
     int64_t cday;
@@ -215,11 +210,24 @@ static int session_check(pj_ctx *c, const session_in *x, const char *birth, cons
                            "the streamer was under 18 on %s and the guardian's consent is dated"
                            " %s, after it: a session of a streamer of 16 or 17 is from the"
                            " consent on",
-                           x->date, consent);
+                           date, consent);
         return pj_fail(err, 422, "guardian_consent_required", "date",
                        "the streamer was under 18 on %s and has no guardian's consent on record",
-                       x->date);
+                       date);
     }
+    return 0;
+}
+
+/* The rules of a session as it will be stored: a date not in the future and not before the
+ * streamer's 16th birthday, at 16 and 17 on or after the guardian's consent (as an enrolment),
+ * GMV only with orders, known studio and products. */
+static int session_check(pj_ctx *c, const session_in *x, const char *birth, const char *consent,
+                         pj_err *err)
+{
+    int64_t day;
+    if (ec_date(x->date, &day, NULL, NULL, NULL) || day > ec_today())
+        return pj_fail(err, 422, "invalid_value", "date", "date must be a date, not in the future");
+    if (ec_session_age(x->date, birth, consent, err)) return -1;
     if (x->gmv > 0 && x->orders == 0)
         return pj_fail(err, 422, "invalid_value", "orders",
                        "a session with GMV (gmv_fen %lld) has at least one order",

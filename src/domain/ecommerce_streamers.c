@@ -452,6 +452,51 @@ static int streamer_check(pj_ctx *c, streamer_in *x, int64_t org0, json_t *body,
     return 0;
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A change of a streamer's birth date or guardian's consent leaves what was recorded under the
+ * old ones passing the age rules: the earliest live-streaming session (the strictest: 16, and
+ * the consent by then at 16 and 17) and the earliest enrolment. Else 409 date_conflict at
+ * field (the one the request changed), naming the record. */
+static int recorded_still_pass(pj_ctx *c, int64_t id, const streamer_in *x, const char *field,
+                               pj_err *err)
+{
+    static const struct {
+        const char *sql, *what;
+    } first[] = {
+        {"SELECT id, day FROM ec_sessions WHERE streamer_id = ? ORDER BY day, id LIMIT 1",
+         "live-streaming session"},
+        {"SELECT id, enrolled_on FROM ac_enrolments WHERE streamer_id = ? ORDER BY enrolled_on,"
+         " id LIMIT 1",
+         "enrolment"},
+    };
+    for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+        pj_stmt *s = pj_db_prepare(c->db, first[i].sql, err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, id);
+        int rc = pj_stmt_step(s, err);
+        int64_t rid = rc == 1 ? pj_col_int(s, 0) : 0, day;
+        char on[11] = "";
+        if (rc == 1) snprintf(on, sizeof on, "%s", pj_col_text(s, 1) ? pj_col_text(s, 1) : "");
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (rc == 0 || ec_date(on, &day, NULL, NULL, NULL)) continue;
+        int bad = i == 0 ? ec_session_age(on, x->birth, x->gdate, err)
+                         : ac_enrol_age(c, x->birth, x->gname, x->grel, x->gdate, day, err);
+        if (!bad) continue;
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message);
+        return pj_fail(err, 409, "date_conflict", field,
+                       "%s %lld of %s is on record and would not pass the age rules (%s): change"
+                       " or delete it first",
+                       first[i].what, (long long)rid, on, why);
+    }
+    return 0;
+}
+
 /* Inside the write's transaction: 409 at id_number when a live (not anonymised) streamer
  * other than self holds it. The answer names the other streamer only to a caller who may see
  * it; to anyone else it says no more than that the number is registered. */
@@ -575,7 +620,7 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     x.cats = pj_arena_strdup(c->arena, cats ? cats : "");
     pj_stmt_done(s);
     int64_t org0 = x.org;
-    const char *idn0 = x.idn;
+    const char *idn0 = x.idn, *birth0 = x.birth, *gdate0 = x.gdate;
     x.town_given = 0;
     if (streamer_body(c, body, 0, &x, err) || streamer_check(c, &x, org0, body, err)) return -1;
     /* a new number: within the day's clashes (pj_el_id_clash_guard) */
@@ -590,6 +635,15 @@ int pj_ec_streamer_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err 
     if (full && json_object_get(body, "id_number") && x.idn && (!idn0 || strcmp(idn0, x.idn)) &&
         idn_unique(c, x.idn, id, &holder, err))
         return idn_refused(c, holder, id, err);
+    if (full && (!same_text(birth0, x.birth) || !same_text(gdate0, x.gdate)) &&
+        recorded_still_pass(c, id, &x,
+                            same_text(birth0, x.birth)            ? "guardian_consent_date"
+                            : json_object_get(body, "birth_date") ? "birth_date"
+                                                                  : "id_number",
+                            err)) {
+        pj_db_rollback(c->db);
+        return -1;
+    }
     if (!full ||
         ec_run(c, err,
                "UPDATE ec_streamers SET name = ?, id_number = ?, phone = ?, birth_date = ?,"
@@ -709,6 +763,18 @@ int pj_ec_followers_add(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
     if (ec_date(as_of, &day, NULL, NULL, NULL) || day > ec_today())
         return pj_fail(err, 422, "invalid_value", "as_of",
                        "as_of must be a date, not in the future");
+    /* nor before the streamer was born (a count of 2000 for someone born in 2010) */
+    pj_stmt *b =
+        pj_db_prepare(c->db, "SELECT 1 FROM ec_streamers WHERE id = ? AND birth_date > ?", err);
+    if (!b) return -1;
+    pj_stmt_int(b, 1, id);
+    pj_stmt_text(b, 2, as_of);
+    int born_after = pj_stmt_step(b, err);
+    pj_stmt_done(b);
+    if (born_after < 0) return -1;
+    if (born_after)
+        return pj_fail(err, 422, "invalid_value", "as_of",
+                       "as_of %s is before the streamer's birth date", as_of);
     if (pj_db_begin(c->db, err)) return -1;
     char *before, *after;
     if (!(before = pj_render_to_string(c, id, streamer_render_masked, err))) goto fail;

@@ -1015,3 +1015,64 @@ TEST_T(ecommerce_streamer_id_clashes_are_audited_and_limited, 60)
     json_decref(st);
     th_stop(&s);
 }
+
+/* A streamer's birth date (or guardian's consent) changed after a live-streaming session was
+ * recorded keeps that session within the age rules: a session of 2024-05-02 stands, so the
+ * streamer cannot be made born in 2010 (15 that day) — 409 date_conflict at birth_date naming
+ * the session, nothing written; a follower count is not dated before the birth. */
+TEST_T(ecommerce_streamer_dates_keep_what_was_recorded, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[80], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *o = NULL;
+    CHECK_INT(create_streamer(&s, tok, "1990-01-01", "", &o), 201);
+    long long sid = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-05-02\","
+             "\"duration_min\":90,\"orders\":3,\"gmv_fen\":4500}",
+             sid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
+    th_fingerprint(&s, fp0, sizeof fp0);
+    /* 15 on the session's day */
+    o = CALL(&s, "PATCH", tok, path,
+             "{\"version\":1,\"birth_date\":\"2008-06-01\",\"guardian_name\":\"王芳\","
+             "\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"2024-01-02\"}",
+             409);
+    CHECK_STR(th_err_code(o), "date_conflict");
+    CHECK_STR(th_err_field(o), "birth_date");
+    CHECK(strstr(th_err_message(o), "2024-05-02") && strstr(th_err_message(o), "under 16"));
+    json_decref(o);
+    /* 16 that day, the consent given after it */
+    o = CALL(&s, "PATCH", tok, path,
+             "{\"version\":1,\"birth_date\":\"2008-01-01\",\"guardian_name\":\"王芳\","
+             "\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"2024-06-01\"}",
+             409);
+    CHECK_STR(th_err_field(o), "birth_date");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    /* with the consent given before the session, a birth of 2008 passes */
+    o = CALL(&s, "PATCH", tok, path,
+             "{\"version\":1,\"birth_date\":\"2008-01-01\",\"guardian_name\":\"王芳\","
+             "\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"2024-01-02\"}",
+             200);
+    json_decref(o);
+    /* and the consent then moved after the session is refused at the consent */
+    o = CALL(&s, "PATCH", tok, path, "{\"version\":2,\"guardian_consent_date\":\"2024-06-01\"}",
+             409);
+    CHECK_STR(th_err_field(o), "guardian_consent_date");
+    json_decref(o);
+    /* a follower count before the birth */
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld/followers", sid);
+    o = CALL(&s, "POST", tok, path,
+             "{\"platform\":\"douyin\",\"as_of\":\"2007-12-31\",\"followers\":1}", 422);
+    CHECK_STR(th_err_field(o), "as_of");
+    json_decref(o);
+    json_decref(CALL(&s, "POST", tok, path,
+                     "{\"platform\":\"douyin\",\"as_of\":\"2024-05-02\",\"followers\":10}", 201));
+    th_stop(&s);
+}
