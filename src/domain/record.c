@@ -447,6 +447,10 @@ static int facility_reach(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *b
 {
     json_t *fac = json_object_get(body, "facility_id");
     if (!field_of(k, "facility_id") || !json_is_integer(fac)) return 0;
+    /* a link beside the row's own township (organisation); a row whose township is its
+     * facility's (a drill plan) is scoped by it instead (row_scope) */
+    if (!field_of(k, c->actor.role == PJ_ROLE_ENTERPRISE ? "organisation_id" : "township_id"))
+        return 0;
     if (id) {
         sqlb b = {.n = 0};
         add(&b, "SELECT 1 FROM %s WHERE id = ? AND facility_id = ?", k->table);
