@@ -1620,6 +1620,16 @@ const pj_migration pj_migrations[] = {
     {17, "dual-use: the teams available of a team type",
      "ALTER TABLE team_types ADD COLUMN available INTEGER"
      " CHECK (available IS NULL OR available BETWEEN 0 AND 10000);"},
+    /* a finding's due date and a stock line's expiry are dates, stored at the start of their
+     * day (UTC, as pj_time_parse makes them): the demo stored them with its clock's time of
+     * day, so the finding's own date sent back in a PATCH read as a new one (refused when
+     * past) and a line's own expiry as a change (a version, an audit row). The dates shown
+     * are the same; nothing else changes */
+    {18, "dual-use: findings' due dates and stock expiries at the start of their day",
+     "UPDATE drill_findings SET due_date = due_date - ((due_date % 86400) + 86400) % 86400"
+     " WHERE due_date % 86400 <> 0;"
+     "UPDATE stock_lines SET expiry = expiry - ((expiry % 86400) + 86400) % 86400"
+     " WHERE expiry IS NOT NULL AND expiry % 86400 <> 0;"},
     /* an indicator value's or target's id is never given again (as the registry's, migration
      * 9; PJ_NEXT_ID): without AUTOINCREMENT the newest one's id, once deleted, went to the next
      * one entered, so a delete retried (its answer lost) removed the newer figure. The start is

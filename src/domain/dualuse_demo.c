@@ -463,7 +463,7 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
                 pj_stmt_text(s, 2, "分区改造用时超出计划，物资进场与分区施工相互等待");
                 pj_stmt_text(s, 3, "预置分区隔断材料，物资进场与分区改造并行组织");
                 pj_stmt_text(s, 4, "设施负责人");
-                pj_stmt_int(s, 5, end + 30 * 86400);
+                pj_stmt_int(s, 5, (end / 86400 + 30) * 86400); /* a date: its day's start */
                 pj_stmt_text(s, 6, closed ? "closed" : "open");
                 if (closed) pj_stmt_int(s, 7, end + 20 * 86400);
                 pj_stmt_text(s, 8, closed ? "已完成隔断材料预置并复演" : "");
@@ -530,9 +530,10 @@ int pj_dualuse_demo(pj_ctx *c, uint64_t seed, pj_err *err)
             if (!s) return -1;
             double qty = round(wcap[k] * stock[j].per_m3 * (0.3 + pj_rng_unit(&rng)));
             /* about one line in twelve has expired: the overview keeps it apart */
-            int64_t exp =
-                pj_now() +
-                (pj_rng_below(&rng, 12) == 0 ? -30 : 90 + (int64_t)pj_rng_below(&rng, 600)) * 86400;
+            int64_t exp = /* a date: its day's start, as an expiry entered */
+                (pj_now() / 86400 +
+                 (pj_rng_below(&rng, 12) == 0 ? -30 : 90 + (int64_t)pj_rng_below(&rng, 600))) *
+                86400;
             pj_stmt_int(s, 1, wid[k]);
             pj_stmt_text(s, 2, stock[j].cat);
             pj_stmt_double(s, 3, qty);

@@ -3218,3 +3218,49 @@ TEST(dualuse_standard_dated_by_day_in_force_from_beijing_midnight)
     }
     th_stop(&s);
 }
+
+/* The demo's dates are dates: a finding's due date and a stock line's expiry stored at the
+ * start of their day, as the API stores them — the demo stored its clock's time of day, so an
+ * overdue demo finding sent back with its own due date was refused ("before today") and a
+ * line's own expiry written as a change (a version, an audit row). */
+TEST(dualuse_demo_dates_sent_back_change_nothing)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[160], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    CHECK(th_sql_int(&s, "SELECT COUNT(*) FROM drill_findings") > 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM drill_findings WHERE due_date % 86400 <> 0"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM stock_lines WHERE expiry % 86400 <> 0"), 0);
+    long long fid = th_sql_int(&s, "SELECT MIN(id) FROM drill_findings WHERE status = 'open' AND"
+                                   " due_date < strftime('%s', 'now') - 86400");
+    CHECK(fid > 0);
+    snprintf(path, sizeof path, "/api/v1/findings/%lld", fid);
+    snprintf(body, sizeof body,
+             "SELECT CAST(strftime('%%Y%%m%%d', due_date, 'unixepoch') AS INTEGER) FROM"
+             " drill_findings WHERE id = %lld",
+             fid);
+    long long ymd = th_sql_int(&s, body);
+    snprintf(body, sizeof body, "SELECT version FROM drill_findings WHERE id = %lld", fid);
+    long long version = th_sql_int(&s, body);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"due_date\":\"%04lld-%02lld-%02lld\"}", version,
+             ymd / 10000, ymd / 100 % 100, ymd % 100);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o = CALL(&s, "PATCH", tok, path, body, 200);
+    CHECK(json_is_true(json_object_get(o, "overdue")));
+    json_decref(o);
+    long long line = th_sql_int(&s, "SELECT MIN(id) FROM stock_lines WHERE expiry IS NOT NULL");
+    snprintf(path, sizeof path, "/api/v1/stock/%lld", line);
+    snprintf(body, sizeof body,
+             "SELECT CAST(strftime('%%Y%%m%%d', expiry, 'unixepoch') AS INTEGER) * 100 + version"
+             " FROM stock_lines WHERE id = %lld",
+             line);
+    long long v = th_sql_int(&s, body);
+    ymd = v / 100;
+    snprintf(body, sizeof body, "{\"version\":%lld,\"expiry\":\"%04lld-%02lld-%02lld\"}", v % 100,
+             ymd / 10000, ymd / 100 % 100, ymd % 100);
+    json_decref(CALL(&s, "PATCH", tok, path, body, 200));
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    th_stop(&s);
+}

@@ -397,6 +397,32 @@ TEST(dualuse_stock_migration_keeps_lines_and_retires_ids)
     pj_db_close(db);
 }
 
+/* Migration 18: an expiry stored with a time of day (the demo's) goes to the start of its day,
+ * the date shown unchanged; a line without one, or at a day's start, is left alone. */
+TEST(dualuse_stock_migration_puts_expiries_at_their_day)
+{
+    pj_db *db = open_at("expiry.db", 17);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "INSERT INTO regions (id, code, name, type, created_at, updated_at)"
+                         " VALUES (1, 'T', '镇', 'township', 1, 1);"
+                         "INSERT INTO facilities (id, name, type, township_id, lat, lon,"
+                         " created_at, updated_at) VALUES (1, 'f1', 'warehouse', 1, 40, 117, 1, 1);"
+                         "INSERT INTO stock_lines (id, facility_id, category, quantity, unit,"
+                         " expiry, source, created_at, updated_at, version) VALUES"
+                         " (1, 1, 'grain', 1, 'kg', 1893456000 + 65519, 'synthetic', 3, 4, 2),"
+                         " (2, 1, 'water', 7, 'L', NULL, 'manual', 5, 6, 1),"
+                         " (3, 1, 'ppe', 3, 'pcs', 1893456000, 'manual', 7, 8, 3)",
+                         &e),
+              0);
+    pj_db_close(db);
+    db = open_at("expiry.db", 0);
+    CHECK_STR(text(db, "SELECT group_concat(id || ':' || COALESCE(expiry, '-') || ':' || version,"
+                       " ' ') FROM (SELECT * FROM stock_lines ORDER BY id)"),
+              "1:1893456000:2 2:-:1 3:1893456000:3");
+    pj_db_close(db);
+}
+
 /* Per-category totals by the stock page's rule (usable = not expired, of that
  * soon = expiry within 90 days of Beijing's today, expired = `expired`) over every line GET
  * /stock gives with query, page after page. */
