@@ -157,10 +157,17 @@ int pj_password_rules(const char *username, const char *password, pj_err *err)
         return pj_fail(err, 422, "weak_password", "password",
                        "the password must not contain the user name");
     /* fewer than 4 different characters (ten spaces, aaaaabbbbb) guesses in no time */
-    unsigned char seen[256] = {0};
     int distinct = 0;
-    for (const unsigned char *p = (const unsigned char *)password; *p; p++)
-        if (!seen[*p]++) distinct++;
+    for (const char *p = password; *p && distinct < 4;) {
+        size_t n = 1; /* a character: its lead byte and continuation bytes */
+        while (((unsigned char)p[n] & 0xC0) == 0x80) n++;
+        int again = 0;
+        for (const char *q = password; q < p && !again; q++)
+            again = ((unsigned char)*q & 0xC0) != 0x80 && !strncmp(q, p, n) &&
+                    ((unsigned char)q[n] & 0xC0) != 0x80;
+        distinct += !again;
+        p += n;
+    }
     if (distinct < 4)
         return pj_fail(err, 422, "weak_password", "password",
                        "the password must use at least 4 different characters");

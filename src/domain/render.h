@@ -28,9 +28,10 @@ void pj_render_text(pj_jw *w, const char *key, pj_stmt *s, int col);
     "(" PJ_PSEUDO_ACTORS_SQL ") AND by_u.username = "
 #define PJ_SQL_BY_NAME_END ")"
 /* The names the platform acts under itself, never an account's: the alert scan ("system"), the
- * plan worker ("server"), the command line ("cli") and the demo loader ("demo"). No account may
- * take one (user creation refuses them), and none is looked up for a display name. */
-#define PJ_PSEUDO_ACTORS_SQL "'system', 'server', 'cli', 'demo'"
+ * plan worker ("server"), the command line ("cli"), the demo loader ("demo") and the upgrades'
+ * audit rows ("migration"). No account may take one (user creation refuses them), and none is
+ * looked up for a display name. */
+#define PJ_PSEUDO_ACTORS_SQL "'system', 'server', 'cli', 'demo', 'migration'"
 /* A column naming who acted (a username, as stored): key ("created_by") from column col and
  * key_name ("created_by_name") from column name_col (a PJ_SQL_BY_NAME_OF), each text or null. The
  * console shows the name and falls back to the username when it is null. */

@@ -307,8 +307,10 @@ TEST(api_password_rules_refuse_the_first_guesses)
     th_start(&s, 0);
     char tok[80];
     th_login(&s, "admin", s.admin_pw, tok);
-    static const char *const weak[] = {"          ", "aaaaabbbbb",  "1234567890", "abcdefghij",
-                                       "9876543210", "Password123", "QWERTYUIOP", "ababababab"};
+    static const char *const weak[] = {"          ", "aaaaabbbbb", "1234567890", "abcdefghij",
+                                       "9876543210", "Password123", "QWERTYUIOP", "ababababab",
+                                       /* characters, not bytes: two of them, six bytes */
+                                       "密码密码密码密码密码", "ééééééééééé"};
     char body[256];
     json_t *o;
     for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
@@ -337,6 +339,12 @@ TEST(api_password_rules_refuse_the_first_guesses)
                       "{\"old_password\":\"plum-rain-2024\",\"new_password\":\"peach-blossom-25\"}",
                       NULL),
               204);
+    /* four different characters of any script pass */
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/users", tok,
+                "{\"username\":\"lisi\",\"role\":\"viewer\",\"password\":\"平谷大桃平谷大桃平谷\"}",
+                NULL),
+        201);
     th_stop(&s);
 }
 

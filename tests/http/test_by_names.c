@@ -263,8 +263,8 @@ TEST_T(by_names_platform_actors_are_no_accounts, 120)
     th_start(&s, 1);
     char admin[80];
     th_login(&s, "admin", s.admin_pw, admin);
-    const char *actors[] = {"system", "server", "cli", "demo"};
-    for (int i = 0; i < 4; i++) {
+    const char *actors[] = {"system", "server", "cli", "demo", "migration"};
+    for (int i = 0; i < 5; i++) {
         char body[256], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
         snprintf(body, sizeof body,
                  "{\"username\":\"%s\",\"display_name\":\"张三\",\"role\":\"viewer\","

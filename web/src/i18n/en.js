@@ -104,7 +104,7 @@ export default {
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name} ({ctx})',
     // the platform's own actors where a user's name would be (actorName)
-    actors: { system: 'System', server: 'Planner', cli: 'Command line', demo: 'Demo data' },
+    actors: { system: 'System', server: 'Planner', cli: 'Command line', demo: 'Demo data', migration: 'Upgrade' },
     leaveUnsavedTitle: 'Discard what you entered?',
     leaveUnsaved: 'What you entered is not saved and is lost if you leave this page.',
     listPartial: 'Only the first {n} are shown: the list is not complete',

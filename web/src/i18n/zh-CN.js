@@ -106,7 +106,7 @@ export default {
     // a region's name with what tells it from its namesakes (后坨社区（110117001008）)
     namesake: '{name}（{ctx}）',
     // the platform's own actors where a user's name would be (actorName)
-    actors: { system: '系统', server: '方案求解服务', cli: '命令行', demo: '演示数据' },
+    actors: { system: '系统', server: '方案求解服务', cli: '命令行', demo: '演示数据', migration: '版本升级' },
     leaveUnsavedTitle: '放弃未保存的内容？',
     leaveUnsaved: '已填写的内容尚未保存，离开本页将丢失。',
     listPartial: '仅显示前 {n} 条，列表不完整',
