@@ -139,7 +139,7 @@ static int session_body(json_t *b, int create, session_in *x, pj_err *err)
         for (int k = 3; session_fields[k]; k++)
             if (strcmp(session_fields[k], "product_ids") &&
                 json_is_null(json_object_get(b, session_fields[k])))
-                return pj_fail(err, 422, "missing_field", session_fields[k], "%s may not be null",
+                return pj_fail(err, 422, "invalid_value", session_fields[k], "%s may not be null",
                                session_fields[k]);
     json_t *pids = json_object_get(b, "product_ids");
     x->pids = NULL;

@@ -355,8 +355,9 @@ static int streamer_body(pj_ctx *c, json_t *b, int create, streamer_in *x, pj_er
         "id_number", "phone", "guardian_name", "guardian_relation", "guardian_consent_date", NULL};
     for (int k = 0; required[k]; k++)
         if (json_is_null(json_object_get(b, required[k])))
-            return pj_fail(err, 422, "missing_field", required[k], "%s may not be null",
-                           required[k]);
+            /* required on a create; in a change, null is no value for it ("Null in a change") */
+            return pj_fail(err, 422, create ? "missing_field" : "invalid_value", required[k],
+                           "%s may not be null", required[k]);
     const char **clear[] = {&x->idn, &x->phone, &x->gname, &x->grel, &x->gdate};
     for (int k = 0; clearable[k]; k++)
         if (json_is_null(json_object_get(b, clearable[k]))) *clear[k] = NULL;

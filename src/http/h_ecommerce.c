@@ -201,7 +201,8 @@ static int h_kpi(pj_req *r)
     static const char *const acc[] = {"from", "to", "by", NULL};
     pj_ec_filter f;
     const char *by = NULL;
-    return ec_params(r, acc, &f) || pj_h_q_enum(r, "by", pj_ec_kpi_bys, &by)
+    /* a report, not a page: limit and cursor are unknown parameters */
+    return pj_h_q_only(r, acc) || ec_params(r, acc, &f) || pj_h_q_enum(r, "by", pj_ec_kpi_bys, &by)
                ? -1
                : pj_ec_kpi_by(&r->ctx, f.from, f.to, by, &r->w, &r->err);
 }
@@ -263,7 +264,13 @@ H_ACT(h_practice_add, pj_ac_practice_add)
 H_ACT(h_graduate, pj_ac_graduate)
 H_ACT(h_place, pj_ac_place)
 H_ACT(h_withdraw, pj_ac_withdraw)
-H_LIST(h_ac_kpi, pj_ac_kpi, "cohort_id", "as_of")
+static int h_ac_kpi(pj_req *r)
+{
+    static const char *const acc[] = {"cohort_id", "as_of", NULL};
+    pj_ec_filter f;
+    return pj_h_q_only(r, acc) || ec_params(r, acc, &f) ? -1
+                                                        : pj_ac_kpi(&r->ctx, &f, &r->w, &r->err);
+}
 
 #define EC_WRITE                                                                                   \
     (R(PJ_ROLE_ADMIN) | R(PJ_ROLE_DISTRICT_OFFICER) | R(PJ_ROLE_TOWNSHIP_OFFICER) |                \

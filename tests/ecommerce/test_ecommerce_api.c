@@ -1076,3 +1076,49 @@ TEST_T(ecommerce_streamer_dates_keep_what_was_recorded, 60)
                      "{\"platform\":\"douyin\",\"as_of\":\"2024-05-02\",\"followers\":10}", 201));
     th_stop(&s);
 }
+
+/* The KPI reports are not pages: limit and cursor are unknown parameters (400), as for the
+ * other reports; and null in a change of a field that may not be empty is invalid_value
+ * ("Null in a change"), missing_field being a create's. */
+TEST_T(ecommerce_reports_take_no_paging_and_null_is_no_value, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[80], body[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    static const char *const paged[] = {"/api/v1/ecommerce/kpi?limit=5",
+                                        "/api/v1/ecommerce/kpi?cursor=3",
+                                        "/api/v1/academy/kpi?limit=1&cursor=3"};
+    for (size_t i = 0; i < sizeof paged / sizeof paged[0]; i++) {
+        json_t *o = CALL(&s, "GET", tok, paged[i], NULL, 400);
+        CHECK_STR(th_err_code(o), "unknown_parameter");
+        json_decref(o);
+    }
+    json_decref(CALL(&s, "GET", tok, "/api/v1/ecommerce/kpi?by=month", NULL, 200));
+    json_decref(CALL(&s, "GET", tok, "/api/v1/academy/kpi", NULL, 200));
+    json_t *o = NULL;
+    CHECK_INT(create_streamer(&s, tok, "1990-01-01", "", &o), 201);
+    long long sid = th_int(o, "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    static const char *const fields[] = {"name", "birth_date", "skill_level"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"version\":1,\"%s\":null}", fields[i]);
+        o = CALL(&s, "PATCH", tok, path, body, 422);
+        CHECK_STR(th_err_code(o), "invalid_value");
+        CHECK_STR(th_err_field(o), fields[i]);
+        json_decref(o);
+    }
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"douyin\",\"date\":\"2024-05-02\","
+             "\"duration_min\":90,\"orders\":3,\"gmv_fen\":4500}",
+             sid);
+    o = CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/sessions/%lld", th_int(o, "id"));
+    json_decref(o);
+    o = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"platform\":null}", 422);
+    CHECK_STR(th_err_code(o), "invalid_value");
+    CHECK_STR(th_err_field(o), "platform");
+    json_decref(o);
+    th_stop(&s);
+}
