@@ -210,6 +210,7 @@ int pj_ent_kpis(pj_ctx *c, int64_t from, int64_t to, pj_jw *w, pj_buf *csv, pj_e
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_TOWNSHIP_OFFICER,
                        PJ_ROLE_VIEWER, PJ_ROLE_NONE))
         return -1;
+    if (to < from) return pj_fail(err, 400, "bad_query", "from", "from is after to");
     if (to <= from) return pj_fail(err, 400, "bad_query", "to", "to must be after from");
     /* the trend has a month for every month of the period: a longer period was cut short
      * at its 240th month, the later months (those with the appeals) silently left out */

@@ -199,6 +199,8 @@ static int d_cagr(pj_ctx *c, const pj_derive_args *a, const pj_ind_def *d, const
                        "%s is a growth rate (%s), not a level: method=levels compares the first"
                        " and last levels; use method=rates",
                        d->code, d->unit);
+    if (to < from) /* a range's start after its end: at the start, as every range's */
+        return pj_fail(err, 400, "bad_query", "from", "from %d is after to %d", from, to);
     if (to <= from - (rates ? 1 : 0) || to - from > 60)
         return pj_fail(err, 400, "bad_query", "to", "to must be after from (at most 60 years)");
     srcs S = {.n = 0};

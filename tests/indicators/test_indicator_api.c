@@ -138,6 +138,10 @@ TEST_T(indicator_dashboard_holds_the_seed, 60)
     CHECK_NEAR(num(d, "value"), 9.09503, 1e-4);
     CHECK_INT(json_array_size(json_object_get(d, "sources")), 4);
     json_decref(d);
+    /* a range's start after its end is refused at the start, as every range's */
+    d = get(&s, tok, "/api/v1/indicators/derived?fn=cagr&code=gdp&from=2023&to=2020", 400);
+    CHECK_STR(th_err_field(d), "from");
+    json_decref(d);
     d = get(&s, tok, "/api/v1/indicators/derived?fn=yoy&code=budget_revenue&period=2024H1", 200);
     CHECK_STR(th_str(d, "base_period"), "2023H1");
     json_decref(d);
