@@ -126,3 +126,38 @@ TEST(dualuse_live_start_needs_the_manual_role)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A step's checklist or predecessors past 50 entries is too long (422 too_long), as the same
+ * limit met in a CSV manual is — it was wrong_type in JSON; a list that is no array stays
+ * wrong_type. */
+TEST(dualuse_manual_step_lists_past_their_limit_are_too_long)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "wanda", s.demo_pw, tok);
+    long long fid = th_sql_int(&s, "SELECT id FROM facilities WHERE name = '万达锦华酒店'");
+    static char body[4096];
+    int n = snprintf(body, sizeof body,
+                     "{\"facility_id\":%lld,\"scenario\":\"holiday\",\"role\":\"isolation\","
+                     "\"title\":\"t\",\"steps\":[{\"code\":\"S1\",\"name\":\"清场\","
+                     "\"planned_minutes\":60,\"team_type\":\"cleaning\",\"checklist\":[",
+                     fid);
+    for (int i = 0; i < 51; i++)
+        n += snprintf(body + n, sizeof body - n, "%s\"c%d\"", i ? "," : "", i);
+    snprintf(body + n, sizeof body - n, "]}]}");
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", tok, body, &o), 422);
+    CHECK_STR(th_err_code(o), "too_long");
+    CHECK_STR(th_err_field(o), "steps[0].checklist");
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"holiday\",\"role\":\"isolation\","
+             "\"title\":\"t\",\"steps\":[{\"code\":\"S1\",\"name\":\"清场\","
+             "\"planned_minutes\":60,\"team_type\":\"cleaning\",\"checklist\":\"c\"}]}",
+             fid);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", tok, body, &o), 422);
+    CHECK_STR(th_err_code(o), "wrong_type");
+    json_decref(o);
+    th_stop(&s);
+}
