@@ -1541,11 +1541,13 @@ static const verb verbs[] = {
      "area as CSV, not a page: --limit and --cursor do not apply to it.",
      cli_vulnerable},
     {"ecommerce",
-     "ecommerce kpis [--from D] [--to D]|bases [--tier T] [--township-id N]|base-get ID|\n"
+     "ecommerce kpis [--from D] [--to D] [--by month]|bases [--tier T] [--township-id N]|base-get "
+     "ID|\n"
      "          base-add --json J|studios [--base-id N]|studio-add BASE_ID --json J|\n"
      "          bookings [--base-id N] [--studio-id N] [--organisation-id N] [--from T] [--to T]|\n"
      "          book --json J|booking-get ID|booking-cancel ID|\n"
-     "          streamers [--base-id N] [--organisation-id N] [--township-id N] [--q NAME]|\n"
+     "          streamers [--base-id N] [--organisation-id N] [--township-id N] [--q NAME]\n"
+     "          [--id-shared true|false]|\n"
      "          streamer-get ID|streamer-add --json J|streamer-update ID --json J|\n"
      "          streamer-delete ID|followers-add ID --json J|\n"
      "          sessions [--streamer-id N] [--from D] [--to D]|session-get ID|session-add --json "

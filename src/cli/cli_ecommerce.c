@@ -92,7 +92,19 @@ LIST(ec_bookings, pj_ec_booking_list)
 GET(ec_booking_get, pj_ec_booking_get)
 ADD(ec_book, pj_ec_booking_create)
 ID_ONLY(ec_booking_cancel, pj_ec_booking_cancel, "cancelled")
-LIST(ec_streamers, pj_ec_streamer_list)
+/* --id-shared true: the live streamers whose ID number another live one holds too, as the
+ * API's id_shared */
+SUB(ec_streamers)
+{
+    static const char *const bools[] = {"true", "false", NULL};
+    pj_ec_filter f;
+    int u = cli_opt_enum(a, "id-shared", bools);
+    if (!u) u = ec_filter(a, &f);
+    if (u) return u;
+    const char *shared = cli_opt(a, "id-shared");
+    f.id_shared = shared && !strcmp(shared, "true");
+    return pj_ec_streamer_list(&s->ctx, &f, w, &s->err);
+}
 GET(ec_streamer_get, pj_ec_streamer_get)
 ADD(ec_streamer_add, pj_ec_streamer_create)
 ID_JSON(ec_streamer_update, pj_ec_streamer_update)
@@ -169,7 +181,11 @@ SUB(ec_kpis)
     const char *from = cli_opt(a, "from"), *to = cli_opt(a, "to");
     if (from && to && !pj_time_parse(from, &f) && !pj_time_parse(to, &t) && f > t)
         return cli_usage("kpis: --from is after --to");
-    return pj_ec_kpi(&s->ctx, cli_opt(a, "from"), cli_opt(a, "to"), w, &s->err);
+    /* --by month adds the sessions by calendar month, as the API's by=month */
+    int u = cli_opt_enum(a, "by", pj_ec_kpi_bys);
+    if (u) return u;
+    return pj_ec_kpi_by(&s->ctx, cli_opt(a, "from"), cli_opt(a, "to"), cli_opt(a, "by"), w,
+                        &s->err);
 }
 SUB(ec_demo)
 {

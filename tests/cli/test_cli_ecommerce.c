@@ -39,6 +39,15 @@ TEST_T(cli_ecommerce_academy_enterprise_verbs, 120)
     CHECK_INT(first_int(out, "streamers"), 140);
     CHECK_INT(first_int(out, "avg_followers"), 10000);
     CHECK_INT(first_int(out, "zone_enterprises"), 284);
+    /* the API's filters: by month, ID numbers held twice */
+    CHECK_INT(RUN(out, "ecommerce", "kpis", "--by", "month", "--db", db), 0);
+    CHECK(strstr(out, "\"months\"") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "kpis", "--by", "week", "--db", db), 2);
+    CHECK_INT(RUN(out, "ecommerce", "streamers", "--id-shared", "true", "--db", db), 0);
+    CHECK(strstr(out, "\"items\": []") != NULL); /* the demo registers each number once */
+    CHECK_INT(RUN(out, "ecommerce", "streamers", "--id-shared", "false", "--db", db), 0);
+    CHECK(first_int(out, "id") > 0);
+    CHECK_INT(RUN(out, "ecommerce", "streamers", "--id-shared", "yes", "--db", db), 2);
     CHECK_INT(RUN(out, "ecommerce", "bases", "--tier", "platform", "--db", db), 0);
     CHECK(strstr(out, "国农港智慧云供销村播产业园") != NULL);
     CHECK_INT(RUN(out, "ecommerce", "bases", "--tier", "moon", "--db", db), 2); /* a usage error */
