@@ -254,8 +254,8 @@ struct pj_server {
     sess_entry sess[SESS_SLOTS];
     int64_t others_checked_ms;
     struct event_base *base;
-    int lfd;  /* the listening socket, -1 once stopped */
-    int hold; /* the database's descriptor + 1 holding it (pj_db_hold), 0 none */
+    int lfd;    /* the listening socket, -1 once stopped */
+    int hold;   /* the database's descriptor + 1 holding it (pj_db_hold), 0 none */
     int web_fd; /* the console's directory (opts.web_dir) open + 1, 0 none */
     struct event *ev_accept;
     conn *conns;
