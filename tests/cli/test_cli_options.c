@@ -62,7 +62,7 @@ TEST_T(cli_sub_commands_refuse_the_options_of_others, 120)
     CHECK(strstr(out, "ecommerce base-get does not take --limit; it takes no option but --db"));
     /* without a sub-command, the one the verb runs: ecommerce is ecommerce kpis */
     CHECK_INT(RUN(out, "ecommerce", "--tier", "hq", "--db", db), 2);
-    CHECK(strstr(out, "ecommerce kpis does not take --tier; it takes --from, --to and --db"));
+    CHECK(strstr(out, "ecommerce kpis does not take --tier; it takes --from, --to, --by and --db"));
 
     /* the registry: a write given a list's filter writes nothing */
     CHECK_INT(RUN(out, "facility", "update", "1", "--json", "{\"name\":\"改名的设施\"}", "--state",
