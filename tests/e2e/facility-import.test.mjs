@@ -136,7 +136,11 @@ describe('facility import and export', { timeout: budget(120000) }, () => {
     await page.goto('/facilities');
     await page.getByTestId('facility-import-open').click();
     const head = '名称,类型,乡镇,纬度,经度,地址\n';
+    // the second file is chosen while the first one's check is on its way (on a loaded machine
+    // the two choices could come before the first file was read, and only one was checked)
+    const firstAsked = page.waitForRequest(/\/api\/v1\/facilities\/import\?/);
     await page.getByTestId('facility-import-file').setInputFiles(file('甲.csv', head + '迟到的甲表,其他,金海湖地区,40.2,117.3,\n'));
+    await firstAsked;
     await page.getByTestId('facility-import-file').setInputFiles(file('乙.csv', head + '乙表一,其他,金海湖地区,40.2,117.3,\n乙表二,其他,金海湖地区,40.21,117.31,\n'));
     await page.getByTestId('facility-import-would').getByText('将新建 2，更新 0，未变 0').waitFor();
     await page.waitForTimeout(2000); // the first file's answer has come by now
