@@ -1585,3 +1585,37 @@ TEST_T(academy_enrolment_delete_entered_by_mistake, 60)
     DEL(tok, P, f.post, 409, "2 academy enrolments");
     th_stop(&s);
 }
+
+/* A streamer's birth date changed after an enrolment keeps the enrolment within the age rule
+ * of its day: enrolled on 2024-03-01, the streamer cannot be made born in 2010 (14 then) —
+ * 409 date_conflict at birth_date naming the enrolment, nothing written; 1999 is fine. */
+TEST_T(academy_streamer_dates_keep_the_enrolments, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "E", 0, 10, 5, &f);
+    long long sid = streamer(&s, tok, "学员戊", "1990-01-01", "");
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long eid = enrol(&s, tok, &f, sid, "2024-03-01", 201, NULL);
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = CALL(&s, "PATCH", tok, path,
+             "{\"version\":1,\"birth_date\":\"2010-01-01\",\"guardian_name\":\"王芳\","
+             "\"guardian_relation\":\"母亲\",\"guardian_consent_date\":\"2024-01-02\"}",
+             409);
+    CHECK_STR(th_err_code(o), "date_conflict");
+    CHECK_STR(th_err_field(o), "birth_date");
+    char want[64];
+    snprintf(want, sizeof want, "enrolment %lld of 2024-03-01", eid);
+    CHECK(strstr(th_err_message(o), want) != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp0, fp1);
+    json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"birth_date\":\"1999-01-01\"}", 200));
+    th_stop(&s);
+}
