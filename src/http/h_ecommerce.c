@@ -33,6 +33,12 @@ static int ec_params(pj_req *r, const char *const *acc, pj_ec_filter *ef)
     return 0;
 }
 
+/* ec_params for a report, not a page: limit and cursor are unknown parameters there */
+static int ec_report_params(pj_req *r, const char *const *acc, pj_ec_filter *ef)
+{
+    return pj_h_q_only(r, acc) || ec_params(r, acc, ef);
+}
+
 static int h_bases(pj_req *r)
 {
     static const char *const acc[] = {"tier", "township_id", NULL};
@@ -201,8 +207,7 @@ static int h_kpi(pj_req *r)
     static const char *const acc[] = {"from", "to", "by", NULL};
     pj_ec_filter f;
     const char *by = NULL;
-    /* a report, not a page: limit and cursor are unknown parameters */
-    return pj_h_q_only(r, acc) || ec_params(r, acc, &f) || pj_h_q_enum(r, "by", pj_ec_kpi_bys, &by)
+    return ec_report_params(r, acc, &f) || pj_h_q_enum(r, "by", pj_ec_kpi_bys, &by)
                ? -1
                : pj_ec_kpi_by(&r->ctx, f.from, f.to, by, &r->w, &r->err);
 }
@@ -268,8 +273,7 @@ static int h_ac_kpi(pj_req *r)
 {
     static const char *const acc[] = {"cohort_id", "as_of", NULL};
     pj_ec_filter f;
-    return pj_h_q_only(r, acc) || ec_params(r, acc, &f) ? -1
-                                                        : pj_ac_kpi(&r->ctx, &f, &r->w, &r->err);
+    return ec_report_params(r, acc, &f) ? -1 : pj_ac_kpi(&r->ctx, &f, &r->w, &r->err);
 }
 
 #define EC_WRITE                                                                                   \

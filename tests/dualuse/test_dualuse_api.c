@@ -3219,6 +3219,23 @@ TEST(dualuse_standard_dated_by_day_in_force_from_beijing_midnight)
     th_stop(&s);
 }
 
+/* A PATCH body sending row id of table its own date column col back, with its version:
+ * {"version":V,"col":"YYYY-MM-DD"}. */
+static void own_date_body(th_server *s, const char *table, const char *col, long long id, char *out,
+                          size_t size)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT CAST(strftime('%%Y%%m%%d', %s, 'unixepoch') AS INTEGER) FROM %s WHERE id ="
+             " %lld",
+             col, table, id);
+    long long ymd = th_sql_int(s, sql);
+    snprintf(sql, sizeof sql, "SELECT version FROM %s WHERE id = %lld", table, id);
+    long long version = th_sql_int(s, sql);
+    snprintf(out, size, "{\"version\":%lld,\"%s\":\"%04lld-%02lld-%02lld\"}", version, col,
+             ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
 /* The demo's dates are dates: a finding's due date and a stock line's expiry stored at the
  * start of their day, as the API stores them — the demo stored its clock's time of day, so an
  * overdue demo finding sent back with its own due date was refused ("before today") and a
@@ -3236,29 +3253,14 @@ TEST(dualuse_demo_dates_sent_back_change_nothing)
                                    " due_date < strftime('%s', 'now') - 86400");
     CHECK(fid > 0);
     snprintf(path, sizeof path, "/api/v1/findings/%lld", fid);
-    snprintf(body, sizeof body,
-             "SELECT CAST(strftime('%%Y%%m%%d', due_date, 'unixepoch') AS INTEGER) FROM"
-             " drill_findings WHERE id = %lld",
-             fid);
-    long long ymd = th_sql_int(&s, body);
-    snprintf(body, sizeof body, "SELECT version FROM drill_findings WHERE id = %lld", fid);
-    long long version = th_sql_int(&s, body);
-    snprintf(body, sizeof body, "{\"version\":%lld,\"due_date\":\"%04lld-%02lld-%02lld\"}", version,
-             ymd / 10000, ymd / 100 % 100, ymd % 100);
+    own_date_body(&s, "drill_findings", "due_date", fid, body, sizeof body);
     th_fingerprint(&s, fp0, sizeof fp0);
     json_t *o = CALL(&s, "PATCH", tok, path, body, 200);
     CHECK(json_is_true(json_object_get(o, "overdue")));
     json_decref(o);
     long long line = th_sql_int(&s, "SELECT MIN(id) FROM stock_lines WHERE expiry IS NOT NULL");
     snprintf(path, sizeof path, "/api/v1/stock/%lld", line);
-    snprintf(body, sizeof body,
-             "SELECT CAST(strftime('%%Y%%m%%d', expiry, 'unixepoch') AS INTEGER) * 100 + version"
-             " FROM stock_lines WHERE id = %lld",
-             line);
-    long long v = th_sql_int(&s, body);
-    ymd = v / 100;
-    snprintf(body, sizeof body, "{\"version\":%lld,\"expiry\":\"%04lld-%02lld-%02lld\"}", v % 100,
-             ymd / 10000, ymd / 100 % 100, ymd % 100);
+    own_date_body(&s, "stock_lines", "expiry", line, body, sizeof body);
     json_decref(CALL(&s, "PATCH", tok, path, body, 200));
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp0, fp1);
