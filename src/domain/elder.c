@@ -1607,7 +1607,8 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     elder_rec r;
     memset(&r, 0, sizeof r);
     if (elder_load(c, id, &r, err)) return -1;
-    const char *old_idn = r.p.id_number, *old_status = r.status;
+    const char *old_idn = r.p.id_number, *old_status = r.status, *old_pref = r.sex_pref;
+    int old_needs = r.help_needed;
     if (elder_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
     if (strcmp(r.p.id_number, old_idn) && pj_el_id_clash_guard(c, err)) return -1;
     int64_t left_day, left_at;
@@ -1686,6 +1687,16 @@ int pj_elder_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
      * helper stayed in the old one */
     else if (!strcmp(r.status, "active") && r.place.township_id != old_town &&
              pj_el_pairs_end(c, "elder", id, "moved township", err))
+        goto fail;
+    /* a need added, or another preference: the pair kept is one pairing would make (a
+     * meal_provider of helper adds meals to the needs, elder_read) */
+    int more = r.help_needed & ~old_needs;
+    if (!strcmp(r.status, "active") && (more || strcmp(old_pref, r.sex_pref)) &&
+        pj_el_pairs_fit(c, "elder", id,
+                        !more                                  ? "helper_sex_pref"
+                        : json_object_get(body, "help_needed") ? "help_needed"
+                                                               : "meal_provider",
+                        err))
         goto fail;
     /* an elder moved to another grid takes their open alerts to its grid worker, and their
      * service logs: a log's area is the elder's (a copy kept for the lists' and the report's

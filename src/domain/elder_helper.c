@@ -187,6 +187,8 @@ typedef struct helper_rec {
     int64_t linked;
     const char *old_idn;
     int was_active;
+    /* the request names elder_id (not null): a link it asks for, not one kept */
+    int elder_named;
 } helper_rec;
 
 static const char *const helper_fields[] = {
@@ -234,6 +236,8 @@ static int helper_read(pj_ctx *c, json_t *b, int create, helper_rec *r, pj_err *
         pj_in_bool(b, "active", 0, &r->active, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 32, &r->source, err) < 0)
         return -1;
+    json_t *named = json_object_get(b, "elder_id");
+    r->elder_named = named && !json_is_null(named);
     if (linked && !r->elder_id) {
         /* a link to an elder outside the caller's scope reads null to them (helper_render_x):
          * their null, sent back with the record, keeps it */
@@ -270,13 +274,20 @@ static int helper_link_check(pj_ctx *c, helper_rec *r, int64_t from_id, pj_err *
         if (rc < 0 || in < 0) return -1;
         /* an elder outside the caller's grids or township is as unknown as one that does not
          * exist: linking to it would confirm its ID number (and that it exists) */
-        if (rc == 1 && !in && r->elder_id == linked) {
-            /* linked by someone who sees the elder: kept, but its ID number is not compared
-             * for this caller (a changed number would be refused or confirmed by it) */
+        if (rc == 1 && !in && r->elder_id == linked && !r->elder_named) {
+            /* linked by someone who sees the elder, read as null by this caller and sent back
+             * so: kept, but its ID number is not compared for this caller (a changed number
+             * would be refused or confirmed by it). Named by its id, it is as unknown as any
+             * other elder outside the scope (a 200 there confirmed a guessed link) */
             if (old_idn && strcmp(old_idn, r->p.id_number))
                 return pj_fail(err, 403, "forbidden", "id_number",
                                "the helper is linked to an elder outside your scope: a district"
                                " officer changes the ID number");
+            /* nor made active again while that record is not (a departure stopped it) */
+            if (r->active && !was_active && strcmp(status, "active"))
+                return pj_fail(err, 422, "invalid_value", "active",
+                               "the helper's own elder record, outside your scope, is no longer"
+                               " active: its area makes that record active first");
             return 0;
         }
         if (rc == 0 || !in)
@@ -411,7 +422,8 @@ int pj_helper_update_n(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, int *pairs
     helper_rec r;
     memset(&r, 0, sizeof r);
     if (helper_load(c, id, &r, err)) return -1;
-    const char *old_idn = r.p.id_number;
+    const char *old_idn = r.p.id_number, *old_sex = r.p.sex;
+    int old_skills = r.skills;
     if (helper_read(c, body, 0, &r, err) || pj_el_move_check(c, grid, &r.place, err)) return -1;
     /* a new ID number, or a new elder record to compare it with: within the day's clashes */
     if ((strcmp(r.p.id_number, old_idn) || (r.elder_id && r.elder_id != r.linked)) &&
@@ -482,6 +494,12 @@ int pj_helper_update_n(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, int *pairs
      * is organised within a township */
     else if (r.active && r.place.township_id != old_town &&
              pj_el_pairs_end_n(c, "helper", id, "moved township", &ended, err))
+        goto fail;
+    /* a skill taken away, or the sex corrected, keeps the pairs only that pairing would make
+     * (as a lowered capacity keeps its elders, above) */
+    int fewer = old_skills & ~r.skills;
+    if (r.active && (fewer || strcmp(old_sex, r.p.sex)) &&
+        pj_el_pairs_fit(c, "helper", id, fewer ? "skills" : "sex", err))
         goto fail;
     /* a helper moved to another grid takes their open alerts to its grid worker */
     if (r.place.grid_id != grid &&

@@ -153,6 +153,12 @@ int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj
 /* pj_el_pairs_end, *ended set to how many pairs it ended (0 when there were none). */
 int pj_el_pairs_end_n(pj_ctx *c, const char *who, int64_t id, const char *note, int *ended,
                       pj_err *err);
+/* After an update of a helper (who = "helper": skills, sex) or an elder ("elder": help_needed,
+ * helper_sex_pref), in its transaction: its active pairs must still be ones pairing would make —
+ * the helper has every skill the elder needs and is of the sex the elder prefers. Else 409
+ * `conflict` on `field` (the skill or sex field the request changed), naming what no longer
+ * fits: the pair is ended first, or the change left out. 0, or -1 with err. */
+int pj_el_pairs_fit(pj_ctx *c, const char *who, int64_t id, const char *field, pj_err *err);
 /* The same as of day `day` (an elder who died or moved away on an earlier day): a pair begun
  * after it ends on its start day. */
 int pj_el_pairs_end_on(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,

@@ -201,6 +201,47 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 /* One log (body already an object): validated, inserted with its credits; inside the caller's
  * transaction. *out_id gets the log id. earlier holds the ids of the n_earlier entries of the
  * same quick entry written before it (a repeat of one is named by its place in the entries). */
+/* The same service entered twice (a form sent again, a quick entry repeated a second later,
+ * so with a time_in a second later) would count twice in the reports and earn its credits
+ * twice: a log of the same elder, kind and helper (or none) overlapping [t_in, t_out), or
+ * starting at t_in, is the same service — 409 duplicate. Earlier entries of a quick entry are
+ * in the table already (one transaction), so they count too. */
+static int log_dup(pj_ctx *c, int64_t elder_id, const char *kind, int64_t helper_id, int64_t t_in,
+                   int64_t t_out, const int64_t *earlier, size_t n_earlier, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT id FROM elder_service_logs WHERE elder_id = ? AND kind = ?"
+                               " AND helper_id IS ? AND voided_at IS NULL AND (time_in = ? OR"
+                               " (time_in < ? AND time_out > ?)) ORDER BY id LIMIT 1",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, elder_id);
+    pj_stmt_text(s, 2, kind);
+    if (helper_id)
+        pj_stmt_int(s, 3, helper_id);
+    else
+        pj_stmt_null(s, 3);
+    pj_stmt_int(s, 4, t_in);
+    pj_stmt_int(s, 5, t_out);
+    pj_stmt_int(s, 6, t_in);
+    int drc = pj_stmt_step(s, err);
+    int64_t dup = drc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (drc < 0) return -1;
+    for (size_t j = 0; dup && j < n_earlier; j++)
+        if (earlier[j] == dup) /* that log is rolled back with this one: no id to name */
+            return pj_fail(err, 409, "duplicate", "time_in",
+                           "this service is entered twice: entries[%zu] is the same elder, kind"
+                           " and helper at an overlapping time",
+                           j);
+    if (dup)
+        return pj_fail(err, 409, "duplicate", "time_in",
+                       "this service is logged already (log %lld: the same elder, kind and"
+                       " helper at an overlapping time)",
+                       (long long)dup);
+    return 0;
+}
+
 static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, size_t n_earlier,
                       int64_t *out_id, pj_err *err)
 {
@@ -310,41 +351,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
                            " their own helper",
                            (long long)helper_id, (long long)elder_id);
     }
-    /* the same service entered twice (a form sent again, a quick entry repeated a second
-     * later, so with a time_in a second later) would count twice in the reports and earn its
-     * credits twice: a log of the same elder, kind and helper (or none) overlapping this one's
-     * time, or starting at the same time, is the same service. Earlier entries of a quick
-     * entry are in the table already (one transaction), so they count too. */
-    pj_stmt *s = pj_db_prepare(c->db,
-                               "SELECT id FROM elder_service_logs WHERE elder_id = ? AND kind = ?"
-                               " AND helper_id IS ? AND voided_at IS NULL AND (time_in = ? OR"
-                               " (time_in < ? AND time_out > ?)) ORDER BY id LIMIT 1",
-                               err);
-    if (!s) return -1;
-    pj_stmt_int(s, 1, elder_id);
-    pj_stmt_text(s, 2, kind);
-    if (helper_id)
-        pj_stmt_int(s, 3, helper_id);
-    else
-        pj_stmt_null(s, 3);
-    pj_stmt_int(s, 4, t_in);
-    pj_stmt_int(s, 5, t_out);
-    pj_stmt_int(s, 6, t_in);
-    int drc = pj_stmt_step(s, err);
-    int64_t dup = drc == 1 ? pj_col_int(s, 0) : 0;
-    pj_stmt_done(s);
-    if (drc < 0) return -1;
-    for (size_t j = 0; dup && j < n_earlier; j++)
-        if (earlier[j] == dup) /* that log is rolled back with this one: no id to name */
-            return pj_fail(err, 409, "duplicate", "time_in",
-                           "this service is entered twice: entries[%zu] is the same elder, kind"
-                           " and helper at an overlapping time",
-                           j);
-    if (dup)
-        return pj_fail(err, 409, "duplicate", "time_in",
-                       "this service is logged already (log %lld: the same elder, kind and"
-                       " helper at an overlapping time)",
-                       (long long)dup);
+    if (log_dup(c, elder_id, kind, helper_id, t_in, t_out, earlier, n_earlier, err)) return -1;
     /* a helper is in one place at a time: minutes already logged (and credited) with another
      * elder are not earned a second time (with the same elder, a meal served during a visit is
      * a service of its own). A log without a helper has no one to check; one without minutes
@@ -353,7 +360,8 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
      * another (three meals delivered on one round, entered together or one by one), so the line
      * ends where those logs begin instead of being refused. */
     for (int moves = 0; helper_id && t_out > t_in; moves++) {
-        s = pj_db_prepare(c->db,
+        pj_stmt *s =
+            pj_db_prepare(c->db,
                           "SELECT id, elder_id, time_in, time_out, grid_id, township_id FROM"
                           " elder_service_logs WHERE"
                           " helper_id = ? AND time_in < ? AND time_out > ? AND elder_id <> ?"
@@ -364,7 +372,7 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
         pj_stmt_int(s, 2, t_out);
         pj_stmt_int(s, 3, t_in);
         pj_stmt_int(s, 4, elder_id);
-        drc = pj_stmt_step(s, err);
+        int drc = pj_stmt_step(s, err);
         int64_t other = drc == 1 ? pj_col_int(s, 0) : 0,
                 other_elder = drc == 1 ? pj_col_int(s, 1) : 0,
                 other_in = drc == 1 ? pj_col_int(s, 2) : 0,
@@ -377,6 +385,9 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
         if (undated && moves < 100 &&
             other_in - (t_out - t_in) >= now - (int64_t)PJ_ALERT_SCAN_BACK_DAYS * 86400) {
             t_out = other_in, t_in = other_in - mins * 60;
+            /* moved onto the same service logged already: the same service, as above */
+            if (log_dup(c, elder_id, kind, helper_id, t_in, t_out, earlier, n_earlier, err))
+                return -1;
             continue;
         }
         /* the other log and its elder are named to a caller who may open them; to another,
@@ -395,12 +406,12 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
                        "helper %lld is logged elsewhere at an overlapping time (until %02d:%02d)",
                        (long long)helper_id, (int)(sec / 3600), (int)(sec / 60 % 60));
     }
-    s = pj_db_prepare(c->db,
-                      "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
-                      " time_in, time_out, minutes, remarks, recorded_by, grid_id,"
-                      " village_id, township_id, created_at)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                      err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "INSERT INTO elder_service_logs (elder_id, helper_id, kind,"
+                               " time_in, time_out, minutes, remarks, recorded_by, grid_id,"
+                               " village_id, township_id, created_at)"
+                               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                               err);
     if (!s) return -1;
     pj_stmt_int(s, 1, elder_id);
     if (helper_id)

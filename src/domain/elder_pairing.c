@@ -1423,6 +1423,48 @@ static int pair_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, int64_t day,
                      int *ended, pj_err *err);
 
+int pj_el_pairs_fit(pj_ctx *c, const char *who, int64_t id, const char *field, pj_err *err)
+{
+    int helper = !strcmp(who, "helper");
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT e.help_needed & ~h.skills, e.helper_sex_pref <> 'any' AND"
+                               " e.helper_sex_pref <> h.sex FROM elder_pairs p JOIN elders e ON"
+                               " e.id = p.elder_id JOIN helpers h ON h.id = p.helper_id WHERE"
+                               " p.state = 'active' AND (CASE WHEN ?1 THEN p.helper_id ELSE"
+                               " p.elder_id END) = ?2",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, helper);
+    pj_stmt_int(s, 2, id);
+    int rc, missing = 0, n_skills = 0, n_sex = 0;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int m = (int)pj_col_int(s, 0);
+        missing |= m;
+        n_skills += m != 0;
+        n_sex += pj_col_int(s, 1) != 0;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (n_skills)
+        return helper ? pj_fail(err, 409, "conflict", field,
+                                "the helper is paired with %d elder(s) who need %s: end those"
+                                " pairs first, or keep the skill",
+                                n_skills, pj_el_skills_text(c, missing))
+                      : pj_fail(err, 409, "conflict", field,
+                                "the elder's helper lacks %s: end the pair first, or leave the"
+                                " help needed as it was",
+                                pj_el_skills_text(c, missing));
+    if (n_sex)
+        return helper ? pj_fail(err, 409, "conflict", field,
+                                "the helper is paired with %d elder(s) who prefer a helper of the"
+                                " other sex: end those pairs first",
+                                n_sex)
+                      : pj_fail(err, 409, "conflict", field,
+                                "the elder's helper is of the other sex: end the pair first, or"
+                                " leave the preference as it was");
+    return 0;
+}
+
 int pj_el_pairs_end(pj_ctx *c, const char *who, int64_t id, const char *note, pj_err *err)
 {
     return pairs_end(c, who, id, note, pj_el_today(c, pj_now()), NULL, err);
