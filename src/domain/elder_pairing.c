@@ -1348,14 +1348,27 @@ int pj_pair_proposal_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
     int64_t dist;
     int same;
     const char *hname;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT state FROM elder_pair_proposals WHERE id = ?", err);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT q.state, r.state FROM elder_pair_proposals q JOIN"
+                               " elder_pair_runs r ON r.id = q.run_id WHERE q.id = ?",
+                               err);
     if (!s) goto fail;
     pj_stmt_int(s, 1, id);
     int rc = pj_stmt_step(s, err);
     int editable = rc == 1 && (!strcmp(pj_col_text(s, 0), "proposed") ||
                                !strcmp(pj_col_text(s, 0), "unmatched"));
+    /* a run decided (accepted or rejected to its end) is closed: an unmatched proposal of it
+     * made proposed again left the run closed with a proposal open, and accepting it then
+     * paired after the decision */
+    int closed = rc == 1 && !strcmp(pj_col_text(s, 1), "closed");
     pj_stmt_done(s);
     if (rc < 0) goto fail;
+    if (closed) {
+        pj_fail(err, 409, "not_open", "id",
+                "run %lld is closed: its proposals are decided; start a new run, or pair by hand",
+                (long long)run);
+        goto fail;
+    }
     if (!editable) {
         pj_fail(err, 409, "not_open", "id", "only open or unmatched proposals can be edited");
         goto fail;

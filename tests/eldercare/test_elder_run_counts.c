@@ -84,3 +84,40 @@ TEST_T(eldercare_run_counts_by_state_now, 120)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A run decided to its end is closed: an unmatched proposal of it is not made proposed again
+ * (the run stayed closed with a proposal open, and accepting it paired after the decision). */
+TEST_T(eldercare_closed_run_keeps_its_proposals, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], off[80], q[160], body[160], path[128];
+    th_login(&s, "grid01", s.demo_pw, g);
+    th_login(&s, "officer", s.demo_pw, off);
+    long long grid = el_grid01_grid(&s);
+    for (int i = 1; i <= 3; i++) el_elder(&s, g, grid, 10 + i, "");
+    el_helper(&s, g, grid, 14, "1970-05-01", 'F', ""); /* capacity 2 of three elders */
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", th_sql_int(&s, q));
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long run = th_int(o, "id");
+    CHECK_INT(th_int(o, "unmatched"), 1);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/reject", run);
+    json_decref(EL(&s, off, "POST", path, "{}", 200));
+    long long h2 = el_helper(&s, g, grid, 15, "1971-05-01", 'F', "");
+    snprintf(q, sizeof q,
+             "SELECT id FROM elder_pair_proposals WHERE run_id = %lld AND state = 'unmatched'",
+             run);
+    long long pid = th_sql_int(&s, q);
+    snprintf(path, sizeof path, "/api/v1/pair-proposals/%lld", pid);
+    snprintf(body, sizeof body, "{\"helper_id\":%lld,\"version\":1}", h2);
+    o = EL(&s, off, "PATCH", path, body, 409);
+    CHECK_STR(th_err_code(o), "not_open");
+    json_decref(o);
+    agree(&s, off, run, (long long[5]){0, 1, 0, 2, 0}, __LINE__);
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", run);
+    json_decref(EL(&s, off, "POST", path, "{}", 409));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_pairs"), 0);
+    th_stop(&s);
+}
