@@ -87,7 +87,8 @@ int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_pl
  * of its id, or one started at another time than the plan's (its id reused). */
 int pj_plan_recover(pj_ctx *c, pj_err *err);
 /* When process pid started, in clock ticks after boot (/proc/PID/stat, field 22); -1 when
- * unknown (no such process, no /proc). */
+ * unknown (no such process, no /proc); PJ_PLAN_PROC_DEAD for a zombie or dead process. */
+#define PJ_PLAN_PROC_DEAD (-2)
 int64_t pj_plan_proc_started(pid_t pid);
 /* The pool, for plan_store.c. */
 int pj_plan_pool_full(pj_plan_pool *p);

@@ -599,6 +599,9 @@ int64_t pj_plan_proc_started(pid_t pid)
      * are counted from the last ')'; the start time is field 22, the 20th after it */
     char *p = strrchr(buf, ')');
     if (!p) return -1;
+    /* the state: a zombie (a killed server not yet reaped by its parent) or a dead process
+     * solves nothing, whatever its start time says */
+    if (p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X')) return PJ_PLAN_PROC_DEAD;
     for (int k = 0; k < 20; k++) {
         p = strchr(p + 1, ' ');
         if (!p) return -1;
@@ -627,8 +630,8 @@ int pj_plan_recover(pj_ctx *c, pj_err *err)
          * another program's by now); a plan of before the start time was kept, or a system
          * without /proc, by the process id alone */
         if (pid > 0 && pid != (int64_t)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
-            int64_t now = started < 0 ? -1 : pj_plan_proc_started((pid_t)pid);
-            if (started < 0 || now < 0 || now == started) continue;
+            int64_t now = pj_plan_proc_started((pid_t)pid);
+            if (now != PJ_PLAN_PROC_DEAD && (started < 0 || now < 0 || now == started)) continue;
         }
         ids[n++] = pj_col_int(s, 0);
     }

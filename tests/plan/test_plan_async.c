@@ -375,7 +375,38 @@ TEST_T(plan_async_queue_full_shutdown_restart, 120)
                  same ? "alive" : "id reused", (int)getpid(), (long long)(same ? me : me - 1));
         th_sql_exec(&s, sql);
     }
+    /* regression: a server killed and not yet reaped by its parent (a zombie: kill(pid, 0)
+     * succeeds, its start time is the plan's) stayed solving until the next start */
+    int gate[2];
+    CHECK_INT(pipe(gate), 0);
+    pid_t zombie = fork();
+    if (zombie == 0) {
+        char ch;
+        close(gate[1]);
+        _exit(read(gate[0], &ch, 1) < 0);
+    }
+    CHECK(zombie > 0);
+    close(gate[0]);
+    int64_t zborn = pj_plan_proc_started(zombie); /* alive: its start time */
+    CHECK(zborn > 0);
+    close(gate[1]); /* it exits, unreaped */
+    int64_t zstart = -1;
+    for (int k = 0; k < 200 && (zstart = pj_plan_proc_started(zombie)) != PJ_PLAN_PROC_DEAD; k++)
+        usleep(10000);
+    CHECK_INT(zstart, PJ_PLAN_PROC_DEAD);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO plans (name, scenario, role, request_json, result_json, objective,"
+             " gap, demand, served, shortfall, status, created_at, created_by, solver_pid,"
+             " solver_started) VALUES ('zombie', 'disaster', 'resettlement', '{}', 'null', 0, 1,"
+             " 0, 0, 0, 'solving', 1, 'officer', %d, %lld)",
+             (int)zombie, (long long)zborn);
+    th_sql_exec(&s, sql);
     restart(&s);
+    waitpid(zombie, NULL, 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'zombie' AND"
+                             " status = 'failed' AND json_extract(error_json, '$.code') ="
+                             " 'interrupted'"),
+              1);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'crashed' AND"
                              " status = 'failed' AND json_extract(error_json, '$.code') ="
                              " 'interrupted'"),
