@@ -184,11 +184,12 @@ static void print_plan(json_t *plan)
     if (!json_is_object(res)) {
         json_t *pe = json_object_get(plan, "error"), *pg = json_object_get(plan, "progress");
         const char *field = json_string_value(json_object_get(pe, "field"));
+        const char *msg = json_string_value(json_object_get(pe, "message"));
         if (json_is_object(pe))
-            printf("failed: %s (%s%s%s); plan it again\n",
-                   json_string_value(json_object_get(pe, "message")),
+            printf("failed: %s (%s%s%s)%s\n", msg ? msg : "",
                    json_string_value(json_object_get(pe, "code")), field ? ", field " : "",
-                   field ? field : "");
+                   field ? field : "",
+                   msg && strstr(msg, "plan it again") ? "" : "; plan it again");
         else if (json_is_object(pg))
             printf(
                 "solving: phase %s, %.0f%% of it, %.1f s since it was submitted; no result yet\n",
@@ -211,7 +212,7 @@ static void print_plan(json_t *plan)
     const char *counts = housing                                  ? "people"
                          : role && !strcmp(role, "transport_hub") ? "vehicles/h"
                                                                   : "m3/t";
-    long long gone_sites = 0, gone_people = 0;
+    long long gone_sites = 0, gone_people = 0, gone_vulnerable = 0;
     printf("%8s  ", "facility");
     print_cols("name", NAME_COLS);
     printf(" %8s %8s %8s %8s %7s\n", strcmp(counts, "vehicles/h") ? counts : "veh/h", "capacity",
@@ -231,20 +232,26 @@ static void print_plan(json_t *plan)
                          : "  NO LONGER IN USE (restored or aborted)");
         if (gone) {
             gone_sites++;
-            if (housing) gone_people += (long long)json_integer_value(json_object_get(e, "used"));
+            if (housing) {
+                gone_people += (long long)json_integer_value(json_object_get(e, "used"));
+                gone_vulnerable += (long long)json_integer_value(json_object_get(e, "vulnerable"));
+            }
         }
     }
     json_t *flags = json_object_get(json_object_get(res, "solver"), "flags");
     json_t *ts = json_object_get(json_object_get(res, "solver"), "time_s");
+    /* served and the shortfall as they are now: the people of sites no longer in force are
+     * no longer served (they add up to the demand, as the console's figures do) */
     printf("\nsites %.0f of %.0f candidates; demand %.0f, served %.0f, shortfall %.0f",
-           num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"), num(sum, "served"),
-           num(sum, "shortfall") + (double)gone_people);
+           num(sum, "sites"), num(sum, "candidates"), num(sum, "demand"),
+           num(sum, "served") - (double)gone_people, num(sum, "shortfall") + (double)gone_people);
     /* the shortfall said as what it is: people needing medical care or not; a store's or a
      * hub's in the role's unit */
     if (!housing)
         printf(" (%s, the %s role's unit: not people)", counts, role);
-    else if (num(sum, "shortfall") > 0)
-        printf(" (%.0f of them needing medical care)", num(sum, "vulnerable_shortfall"));
+    else if (num(sum, "shortfall") + (double)gone_people > 0)
+        printf(" (%.0f of them needing medical care)",
+               num(sum, "vulnerable_shortfall") + (double)gone_vulnerable);
     printf("\n");
     if (gone_sites && housing)
         printf("no longer placed: %lld %s no longer in force (restored or aborted); the %lld"
@@ -262,7 +269,8 @@ static void print_plan(json_t *plan)
                num(vu, "total"),
                !strcmp(src, "eldercare") ? "from the eldercare vulnerable-person list"
                                          : "the number the plan gave",
-               num(vu, "served"), num(vu, "unmet"),
+               num(vu, "served") - (double)gone_vulnerable,
+               num(vu, "unmet") + (double)gone_vulnerable,
                json_string_value(json_object_get(vu, "needs")));
     else
         printf("needing medical care: none singled out\n");

@@ -1184,10 +1184,13 @@ int pj_plan_adopt(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
             pj_stmt_done(q);
             if (still < 0) goto fail;
             if (!still) {
+                const char *name = json_string_value(json_object_get(e, "name"));
                 pj_fail(err, 409, "facility_changed", "facility_id",
-                        "facility %lld was converted when the plan was made and is no longer;"
-                        " plan again",
-                        (long long)fid);
+                        "%s (facility %lld) was converted when the plan was made and is no"
+                        " longer; plan again",
+                        name ? name : "?", (long long)fid);
+                pj_err_detail(err, "facility_id", fid);
+                pj_err_detail_str(err, "reason", "no_longer_converted");
                 goto fail;
             }
             /* and the places the plan counted on are still free: another plan adopted since

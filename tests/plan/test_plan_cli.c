@@ -573,8 +573,18 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
     const char *gone = strstr(out, "  NO LONGER IN FORCE (restored or aborted");
     CHECK(gone != NULL);
     char want[200];
-    snprintf(want, sizeof want, "shortfall %lld\n", used);
+    /* served and the shortfall as they are now add up to the demand (served was the plan's:
+     * "demand 400, served 400, shortfall N"), the medical care share of it said */
+    snprintf(want, sizeof want, "demand 400, served %lld, shortfall %lld (", 400 - used, used);
     CHECK(strstr(out, want) != NULL);
+    CHECK(strstr(strstr(out, want) ? strstr(out, want) : "", " of them needing medical care)\n"));
+    /* and so do those needing medical care: served + unmet = their total */
+    long long vt = -1, vs = -1, vu = -1;
+    const char *vl = strstr(out, "needing medical care: ");
+    const char *vs_at = vl ? strstr(vl, "), served ") : NULL;
+    CHECK(vl && sscanf(vl, "needing medical care: %lld", &vt) == 1);
+    CHECK(vs_at && sscanf(vs_at, "), served %lld, unmet %lld", &vs, &vu) == 2);
+    CHECK_INT(vs + vu, vt);
     snprintf(want, sizeof want,
              "no longer placed: 1 site no longer in force (restored or aborted); the %lld people",
              used);

@@ -425,6 +425,14 @@ TEST_T(plan_converted_site_ready_at_start, 60)
     th_fingerprint(&s, fa, sizeof fa);
     json_t *o = post_ok(&s, tok, path, "{}", 409);
     CHECK_STR(th_err_code(o), "facility_changed");
+    /* named as every other facility_changed, with details for the console */
+    char named[200];
+    snprintf(named, sizeof named, "%s (facility 3) was converted when the plan was made",
+             th_str(c, "name"));
+    CHECK(strstr(th_err_message(o), named) != NULL);
+    json_t *det = json_object_get(json_object_get(o, "error"), "details");
+    CHECK_INT(th_int(det, "facility_id"), 3);
+    CHECK_STR(th_str(det, "reason"), "no_longer_converted");
     json_decref(o);
     th_fingerprint(&s, fb, sizeof fb);
     CHECK_STR(fb, fa);
