@@ -518,7 +518,9 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
     } else if (json_object_get(aff, "polygon")) {
         json_t *pg = json_object_get(aff, "polygon");
         int np = json_is_array(pg) ? (int)json_array_size(pg) : 0;
-        if (np < 3 || np > 1000)
+        /* 1000 points at most, and the first once more at the end (the ring closes by
+         * itself, and GeoJSON's habit of closing it is not counted) */
+        if (np < 3 || np > 1001)
             return pj_fail(err, 422, "invalid", "affected.polygon",
                            "polygon must be a list of 3 to 1000 points {lat, lon}");
         double *plat = pj_arena_alloc(c->arena, sizeof(double) * (size_t)np);
@@ -534,6 +536,10 @@ static int load_villages(pj_ctx *c, const preq *q, pvill **out, int *nout, pj_er
                 pj_in_num(pt, "lon", 1, -180, 180, &plon[i], err) < 0)
                 return nested(err, where);
         }
+        if (np > 1000 && (plat[np - 1] != plat[0] || plon[np - 1] != plon[0]))
+            return pj_fail(err, 422, "invalid", "affected.polygon",
+                           "polygon must be a list of 3 to 1000 points {lat, lon} (the first"
+                           " may be repeated at the end)");
         if (polygon_flat(plat, plon, np))
             return pj_fail(err, 422, "invalid", "affected.polygon",
                            "the polygon's points enclose no area: they are all one point or lie"

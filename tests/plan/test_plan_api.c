@@ -421,6 +421,43 @@ TEST_T(plan_polygon_area, 60)
     CHECK_INT(th_int(sum, "villages"), inside);
     CHECK_INT(th_int(sum, "demand"), 500);
     json_decref(plan);
+    /* the same rectangle in 1000 points, closed GeoJSON's way (the first again at the end): the
+     * repeat is not counted against the 1000; 1001 points that do not close are refused */
+    size_t big = 64 * 1024;
+    char *ring = malloc(big);
+    for (int closed = 1; closed >= 0; closed--) {
+        size_t len = (size_t)snprintf(ring, big,
+                                      "{\"name\":\"千点\",\"scenario\":\"disaster\",\"role\":"
+                                      "\"resettlement\",\"affected\":{\"polygon\":[");
+        for (int i = 0; i <= 1000; i++) {
+            /* 250 points along each side, counter-clockwise from (la0, lo0) */
+            int side = (i % 1000) / 250, k = (i % 1000) % 250;
+            double f = k / 250.0, la, lo;
+            if (side == 0)
+                la = la0, lo = lo0 + f * (lo1 - lo0);
+            else if (side == 1)
+                la = la0 + f * (la1 - la0), lo = lo1;
+            else if (side == 2)
+                la = la1, lo = lo1 - f * (lo1 - lo0);
+            else
+                la = la1 - f * (la1 - la0), lo = lo0;
+            if (i == 1000 && !closed) la += 0.001;
+            len += (size_t)snprintf(ring + len, big - len, "%s{\"lat\":%.9g,\"lon\":%.9g}",
+                                    i ? "," : "", la, lo);
+        }
+        snprintf(ring + len, big - len,
+                 "]},\"demand\":{\"people\":500},\"vulnerable\":false,\"teams\":" TEAMS
+                 ",\"time_limit_s\":0.5}");
+        plan = post(&s, tok, "/api/v1/plans?wait=1", ring, closed ? 201 : 422);
+        if (closed)
+            CHECK_INT(
+                th_int(json_object_get(json_object_get(plan, "result"), "summary"), "villages"),
+                inside);
+        else
+            CHECK_STR(th_err_field(plan), "affected.polygon");
+        json_decref(plan);
+    }
+    free(ring);
     /* a bow-tie (its halves cancel in a signed area) has an inside: it is not refused as flat */
     snprintf(body, sizeof body,
              "{\"name\":\"蝴蝶\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
