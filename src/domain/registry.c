@@ -730,6 +730,43 @@ int pj_org_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     return 0;
 }
 
+/* An organisation that serves as its type — a department in the appeals' dispatch catalogue
+ * or holding appeals still open or reception days to come, a bank with products — keeps that
+ * type: retyped, the catalogue dispatched to "no government department" (422 at a field the
+ * caller never sent), its open appeals were held by a firm, and the firm counted for policies.
+ * 409 in_use on type, naming what holds it. */
+static int org_type_in_use(pj_ctx *c, int64_t id, const char *old_type, pj_err *err)
+{
+    int gov = !strcmp(old_type, "government");
+    if (!gov && strcmp(old_type, "bank")) return 0;
+    pj_stmt *s = pj_db_prepare(
+        c->db,
+        gov ? "SELECT (SELECT COUNT(*) FROM ent_dispatch WHERE department_id = ?1), (SELECT"
+              " COUNT(*) FROM ent_appeals WHERE department_id = ?1 AND state <> 'closed'),"
+              " (SELECT COUNT(*) FROM ent_reception_days d, json_each(d.department_ids) j WHERE"
+              " d.state = 'planned' AND j.value = ?1)"
+            : "SELECT (SELECT COUNT(*) FROM ent_bank_products WHERE bank_id = ?1), 0, 0",
+        err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    long long a = rc == 1 ? pj_col_int(s, 0) : 0, b = rc == 1 ? pj_col_int(s, 1) : 0,
+              d = rc == 1 ? pj_col_int(s, 2) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    if (!a && !b && !d) return 0;
+    if (gov)
+        return pj_fail(err, 409, "in_use", "type",
+                       "the department is in the appeals' dispatch catalogue (%lld categories),"
+                       " holds %lld open appeals and is invited to %lld reception days to come:"
+                       " give those to another department first; its type stays government",
+                       a, b, d);
+    return pj_fail(err, 409, "in_use", "type",
+                   "the bank offers %lld loan products (bank–enterprise matching); its type"
+                   " stays bank",
+                   a);
+}
+
 int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     int64_t version;
@@ -784,8 +821,10 @@ int pj_org_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     if (pj_version_check(c, "SELECT version FROM organisations WHERE id = ?", id, version,
                          "organisation", err))
         goto fail;
+    const char *old_type = type;
     if (org_read(c, body, 0, &name, &uscc, &type, &industry, &town, &cname, &cphone, &source, err))
         goto fail;
+    if (strcmp(old_type, type) && org_type_in_use(c, id, old_type, err)) goto fail;
     if (pj_in_is_null(body, "uscc")) uscc = ""; /* an organisation without a credit code */
     if (!own && town != old_town && require_township_scope(c, town, err)) goto fail;
     char *before = pj_render_to_string(c, id, org_render, err);
