@@ -142,6 +142,25 @@ static int project_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
                        cur, to);
     int restate = !cur || strcmp(cur, to), touched = restate || json_object_get(body, "start_date");
     if (!touched) return 0;
+    /* completed: every milestone decided (done or cancelled) — an open one stayed counted
+     * overdue in the project and the KPIs for good */
+    if (id && restate && !strcmp(to, "completed")) {
+        int64_t open = 0;
+        pj_stmt *q = pj_db_prepare(
+            c->db, "SELECT COUNT(*) FROM ag_milestones WHERE project_id = ? AND state = 'open'",
+            err);
+        if (!q) return -1;
+        pj_stmt_int(q, 1, id);
+        int qrc = pj_stmt_step(q, err);
+        if (qrc == 1) open = pj_col_int(q, 0);
+        pj_stmt_done(q);
+        if (qrc < 0) return -1;
+        if (open)
+            return pj_fail(err, 409, "conflict", "state",
+                           "%lld milestone(s) of the project are still open: mark them done or"
+                           " cancelled first",
+                           (long long)open);
+    }
     char today[11];
     pj_rec_today(today);
     const char *start = json_string_value(json_object_get(row, "start_date"));
@@ -238,12 +257,34 @@ static int milestone_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *
     /* the done date as it will be written, when this change sets it */
     const char *d = json_string_value(json_object_get(body, "done"));
     json_t *p = json_object_get(row, "project_id");
-    if (!d || !json_is_integer(p)) return 0;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT start_date FROM ag_projects WHERE id = ?", err);
+    if (!json_is_integer(p)) return 0;
+    pj_stmt *s =
+        pj_db_prepare(c->db, "SELECT start_date, state FROM ag_projects WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, json_integer_value(p));
     int rc = pj_stmt_step(s, err);
-    if (rc == 1 && !pj_col_is_null(s, 0) && strcmp(d, pj_col_text(s, 0)) < 0) {
+    /* an open milestone (new, reopened or moved) under a completed project: the project was
+     * completed with every milestone decided, and one added since was overdue at once */
+    const char *will = json_string_value(json_object_get(body, "state"));
+    if (!will) will = cur_state;
+    if (rc == 1 && !strcmp(pj_col_text(s, 1), "completed") && !strcmp(will, "open") &&
+        (!id || strcmp(cur_state, "open") || json_object_get(body, "project_id"))) {
+        pj_stmt_done(s);
+        return pj_fail(err, 409, "conflict", "project_id",
+                       "project %lld is completed: its milestones are decided, none is open",
+                       (long long)json_integer_value(p));
+    }
+    /* nor due before its project starts */
+    const char *due = json_string_value(json_object_get(body, "due"));
+    if (rc == 1 && due && !pj_col_is_null(s, 0) && strcmp(due, pj_col_text(s, 0)) < 0) {
+        char start[11];
+        snprintf(start, sizeof start, "%s", pj_col_text(s, 0));
+        pj_stmt_done(s);
+        return pj_fail(err, 422, "invalid_value", "due",
+                       "due %s is before project %lld starts (%s)", due,
+                       (long long)json_integer_value(p), start);
+    }
+    if (rc == 1 && d && !pj_col_is_null(s, 0) && strcmp(d, pj_col_text(s, 0)) < 0) {
         char start[11];
         snprintf(start, sizeof start, "%s", pj_col_text(s, 0));
         pj_stmt_done(s);

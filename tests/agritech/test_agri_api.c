@@ -932,3 +932,45 @@ TEST_T(agri_figures_take_no_paging_and_a_year_filter_its_range, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A project is completed with its milestones decided: an open one stayed counted overdue in the
+ * project and the KPIs for good (409 conflict on state), nor is an open milestone added to a
+ * completed project (409 on project_id), nor is one due before its project starts (422 on due). */
+TEST_T(agri_completed_project_has_no_open_milestone, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], mpath[96], body[256];
+    th_login(&s, "officer", s.demo_pw, tok);
+    json_t *p = CALL(&s, "POST", tok, "/api/v1/agri/projects",
+                     "{\"name\":\"育种项目\",\"state\":\"in_progress\",\"start_date\":"
+                     "\"2023-03-01\"}",
+                     201);
+    long long pid = th_int(p, "id");
+    json_decref(p);
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"早于立项\",\"due\":\"2020-01-01\"}", pid);
+    REFUSED(&s, "POST", tok, "/api/v1/agri/milestones", body, 422, "invalid_value");
+    snprintf(body, sizeof body, "{\"project_id\":%lld,\"name\":\"中期\",\"due\":\"2024-01-01\"}",
+             pid);
+    json_t *m = CALL(&s, "POST", tok, "/api/v1/agri/milestones", body, 201);
+    snprintf(mpath, sizeof mpath, "/api/v1/agri/milestones/%lld", th_int(m, "id"));
+    json_decref(m);
+    snprintf(path, sizeof path, "/api/v1/agri/projects/%lld", pid);
+    REFUSED(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"completed\"}", 409, "conflict");
+    json_decref(CALL(&s, "PATCH", tok, mpath, "{\"version\":1,\"state\":\"done\"}", 200));
+    p = CALL(&s, "PATCH", tok, path, "{\"version\":1,\"state\":\"completed\"}", 200);
+    CHECK_INT(th_int(p, "milestones_overdue"), 0);
+    json_decref(p);
+    /* completed: no open milestone added, none reopened */
+    REFUSED(&s, "POST", tok, "/api/v1/agri/milestones", body, 409, "conflict");
+    REFUSED(&s, "PATCH", tok, mpath, "{\"version\":2,\"done\":null}", 409, "conflict");
+    /* a done one may still be recorded, and a done date corrected */
+    snprintf(body, sizeof body,
+             "{\"project_id\":%lld,\"name\":\"结题\",\"due\":\"2024-06-01\",\"done\":"
+             "\"2024-05-20\"}",
+             pid);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/agri/milestones", body, 201));
+    json_decref(CALL(&s, "PATCH", tok, mpath, "{\"version\":2,\"done\":\"2024-01-05\"}", 200));
+    th_stop(&s);
+}
