@@ -474,6 +474,16 @@ int pj_ent_calendar_set(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err 
     if (rc == 1) id = pj_col_int(s, 0);
     pj_stmt_done(s);
     if (rc < 0) goto fail;
+    /* a make-up working day (调休上班) is a Saturday or Sunday worked: a weekday is a working
+     * day already, so a new workday there is a mistyped date (a holiday of the calendar made a
+     * working day again is a change of that day) */
+    if (!id && !strcmp(kind, "workday") && pj_cal_weekday(d) < 5) {
+        pj_fail(err, 422, "invalid_value", "day",
+                "%s is a weekday, a working day already: a make-up working day (workday) is a"
+                " Saturday or Sunday",
+                day);
+        goto fail;
+    }
     if (id) {
         if (!(before = pj_render_to_string(c, id, calendar_render, err))) goto fail;
         s = pj_db_prepare(

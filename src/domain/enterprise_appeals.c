@@ -312,6 +312,12 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
                 return json_is_integer(v) ? -1
                                           : pj_fail(err, 422, "wrong_type", "department_ids",
                                                     "department_ids holds integers");
+            /* each department invited once (a repeat was stored and listed twice) */
+            for (size_t j = 0; j < i; j++)
+                if (json_integer_value(json_array_get(depts, j)) == json_integer_value(v))
+                    return pj_fail(err, 422, "invalid_value", "department_ids",
+                                   "department %lld is named twice",
+                                   (long long)json_integer_value(v));
         }
     }
     if (pj_db_begin(c->db, err)) return -1;
@@ -914,6 +920,12 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (c->actor.role == PJ_ROLE_ENTERPRISE && strcmp(channel, "account"))
         return pj_fail(err, 422, "invalid_value", "channel",
                        "an enterprise files through its account");
+    /* an officer records what a firm said on a reception day, by phone or on a visit: the
+     * firm's own account is the firm's channel, not one an officer files on its behalf */
+    if (c->actor.role != PJ_ROLE_ENTERPRISE && !strcmp(channel, "account"))
+        return pj_fail(err, 422, "invalid_value", "channel",
+                       "an officer records an appeal made on a reception day, by phone or on a"
+                       " visit (reception_day, phone, visit); account is the enterprise's own");
     const char *bad = phone ? pj_phone_problem(phone) : NULL;
     if (bad) return pj_fail(err, 422, "invalid_value", "contact_phone", "%s", bad);
     json_t *att = json_object_get(body, "attachments");

@@ -383,8 +383,13 @@ static void past_day_moves_on(const char *today)
     th_sql_exec(&s, sql);
     int rc = set_day(&s, off, held, "holiday", NULL);
     CHECK(rc == 201 || rc == 200); /* 200: the date was in the calendar already */
-    rc = set_day(&s, off, last, "workday", NULL);
-    CHECK(rc == 201 || rc == 200);
+    /* the last day of the month a working day (a weekend day made one; a weekday is one) */
+    int32_t lastd;
+    CHECK_INT(pj_cal_parse(last, &lastd), 0);
+    if (pj_cal_weekday(lastd) >= 5) {
+        rc = set_day(&s, off, last, "workday", NULL);
+        CHECK(rc == 201 || rc == 200);
+    }
     CHECK_INT(day_flag(&s, off, id), 1);
 
     /* to a date already past: refused on held_on, nothing written */
