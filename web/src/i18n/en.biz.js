@@ -812,7 +812,7 @@ export default {
     pickDay: 'Pick a date',
     replaces: '{n} of these days is entered already and will be replaced: {days} | {n} of these days are entered already and will be replaced: {days}',
     replacesOne: 'This day is entered already ({what}) and will be replaced',
-    weekdayWorkday: '{day} is a {weekday}, a working day anyway; make-up working days are usually at weekends: check the date',
+    weekdayWorkday: '{day} is a {weekday}, a working day anyway; a make-up working day is a Saturday or Sunday (a new one on a weekday is not saved): check the date',
     save: 'Save',
     saveN: 'Save {n} day | Save {n} days',
     saving: 'Saving {done}/{n} day… | Saving {done}/{n} days…',

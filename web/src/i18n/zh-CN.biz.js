@@ -811,7 +811,7 @@ export default {
     pickDay: '请选择日期',
     replaces: '其中 {n} 天已录入，保存将替换：{days}',
     replacesOne: '该日已录入（{what}），保存将替换',
-    weekdayWorkday: '{day} 是{weekday}，本就是工作日；调休上班日通常在周末，请核对日期',
+    weekdayWorkday: '{day} 是{weekday}，本就是工作日；调休上班日在周六或周日（新增于周一至周五的不予保存），请核对日期',
     save: '保存',
     saveN: '保存 {n} 天',
     saving: '正在保存 {done}/{n} 天…',
