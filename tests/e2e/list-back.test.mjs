@@ -1,0 +1,92 @@
+// Back from a row's page, and a reload, return to the page of the list the user was on: the
+// facilities list at page 3 came back at page 1 (the pages' cursors were the page's own state,
+// only the filters were in the URL), and so did the appeals list in English. A filter changed
+// starts at page 1 again, and Back then keeps that.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, login, DEMO_PW, budget } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const pageNo = (page) => page.locator('.pj-page-no').innerText();
+
+/** The first row's link text once the list shows page n. */
+async function atPage(page, n, label, first) {
+  await page.locator('.pj-page-no').getByText(label(n), { exact: true }).waitFor();
+  const link = first(page);
+  await link.waitFor();
+  return (await link.innerText()).trim();
+}
+
+/** Waits until the first row's text is no longer `was` (the next page drawn). */
+async function changed(page, first, was) {
+  for (let i = 0; i < 100; i++) {
+    const now = (await first(page).innerText()).trim();
+    if (now !== was) return now;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`the list still shows ${was} first`);
+}
+
+/** From page 1 to page 3 by the pager's next button: page 3's first row. */
+async function third(page, label, first) {
+  const p1 = await atPage(page, 1, label, first);
+  let shown = p1;
+  for (let n = 2; n <= 3; n++) {
+    await page.locator('.pj-pager').getByRole('button').last().click();
+    await page.locator('.pj-page-no').getByText(label(n), { exact: true }).waitFor();
+    shown = await changed(page, first, shown);
+  }
+  assert.notEqual(shown, p1, 'page 3 shows other rows than page 1');
+  return shown;
+}
+
+test('Back and reload keep the list page: facilities (zh-CN) and appeals (English)', { timeout: budget(180000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+  await login(page, 'officer', DEMO_PW);
+
+  // facilities, 第 3 页
+  const zh = (n) => `第 ${n} 页`;
+  const facFirst = (p) => p.locator('.pj-name').first();
+  await page.goto('/facilities');
+  const p3 = await third(page, zh, facFirst);
+  await facFirst(page).click();
+  await page.waitForURL(/\/facilities\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 3, zh, facFirst), p3, 'Back: the same page 3');
+  await page.reload();
+  assert.equal(await atPage(page, 3, zh, facFirst), p3, 'reload: the same page 3');
+  // the previous page is still there to go back to
+  await page.locator('.pj-pager').getByRole('button', { name: '上一页' }).click();
+  await atPage(page, 2, zh, facFirst);
+  // a filter starts again at page 1, and Back from a row keeps page 1 of that filter
+  await page.getByTestId('filter-type').click();
+  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first().click();
+  await page.waitForURL(/type=/);
+  const f1 = await atPage(page, 1, zh, facFirst);
+  await facFirst(page).click();
+  await page.waitForURL(/\/facilities\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 1, zh, facFirst), f1);
+  assert.equal(await pageNo(page), zh(1));
+
+  // appeals in English, Page 3
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'en'));
+  const en = (n) => `Page ${n}`;
+  const apFirst = (p) => p.getByTestId('appeal-table').locator('.el-table__body tr td a').first();
+  await page.goto('/enterprise/appeals');
+  const a3 = await third(page, en, apFirst);
+  await apFirst(page).click();
+  await page.waitForURL(/\/enterprise\/appeals\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 3, en, apFirst), a3, 'Back: the same appeals page 3');
+  await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
