@@ -2,7 +2,8 @@
 // "取值无效"; now the form asks for a township next to the field and sends nothing. And a poll
 // of the plan being solved that fails once (a brief network drop) used to end the wait with an
 // error; now the poll is tried again and the plan opens once solved. Several fields wrong at
-// once (no name, no township, a share over 100 %) are all marked at once, not the first only.
+// once (no name, no township, a share over 100 %, a negative distance, deadline and time limit)
+// are all marked at once, not the first only.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, choose, apiGet, DEMO_PW } from './lib.mjs';
@@ -47,10 +48,17 @@ test('several fields wrong: every one is marked at once and nothing is sent', as
   await input(page, 'plan-name').fill('x');
   await input(page, 'plan-name').fill('');
   await input(page, 'plan-share').fill('150');
+  // and the numbers whose range the form states, each below it (the server named one at a time)
+  await input(page, 'plan-max-km').fill('-5');
+  await input(page, 'plan-deadline').fill('-3');
+  await input(page, 'plan-time-limit').fill('-1');
   await page.getByTestId('solve').click();
   await fieldError(page, 'plan-name').getByText('请填写方案名称', { exact: true }).waitFor();
   await fieldError(page, 'plan-townships').getByText('请至少选择一个乡镇（街道）', { exact: true }).waitFor();
   await fieldError(page, 'plan-share').getByText('请填写 0 到 100 之间的百分比', { exact: true }).waitFor();
+  await fieldError(page, 'plan-max-km').getByText('须在 0.001 到 1,000 之间', { exact: true }).waitFor();
+  await fieldError(page, 'plan-deadline').getByText('须在 0.001 到 100,000 之间', { exact: true }).waitFor();
+  await fieldError(page, 'plan-time-limit').getByText('须在 0.01 到 120 之间', { exact: true }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(sent.length, 0, 'no plan sent to the server');
   noProblems(page);
