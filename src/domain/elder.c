@@ -567,13 +567,24 @@ static int phone_valid(const char *p)
     return 1;
 }
 
+/* Why phone p (new: not the number the record has, `was`) cannot be called back, or NULL: the
+ * characters of phone_valid, and a new number the digits of a number someone calls (7–15, a
+ * mobile 11: pj_phone_problem) — "12345" was saved and could not be called. A number the
+ * record holds already, sent back as it is, is kept. */
+static const char *phone_problem(const char *p, const char *was)
+{
+    if (!*p || (was && !strcmp(p, was))) return NULL;
+    if (!phone_valid(p)) return "must be digits, a '+' first or '-' between them";
+    return pj_phone_problem(p);
+}
+
 static int in_phone(json_t *o, const char *key, const char **out, pj_err *err)
 {
     const char *p;
     int rc = pj_in_str(o, key, 0, 0, 20, &p, err);
     if (rc <= 0) return rc;
-    if (*p && !phone_valid(p))
-        return pj_fail(err, 422, "invalid_value", key, "%s must be 5–20 digits", key);
+    const char *bad = phone_problem(p, *out);
+    if (bad) return pj_fail(err, 422, "invalid_value", key, "%s: %s", key, bad);
     *out = p;
     return 1;
 }
@@ -672,9 +683,24 @@ static int in_weekdays(json_t *o, int64_t *out, pj_err *err)
     return 1;
 }
 
+/* p when one of the contacts `was` (the record's, or NULL) has that phone, else NULL. */
+static const char *contact_phone_kept(json_t *was, const char *p)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(was, i, x)
+    {
+        const char *q = json_string_value(json_object_get(x, "phone"));
+        if (q && !strcmp(q, p)) return p;
+    }
+    return NULL;
+}
+
 /* Emergency contacts: [{name, relation, phone}] → JSON text. */
 static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
 {
+    /* the contacts the record has (`*out` on an update): their numbers sent back are kept */
+    json_t *was = *out ? json_loads(*out, 0, NULL) : NULL;
     static const char *const keys[] = {"name", "relation", "phone", NULL};
     json_t *v = json_object_get(o, "emergency_contacts");
     if (!v) return 0;
@@ -689,20 +715,24 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     json_t *x;
     json_array_foreach(v, i, x)
     {
-        const char *n, *r, *p;
+        const char *n, *r, *p = "", *bad = NULL;
         err->message[0] = 0;
         if (!json_is_object(x) || pj_in_only(x, keys, err) ||
             pj_in_text(x, "name", 1, 1, 32, &n, err) < 0 ||
             pj_in_text(x, "relation", 1, 1, 16, &r, err) < 0 ||
-            pj_in_str(x, "phone", 1, 5, 20, &p, err) < 0 || !phone_valid(p)) {
+            pj_in_str(x, "phone", 1, 5, 20, &p, err) < 0 ||
+            (bad = phone_problem(p, contact_phone_kept(was, p))) != NULL || !*p) {
             char msg[128];
             snprintf(msg, sizeof msg, "%.100s",
-                     err->message[0] ? err->message
-                                     : "must be {name, relation, phone 5-20 digits}");
+                     bad               ? bad
+                     : err->message[0] ? err->message
+                                       : "must be {name, relation, phone}");
+            json_decref(was);
             return pj_fail(err, 422, "invalid_value", "emergency_contacts", "contact %zu: %s",
                            i + 1, msg);
         }
     }
+    json_decref(was);
     char *t = json_dumps(v, JSON_COMPACT);
     if (!t) return pj_fail(err, 500, "internal", "", "out of memory");
     *out = pj_arena_strdup(c->arena, t);

@@ -190,3 +190,35 @@ TEST_T(eldercare_quick_entry_moved_onto_a_logged_service_is_a_duplicate, 120)
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM elder_service_logs"), logs + 1);
     th_stop(&s);
 }
+
+/* A phone someone calls back: an elder's, a helper's and an emergency contact's new number has
+ * the digits of one (7–15, a mobile beginning with 1 eleven: "12345" was saved and could not be
+ * called); a number the record holds already, sent back as it is, is kept. */
+TEST_T(eldercare_phones_can_be_called_back, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char g[80], body[600];
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    long long e = el_elder(&s, g, grid, 97, "");
+    long long h = el_helper(&s, g, grid, 97, "1968-01-01", 'F', "");
+    PATCH(&s, g, "elders", e, "\"phone\":\"12345\"", 422, "invalid_value", "phone");
+    PATCH(&s, g, "elders", e, "\"phone\":\"1380000123\"", 422, "invalid_value", "phone");
+    PATCH(&s, g, "helpers", h, "\"phone\":\"123456\"", 422, "invalid_value", "phone");
+    PATCH(&s, g, "elders", e,
+          "\"emergency_contacts\":[{\"name\":\"张三\",\"relation\":\"child\",\"phone\":\"12345\"}]",
+          422, "invalid_value", "emergency_contacts");
+    PATCH(&s, g, "elders", e, "\"phone\":\"010-69961234\"", 200, NULL, NULL);
+    /* a short number the record holds (entered before this rule), sent back, is kept */
+    snprintf(body, sizeof body,
+             "UPDATE elders SET phone = '12345', emergency_contacts = '[{\"name\":\"张三\","
+             "\"relation\":\"child\",\"phone\":\"54321\"}]' WHERE id = %lld",
+             e);
+    th_sql_exec(&s, body);
+    PATCH(&s, g, "elders", e,
+          "\"phone\":\"12345\",\"emergency_contacts\":[{\"name\":\"张三\",\"relation\":"
+          "\"child\",\"phone\":\"54321\"}],\"household\":\"独居\"",
+          200, NULL, NULL);
+    th_stop(&s);
+}
