@@ -513,8 +513,10 @@ int pj_rule_parse(pj_arena *a, const char *text, size_t len, pj_rule **out, int 
     parser p = {.a = a, .s = text, .len = len, .col = 1, .msg = msg, .msg_size = msg_size};
     p.r = pj_arena_calloc(a, 1, sizeof(pj_rule));
     int rc = -1;
-    if (len > PJ_RULE_MAX_LEN) {
-        fail_at(&p, PJ_RULE_MAX_LEN + 1, "rule longer than %d bytes", PJ_RULE_MAX_LEN);
+    /* characters, as the API's field check and the columns count them (a rule of 1,424
+     * characters and 4,144 bytes passed the field and was refused "at column 4097") */
+    if (len > 4 * (size_t)PJ_RULE_MAX_LEN || pj_utf8_len(text, len) > PJ_RULE_MAX_LEN) {
+        fail_at(&p, PJ_RULE_MAX_LEN + 1, "rule longer than %d characters", PJ_RULE_MAX_LEN);
     } else if (memchr(text, 0, len)) {
         fail_at(&p, 1, "rule contains a NUL byte");
     } else if (lex(&p) == 0) {

@@ -14,7 +14,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 
-#define PJ_RULE_MAX_LEN   4096 /* bytes of rule text */
+#define PJ_RULE_MAX_LEN   4096 /* characters of rule text */
 #define PJ_RULE_MAX_DEPTH 32   /* nesting of parentheses and `not` */
 #define PJ_RULE_MAX_NODES 512
 #define PJ_RULE_MAX_LIST  64  /* items in one [...] list */

@@ -1,6 +1,7 @@
 /* The eligibility-rule language: grammar, column-precise errors, bounds, three-valued
  * evaluation, explanations and near misses. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/enterprise_rules.h"
@@ -179,6 +180,19 @@ TEST(enterprise_rules_bounds_depth_length_nodes_lists)
     CHECK_INT(err_col(buf, m, sizeof m), PJ_RULE_MAX_LEN + 1);
     buf[PJ_RULE_MAX_LEN] = 0;
     CHECK_INT(err_col(buf, m, sizeof m), 0);
+    /* characters, not bytes: 17 names of 80 中 (1,400-odd characters, over 4,096 bytes) parse
+     * (they were refused "at column 4097", beyond the rule's end) */
+    char *wide = malloc(8 * PJ_RULE_MAX_LEN);
+    n = snprintf(wide, 64, "industry in [");
+    for (int i = 0; i < 17; i++) {
+        n += snprintf(wide + n, 8, "%s\"", i ? "," : "");
+        for (int k = 0; k < 80; k++) n += snprintf(wide + n, 8, "中");
+        n += snprintf(wide + n, 8, "\"");
+    }
+    snprintf(wide + n, 8, "]");
+    CHECK(strlen(wide) > PJ_RULE_MAX_LEN);
+    CHECK_INT(err_col(wide, m, sizeof m), 0);
+    free(wide);
     /* a list of 64 items parses, 65 do not */
     for (int items = 64; items <= 65; items++) {
         n = snprintf(buf, sizeof buf, "employees in [");
