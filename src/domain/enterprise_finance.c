@@ -156,8 +156,14 @@ static int product_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         if (minw < 0) minw = cmin;
         if (maxw < 0) maxw = cmax;
     }
+    /* at the field the request gave (a PATCH of min_wan alone above the stored max_wan was
+     * refused at max_wan, which it never sent) */
     if (maxw < minw)
-        return pj_fail(err, 422, "invalid_value", "max_wan", "max_wan must be at least min_wan");
+        return json_object_get(body, "max_wan")
+                   ? pj_fail(err, 422, "invalid_value", "max_wan",
+                             "max_wan must be at least min_wan")
+                   : pj_fail(err, 422, "invalid_value", "min_wan",
+                             "min_wan must be at most max_wan (%g)", maxw);
     if (cond && ent_rule_accept(c, cond, "conditions", &r, err)) return -1;
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;

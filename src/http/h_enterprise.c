@@ -195,8 +195,10 @@ static int h_kpis(pj_req *r)
     if (fmt && !*fmt) fmt = NULL;
     int64_t f = 0, t = pj_now() + 1;
     /* a bare date is a day in Pinggu: midnight Beijing time (UTC+8) */
-    if (!from || pj_time_parse_local(from, &f))
+    if (!from || !*from)
         return pj_fail(&r->err, 400, "bad_query", "from", "from is required: YYYY-MM-DD");
+    if (pj_time_parse_local(from, &f))
+        return pj_fail(&r->err, 400, "bad_query", "from", "from must be a date YYYY-MM-DD");
     if (to && pj_time_parse_local(to, &t))
         return pj_fail(&r->err, 400, "bad_query", "to", "to must be YYYY-MM-DD");
     if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json"))

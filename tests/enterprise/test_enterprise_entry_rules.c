@@ -74,3 +74,33 @@ TEST(enterprise_officer_entries_say_what_happened)
     json_decref(o);
     th_stop(&s);
 }
+
+/* A refusal names what the request sent: a `from` that is no date is not "required"; a bank
+ * product's min_wan sent alone above its max_wan is refused at min_wan (it was at max_wan). */
+TEST(enterprise_refusals_name_what_was_sent)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char off[80], body[160], path[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis?from=2026-11-31", off, NULL, &o), 400);
+    CHECK_STR(th_err_field(o), "from");
+    CHECK(strstr(th_err_message(o), "must be a date") != NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/kpis", off, NULL, &o), 400);
+    CHECK(strstr(th_err_message(o), "from is required") != NULL);
+    json_decref(o);
+    long long p = th_sql_int(&s, "SELECT MIN(id) FROM ent_bank_products");
+    char q[120];
+    snprintf(q, sizeof q, "SELECT max_fen / 1000000 + 1 FROM ent_bank_products WHERE id = %lld", p);
+    long long above = th_sql_int(&s, q);
+    snprintf(q, sizeof q, "SELECT version FROM ent_bank_products WHERE id = %lld", p);
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", p);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"min_wan\":%lld}", th_sql_int(&s, q), above);
+    CHECK_INT(th_call(&s, "PATCH", path, off, body, &o), 422);
+    CHECK_STR(th_err_field(o), "min_wan");
+    json_decref(o);
+    th_stop(&s);
+}
