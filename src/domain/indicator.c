@@ -675,7 +675,8 @@ static int value_meta(pj_ctx *c, json_t *b, const pj_ind_def *d, const char **re
                       const char **source, const char **note, pj_err *err)
 {
     const char *unit = NULL;
-    if (pj_in_str(b, "region", 0, 1, 32, region, err) < 0 ||
+    /* the unit as the region: spaces around it trimmed ("亿元 " was "not 亿元 ") */
+    if (pj_in_str(b, "region", 0, 1, 32, region, err) < 0 || pj_in_trim(b, "unit", 1, err) ||
         pj_in_str(b, "unit", 0, 1, 16, &unit, err) < 0 ||
         pj_in_str(b, "source", 0, 1, 128, source, err) < 0 ||
         pj_in_str(b, "note", 0, 0, 500, note, err) < 0)

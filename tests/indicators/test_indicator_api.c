@@ -218,6 +218,11 @@ TEST_T(indicator_values_revisions_roles_and_bad_input, 60)
     CHECK_STR(th_str(json_array_get(revs, 0), "changed_by"), "officer");
     json_decref(v);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'indicator_value'"), 2);
+    /* the unit's spaces around it trimmed, as the region's ("亿元 " was "not 亿元 ") */
+    v = send(&s, "POST", off, "/api/v1/indicators/values",
+             "{\"code\":\"gdp\",\"period\":\"2024-07\",\"value\":1,\"unit\":\" 亿元 \"}", 201);
+    CHECK_STR(th_str(v, "unit"), "亿元");
+    json_decref(v);
     /* lists page with a cursor; export is CSV */
     v = get(&s, view, "/api/v1/indicators/values?code=budget_revenue&limit=5", 200);
     CHECK_INT(json_array_size(json_object_get(v, "items")), 5);
