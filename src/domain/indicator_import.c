@@ -110,7 +110,14 @@ static int percent_value(const char *t, double *out)
     snprintf(buf, sizeof buf, "%.*se%ld", (int)n, t, e + 2);
     double x;
     if (pj_parse_double(t, &x)) return -1; /* the same refusals as a plain cell */
-    return pj_parse_double(buf, out);
+    if (pj_parse_double(buf, out)) return -1;
+    /* to the 12 significant digits a sheet shows: a share computed in the workbook (=A2/B2)
+     * holds 1.0000000000000002 for the 100 % on screen, which was out of the share's range */
+    if (isfinite(*out) && *out != 0) {
+        snprintf(buf, sizeof buf, "%.12g", *out);
+        return pj_parse_double(buf, out);
+    }
+    return 0;
 }
 
 typedef pj_rowerr rowerr;

@@ -300,21 +300,24 @@ TEST_T(indicator_xlsx_percent_cells_into_percent_indicators, 60)
         "<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>gdp</t></is></c>"
         "<c r=\"B6\" t=\"inlineStr\"><is><t>1930</t></is></c><c r=\"C6\" s=\"1\"><v>0.5</v></c>"
         "</row>"
+        /* a share computed in the workbook: 100 % on screen, 1.0000000000000002 in the cell
+         * (was out of the share's 0–100) */
+        "<row r=\"7\"><c r=\"A7\" t=\"inlineStr\"><is><t>land_transfer_rate</t></is></c>"
+        "<c r=\"B7\" t=\"inlineStr\"><is><t>2021</t></is></c><c r=\"C7\" s=\"4\">"
+        "<v>1.0000000000000002</v></c></row>"
         "</sheetData></worksheet>"};
     size_t n;
     char *wb = th_zip_parts(names, texts, 2, &n);
     json_t *o = upload(&s, tok, "/api/v1/indicators/import", XLSX, wb, n, 200);
-    CHECK_INT(th_int(o, "inserted"), 5);
+    CHECK_INT(th_int(o, "inserted"), 6);
     json_decref(o);
     free(wb);
     static const struct {
         const char *code, *period;
         double v;
-    } want[] = {{"gdp_growth", "2024", 6.2},
-                {"gdp_growth", "2025", 5.5},
-                {"gdp_growth", "2026", 4.9},
-                {"land_transfer_rate", "2025", 80},
-                {"gdp", "1930", 0.5}};
+    } want[] = {{"land_transfer_rate", "2021", 100}, {"gdp_growth", "2024", 6.2},
+                {"gdp_growth", "2025", 5.5},         {"gdp_growth", "2026", 4.9},
+                {"land_transfer_rate", "2025", 80},  {"gdp", "1930", 0.5}};
     pj_db *db = db_open(&s);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         pj_stmt *q = pj_db_prepare(db,
