@@ -672,11 +672,11 @@ int pj_service_log_void(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         if (n && !post(c, "void", en, n, id, NULL, reason, now, err)) {
             if (err->status == 409 && !strcmp(err->code, "insufficient_credits")) {
                 pj_err_clear(err);
+                long long floor = (long long)pj_el_setting(c, "credit_overdraft_min", 0);
                 pj_fail(err, 409, "insufficient_credits", "id",
                         "the %lld minutes this log earned cannot be taken back: helper %lld has"
-                        " spent them (the account may not go below -%lld minutes)",
-                        (long long)mins, (long long)helper_id,
-                        (long long)pj_el_setting(c, "credit_overdraft_min", 0));
+                        " spent them (the account may not go below %s%lld minutes)",
+                        (long long)mins, (long long)helper_id, floor ? "-" : "", floor);
             }
             goto fail;
         }
@@ -988,8 +988,10 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
         return -1;
     if (transfer && !to == !to_elder)
         return pj_fail(err, 422, to ? "invalid_value" : "missing_field", "to_account_id",
-                       "name the relative's account (to_account_id) or, for an elder, the elder"
-                       " (to_elder_id), not both");
+                       to ? "name the relative's account (to_account_id) or, for an elder, the"
+                            " elder (to_elder_id), not both"
+                          : "name the relative's account (to_account_id) or, for an elder, the"
+                            " elder (to_elder_id)");
     if (account_owner(c, account_id, NULL, &o, err)) return -1;
     if (!strcmp(o.kind, "system"))
         return pj_fail(err, 422, "invalid_value", "id",

@@ -145,6 +145,11 @@ TEST_T(elder_ledger_rules_and_invariants, 120)
     o = EL(&s, off, "POST", path, body, 409);
     CHECK_STR(th_err_code(o), "insufficient_credits");
     json_decref(o);
+    /* no one named: asked to name one (not told "not both") */
+    o = EL(&s, off, "POST", path, "{\"minutes\":10,\"relation\":\"child\"}", 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK(strstr(th_err_message(o), "not both") == NULL);
+    json_decref(o);
     snprintf(body, sizeof body,
              "{\"minutes\":10,\"to_account_id\":%lld,\"relation\":\"neighbour\"}", a_young);
     json_decref(EL(&s, off, "POST", path, body, 422));

@@ -207,6 +207,8 @@ TEST_T(elder_log_void_refused_when_the_credits_are_spent, 120)
     th_fingerprint(&s, fp0, sizeof fp0);
     o = EL(&s, off, "POST", path, "{\"reason\":\"no cleaning that day\"}", 409);
     CHECK_STR(th_err_code(o), "insufficient_credits");
+    /* the floor said as it is: "below 0 minutes", not "-0" */
+    CHECK(strstr(th_err_message(o), "may not go below 0 minutes") != NULL);
     json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
