@@ -22,6 +22,8 @@
 static const char *const relations[] = {"spouse",      "parent",     "child",
                                         "grandparent", "grandchild", NULL};
 
+static int account_str(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err);
+
 int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, const char *name,
                              pj_err *err)
 {
@@ -45,6 +47,12 @@ int64_t pj_credit_account_of(pj_ctx *c, const char *kind, int64_t owner_id, cons
     rc = pj_stmt_step(s, err);
     id = rc == 1 ? pj_col_int(s, 0) : 0;
     pj_stmt_done(s);
+    /* a person's account opened (a helper registered, an elder's by a transfer): audited as
+     * created, empty, wherever it is opened (a helper's had no row) */
+    if (id && strcmp(kind, "system")) {
+        char *opened = pj_render_to_string(c, id, account_str, err);
+        if (!opened || pj_audit_add(c, "create", "credit_account", id, NULL, opened, err)) return 0;
+    }
     return id;
 }
 
@@ -1072,13 +1080,7 @@ static int move(pj_ctx *c, int64_t account_id, json_t *body, int transfer, pj_jw
     int64_t dest = !transfer ? pj_credit_account_of(c, "system", ACC_REDEEMED, NULL, err)
                    : to      ? to
                              : pj_credit_account_of(c, "elder", to_elder, elder_name, err);
-    if (!dest) goto fail;
-    if (transfer && !to) {
-        /* the elder's account opened by this transfer, audited as created (empty) */
-        char *opened = pj_render_to_string(c, dest, account_str, err);
-        if (!opened || pj_audit_add(c, "create", "credit_account", dest, NULL, opened, err))
-            goto fail;
-    }
+    if (!dest) goto fail; /* an elder's account opened by it is audited as created (empty) */
     entry en[2] = {{account_id, -minutes}, {dest, minutes}};
     int64_t txn =
         post(c, transfer ? "transfer" : "redeem", en, 2, 0, relation, note, pj_now(), err);
