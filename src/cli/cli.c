@@ -1007,6 +1007,19 @@ static int v_user(cli *a)
         if (cli_opt(a, "password") || cli_opt(a, "password-stdin"))
             return cli_usage("--password and --password-stdin go with user add NAME; with "
                              "--json J the password is the JSON's (give it as --json @FILE)");
+        /* nor the fields of that form beside --json: they were dropped without a word (an
+         * account made admin by its JSON while --role viewer was written) */
+        static const char *const named[] = {
+            "role", "name", "township-id", "facility-id", "organisation-id", "grid-ids"};
+        if (!strcmp(sub, "add"))
+            for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+                if (cli_opt(a, named[i])) {
+                    fprintf(stderr,
+                            "pingji: user add --json J does not take --%s: put it in the JSON,"
+                            " or use user add NAME --%s …\n",
+                            named[i], named[i]);
+                    return 2;
+                }
         static const entity_ops ops = {user_list_adapter, pj_user_get,    pj_user_create,
                                        pj_user_update,    pj_user_delete, NULL,
                                        pj_user_roles};
@@ -1189,6 +1202,19 @@ static int v_backup(cli *a)
 {
     if (a->npos < 2) return cli_usage("backup FILE");
     if (cli_extra_args(a, 2)) return 2;
+    if (!*a->pos[1]) {
+        fprintf(stderr, "pingji: backup needs a FILE name\n");
+        return 2;
+    }
+    /* nor the database's own side files, by any name: a -journal, absent in WAL mode, was
+     * written, said backed up, and deleted by SQLite at the next open as a hot journal */
+    char dbf[PATH_MAX + 16];
+    const char *side = database_side_name(a, a->pos[1], dbf, sizeof dbf);
+    if (side) {
+        fprintf(stderr, "pingji: backup %s is a file of the database's own (%s); not writing it\n",
+                a->pos[1], side);
+        return 1;
+    }
     session s;
     if (cli_session_open(&s, a)) return 1;
     int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? cli_fail(&s.err) : 0;

@@ -963,6 +963,18 @@ int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restore
                        " upgraded by a newer build",
                        src, unknown);
     }
+    /* the database by another name (a hard link) is refused as an open refuses it, before
+     * anything is replaced: the restore's last step opens it and failed there every time,
+     * after the copy ("restore again" could never finish) */
+    struct stat dst;
+    if (!stat(dst_path, &dst) && S_ISREG(dst.st_mode) && dst.st_nlink > 1) {
+        sqlite3_close(s);
+        return pj_fail(err, 400, "restore", "",
+                       "%s has %lu names (hard links), and a database opened by two names"
+                       " corrupts; keep one name (find the others with find / -samefile %s),"
+                       " then restore; nothing was changed",
+                       dst_path, (unsigned long)dst.st_nlink, dst_path);
+    }
     /* a pingji database: a backup that others may read (one made by an older build) becomes
      * owner-only, with the warning an open gives */
     tighten_mode(src);

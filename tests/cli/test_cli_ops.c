@@ -359,3 +359,30 @@ TEST_T(cli_backup_killed_midway_leaves_no_file_under_its_name, 120)
     CHECK(strstr(out, "already exists; not overwriting") != NULL);
     CHECK_INT(named("nightly.db", 0), 1);
 }
+
+/* Regression: restore onto a database file of two names (a hard link) copied the backup over it
+ * and then failed at its last step, every time ("restore again"), with no audit row; backup
+ * into the database's -journal name (absent in WAL mode) said "backed up" and SQLite deleted
+ * the file at the next open. Both are refused before anything is written. */
+TEST_T(cli_restore_and_backup_refuse_the_database_by_other_names, 60)
+{
+    char db[600], bak[600], other[600], jr[600], out[8192];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(bak, sizeof bak, "%s/b1.db", t_tmpdir());
+    snprintf(other, sizeof other, "%s/other.db", t_tmpdir());
+    snprintf(jr, sizeof jr, "%s/pj.db-journal", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    CHECK_INT(RUN(out, "org", "add", "--db", db, "--json",
+                  "{\"name\":\"after the backup\",\"type\":\"enterprise\"}"),
+              0);
+    CHECK_INT(link(db, other), 0);
+    CHECK_INT(RUN(out, "restore", bak, "--db", other), 1);
+    CHECK(strstr(out, "2 names (hard links)") && strstr(out, "nothing was changed"));
+    CHECK_INT(unlink(other), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM organisations WHERE name = 'after the backup'"), 1);
+    CHECK_INT(RUN(out, "backup", jr, "--db", db), 1);
+    CHECK(strstr(out, "a file of the database's own") != NULL);
+    CHECK(access(jr, F_OK) != 0);
+    CHECK_INT(RUN(out, "backup", "", "--db", db), 2);
+}

@@ -362,3 +362,25 @@ TEST_T(cli_text_filters_longer_than_the_api_takes_exit_2, 120)
         }
     }
 }
+
+/* Regression: `user add --json J --role viewer` made the account the JSON said (admin) and
+ * dropped --role, --name, --township-id and --grid-ids without a word; they are refused beside
+ * --json (exit 2, no account made). */
+TEST_T(cli_user_add_json_refuses_the_options_of_the_other_form, 60)
+{
+    char out[8192], db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    static const char *const opts[][2] = {
+        {"--role", "viewer"}, {"--name", "显示名"}, {"--township-id", "2"}, {"--grid-ids", "4"}};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        CHECK_INT(RUN(out, "user", "add", "--db", db, "--json",
+                      "{\"username\":\"jsonadm\",\"role\":\"admin\",\"password\":"
+                      "\"GoodPassw0rd!long\"}",
+                      opts[i][0], opts[i][1]),
+                  2);
+        CHECK(strstr(out, "does not take") != NULL);
+    }
+    CHECK_INT(RUN(out, "user", "list", "--db", db), 0);
+    CHECK(strstr(out, "jsonadm") == NULL);
+}
