@@ -1730,6 +1730,38 @@ const pj_migration pj_migrations[] = {
      * how many; GET /ecommerce/streamers?id_shared=true lists them, to be merged by hand (the
      * one kept edited, the other deleted); a PATCH keeping a streamer's own number passes */
     {487, "e-commerce: live streamers sharing an ID number are named", "", pj_migration_shared_ids},
+    /* the academy's and the zone's records as the registry's (migration 9): an id deleted is
+     * not given again — a DELETE retried after its answer was lost removed the next record
+     * given that id, and the audit trail mixed the two */
+    {488,
+     "e-commerce: ids of deleted zone enterprises, courses, cohorts, posts and enrolments are not "
+     "given again",
+     "INSERT INTO retired_ids (tbl_name, max_id)"
+     " SELECT 'ec_zone_enterprises', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ec_zone_enterprise'"
+     " UNION ALL SELECT 'ac_courses', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ac_course'"
+     " UNION ALL SELECT 'ac_cohorts', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ac_cohort'"
+     " UNION ALL SELECT 'ac_posts', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ac_post'"
+     " UNION ALL SELECT 'ac_enrolments', COALESCE(MAX(entity_id), 0) FROM audit"
+     " WHERE entity = 'ac_enrolment';"
+     "CREATE TRIGGER ec_zone_enterprises_retire_id AFTER DELETE ON ec_zone_enterprises BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ec_zone_enterprises'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER ac_courses_retire_id AFTER DELETE ON ac_courses BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ac_courses'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER ac_cohorts_retire_id AFTER DELETE ON ac_cohorts BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ac_cohorts'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER ac_posts_retire_id AFTER DELETE ON ac_posts BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ac_posts'"
+     " AND max_id < OLD.id; END;"
+     "CREATE TRIGGER ac_enrolments_retire_id AFTER DELETE ON ac_enrolments BEGIN"
+     " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ac_enrolments'"
+     " AND max_id < OLD.id; END;"},
     /* migration 202 entered the 2026 holidays and make-up days, but the appeals open then kept
      * the deadlines counted without them (every Monday to Friday a working day, through 国庆)
      * and a later calendar write moved them only by its own change. Their deadlines counted

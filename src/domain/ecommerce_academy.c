@@ -11,6 +11,7 @@
 #include "domain/render.h"
 #include "domain/rows.h"
 
+#include "db/next_id.h"
 #include "core/banned.h"
 
 const char *const pj_ac_course_categories[] = {
@@ -214,8 +215,9 @@ int pj_ec_zone_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     int64_t id =
         ec_run(c, err,
-               "INSERT INTO ec_zone_enterprises (name, kind, organisation_id, base_id,"
-               " settled_on, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+               "INSERT INTO ec_zone_enterprises (id, name, kind, organisation_id, base_id,"
+               " settled_on, created_at) VALUES (" PJ_NEXT_ID(
+                   "ec_zone_enterprises") ", ?, ?, ?, ?, ?, ?) RETURNING id",
                "ssrrsi", z.name, z.kind, z.org, z.base, z.has_settled ? z.settled : NULL, pj_now());
     if (id <= 0 ||
         pj_render_commit(c, "create", "ec_zone_enterprise", id, NULL, zone_render, w, err)) {
@@ -378,8 +380,9 @@ int pj_ac_course_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         return -1;
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
-                        "INSERT INTO ac_courses (title, category, hours, level, practice_hours,"
-                        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "INSERT INTO ac_courses (id, title, category, hours, level,"
+                        " practice_hours, created_at, updated_at) VALUES (" PJ_NEXT_ID(
+                            "ac_courses") ", ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         "ssiiiii", k.title, k.category, k.hours, k.level, k.practice, now, now);
     if (id < 0) course_conflict(err, k.title);
     if (id <= 0 || pj_render_commit(c, "create", "ac_course", id, NULL, course_render, w, err)) {
@@ -560,9 +563,9 @@ int pj_ac_cohort_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (cohort_writer(c, town, "base_id", err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
-                        "INSERT INTO ac_cohorts (course_id, base_id, name, starts_on, ends_on,"
-                        " capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                        " RETURNING id",
+                        "INSERT INTO ac_cohorts (id, course_id, base_id, name, starts_on,"
+                        " ends_on, capacity, created_at, updated_at) VALUES (" PJ_NEXT_ID(
+                            "ac_cohorts") ", ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         "iisssiii", course, base, h.name, h.starts, h.ends, h.capacity, now, now);
     if (id < 0) cohort_conflict(err, h.name);
     if (id <= 0 || pj_render_commit(c, "create", "ac_cohort", id, NULL, cohort_render, w, err)) {
@@ -859,10 +862,11 @@ int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        (long long)zone);
     if (post_writer(c, zorg, "zone_enterprise_id", err) || pj_db_begin(c->db, err)) return -1;
     int64_t now = pj_now();
-    int64_t id = ec_run(c, err,
-                        "INSERT INTO ac_posts (zone_enterprise_id, title, openings, created_at,"
-                        " updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                        "isiii", zone, title, openings, now, now);
+    int64_t id = ec_run(
+        c, err,
+        "INSERT INTO ac_posts (id, zone_enterprise_id, title, openings,"
+        " created_at, updated_at) VALUES (" PJ_NEXT_ID("ac_posts") ", ?, ?, ?, ?, ?) RETURNING id",
+        "isiii", zone, title, openings, now, now);
     if (id <= 0 || pj_render_commit(c, "create", "ac_post", id, NULL, post_render, w, err)) {
         pj_db_rollback(c->db);
         return -1;

@@ -13,6 +13,7 @@
 #include "domain/input.h"
 #include "domain/render.h"
 
+#include "db/next_id.h"
 #include "core/banned.h"
 
 const char *const pj_ac_enrol_states[] = {"enrolled", "graduated", "placed", "withdrawn", NULL};
@@ -433,9 +434,9 @@ int pj_ac_enrolment_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     }
     int64_t now = pj_now();
     int64_t id = ec_run(c, err,
-                        "INSERT INTO ac_enrolments (cohort_id, streamer_id, post_id, enrolled_on,"
-                        " created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                        " RETURNING id",
+                        "INSERT INTO ac_enrolments (id, cohort_id, streamer_id, post_id,"
+                        " enrolled_on, created_at, created_by, updated_at) VALUES (" PJ_NEXT_ID(
+                            "ac_enrolments") ", ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         "iiisisi", cohort, streamer, post, on, now, ec_who(c), now);
     if (id < 0 && err->status == 409) {
         /* the enrolment there is, as it stands: a withdrawn one is said to be so */

@@ -1380,3 +1380,42 @@ TEST(db_migration_void_notes_hold_the_reason)
               "1=录错了老人|2=a: b|3=void of log 60: x|4=void of log 61: y|5=重复录入|6=");
     pj_db_close(db);
 }
+
+/* Migration 488: the academy's and the zone's deleted ids are retired from the audit trail's
+ * highest (a cohort 40 created and deleted before the migration is not given again), and a
+ * delete after it retires its id. */
+TEST(db_migration_retires_academy_ids)
+{
+    pj_db *db = open_before("retire.db", 488);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "DROP TRIGGER ec_zone_enterprises_retire_id; DROP TRIGGER"
+                         " ac_courses_retire_id; DROP TRIGGER ac_cohorts_retire_id; DROP TRIGGER"
+                         " ac_posts_retire_id; DROP TRIGGER ac_enrolments_retire_id;"
+                         " DELETE FROM retired_ids WHERE tbl_name IN ('ec_zone_enterprises',"
+                         " 'ac_courses', 'ac_cohorts', 'ac_posts', 'ac_enrolments');"
+                         "INSERT INTO audit (at, username, action, entity, entity_id) VALUES"
+                         " (1, 'u', 'create', 'ac_cohort', 40), (2, 'u', 'delete', 'ac_cohort',"
+                         " 40), (3, 'u', 'create', 'ac_post', 7);",
+                         &e),
+              0);
+    pj_db_close(db);
+    char log[4096];
+    db = open_logged("retire.db", log, sizeof log);
+    char out[64];
+    CHECK_STR(text_of(db, "SELECT max_id FROM retired_ids WHERE tbl_name = 'ac_cohorts'", out,
+                      sizeof out),
+              "40");
+    CHECK_STR(
+        text_of(db, "SELECT max_id FROM retired_ids WHERE tbl_name = 'ac_posts'", out, sizeof out),
+        "7");
+    CHECK_STR(text_of(db, "SELECT max_id FROM retired_ids WHERE tbl_name = 'ac_courses'", out,
+                      sizeof out),
+              "0");
+    CHECK_STR(text_of(db,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name ="
+                      " 'ac_enrolments_retire_id'",
+                      out, sizeof out),
+              "1");
+    pj_db_close(db);
+}

@@ -1619,3 +1619,46 @@ TEST_T(academy_streamer_dates_keep_the_enrolments, 60)
     json_decref(CALL(&s, "PATCH", tok, path, "{\"version\":1,\"birth_date\":\"1999-01-01\"}", 200));
     th_stop(&s);
 }
+
+/* Regression: ids of deleted academy records were given again — a cohort deleted, the next
+ * cohort took its id, and a DELETE retried after its answer was lost removed that one (the
+ * audit trail mixed the two). Zone enterprises, courses, cohorts, posts and enrolments keep
+ * their ids retired as the registry's. */
+TEST_T(academy_ids_of_deleted_records_are_not_given_again, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], path[96], b[512];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "甲", 0, 3, 3, &f);
+    long long sid = streamer(&s, tok, "张小播", "1998-05-01", "");
+    json_t *o = NULL;
+    CHECK_INT(move(&s, tok, f.cohort, "open", &o), 200);
+    json_decref(o);
+    long long e = enrol(&s, tok, &f, sid, NULL, 201, NULL);
+    /* the enrolment, then the cohort, post, course and zone enterprise deleted, each created
+     * again: a new id each time, and the old one stays gone */
+    static const char *const kinds[] = {"enrolments", "cohorts", "posts", "courses"};
+    long long ids[] = {e, f.cohort, f.post, f.course};
+    for (int k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "/api/v1/academy/%s/%lld", kinds[k], ids[k]);
+        json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    }
+    snprintf(path, sizeof path, "/api/v1/ecommerce/zone-enterprises/%lld", f.zone);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
+    fix g;
+    fixture(&s, tok, "乙", 0, 3, 3, &g);
+    CHECK(g.zone > f.zone && g.post > f.post && g.course > f.course && g.cohort > f.cohort);
+    long long sid2 = streamer(&s, tok, "李小播", "1999-06-01", "");
+    CHECK_INT(move(&s, tok, g.cohort, "open", &o), 200);
+    json_decref(o);
+    long long e2 = enrol(&s, tok, &g, sid2, NULL, 201, NULL);
+    CHECK(e2 > e);
+    /* the DELETE of the first cohort sent again finds nothing */
+    snprintf(path, sizeof path, "/api/v1/academy/cohorts/%lld", f.cohort);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 404));
+    snprintf(b, sizeof b, "SELECT COUNT(*) FROM ac_cohorts WHERE id = %lld", g.cohort);
+    CHECK_INT(th_sql_int(&s, b), 1);
+    th_stop(&s);
+}
