@@ -420,19 +420,52 @@ static int tenant_opened(pj_ctx *c, int64_t id, json_t *body, const json_t *row,
 
 /* An enterprise records tenancies only in warehouses it may see (its organisation's); another
  * one's is as unknown as a missing id, so ids do not leak. */
+/* 1 when warehouse wh is the enterprise caller's organisation's, 0 when not, -1 on error. */
+static int own_warehouse(pj_ctx *c, int64_t wh, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(
+        c->db, "SELECT 1 FROM lg_warehouses WHERE id = ? AND organisation_id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, wh);
+    pj_stmt_int(s, 2, c->actor.organisation_id);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc;
+}
+
+/* An enterprise changes or deletes a tenancy only in a warehouse of its own, as it creates one:
+ * the tenant firm of another's warehouse changed its area and dates and deleted it. */
+static int tenant_owner_only(pj_ctx *c, int64_t id, pj_err *err)
+{
+    if (c->actor.role != PJ_ROLE_ENTERPRISE) return 0;
+    int64_t wh = 0;
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT warehouse_id FROM lg_tenants WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, id);
+    int rc = pj_stmt_step(s, err);
+    if (rc == 1) wh = pj_col_int(s, 0);
+    pj_stmt_done(s);
+    if (rc < 0 || (rc = own_warehouse(c, wh, err)) < 0) return -1;
+    return rc ? 0
+              : pj_fail(err, 403, "forbidden", "warehouse_id",
+                        "the tenancy is in another organisation's warehouse: its operator or the"
+                        " district changes it");
+}
+
+static int tenant_del_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err *err)
+{
+    (void)k;
+    return tenant_owner_only(c, id, err);
+}
+
 static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
     (void)k;
     json_t *wh = json_object_get(row, "warehouse_id");
+    if (id && tenant_owner_only(c, id, err)) return -1;
     if (!id && c->actor.role == PJ_ROLE_ENTERPRISE && json_is_integer(wh)) {
-        pj_stmt *s = pj_db_prepare(
-            c->db, "SELECT 1 FROM lg_warehouses WHERE id = ? AND organisation_id = ?", err);
-        if (!s) return -1;
-        pj_stmt_int(s, 1, json_integer_value(wh));
-        pj_stmt_int(s, 2, c->actor.organisation_id);
-        int rc = pj_stmt_step(s, err);
-        pj_stmt_done(s);
+        int rc = own_warehouse(c, json_integer_value(wh), err);
         if (rc < 0) return -1;
         if (!rc)
             return pj_fail(err, 422, "unknown_id", "warehouse_id", "no warehouse_id %lld",
@@ -470,7 +503,8 @@ const pj_rec_kind pj_lg_tenants = {
     .seen_sql = "SELECT h.organisation_id FROM lg_warehouses h WHERE h.id = t.warehouse_id",
     .enterprise_writes = 1,
     .deletable = 1,
-    .check = tenant_check};
+    .check = tenant_check,
+    .del_check = tenant_del_check};
 
 /* ---- monthly freight ---- */
 

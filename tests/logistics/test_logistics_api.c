@@ -1264,3 +1264,51 @@ TEST_T(freight_of_an_organisation_is_recorded_once_and_by_its_township, 90)
     CHECK_STR(fp1, fp0);
     th_stop(&s);
 }
+
+/* Regression: the tenant firm of another organisation's warehouse changed its tenancy's area and
+ * dates and deleted it (it may not create one there); an enterprise changes and deletes
+ * tenancies only in warehouses of its own, as it creates them. */
+TEST_T(logistics_tenant_firm_does_not_change_anothers_warehouse, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    rec_load_demos(&s);
+    char adm[80], firm[80], path[96], body[320], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "admin", s.admin_pw, adm);
+    /* a firm let part of a warehouse of another organisation's (the district records it) */
+    long long wh = th_sql_int(&s, "SELECT MIN(h.id) FROM lg_warehouses h WHERE h.organisation_id"
+                                  " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lg_tenants n WHERE"
+                                  " n.warehouse_id = h.id)");
+    long long org = rec_sql1(&s,
+                             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <>"
+                             " (SELECT organisation_id FROM lg_warehouses WHERE id = %lld)",
+                             wh);
+    CHECK(wh > 0 && org > 0);
+    snprintf(body, sizeof body,
+             "{\"warehouse_id\":%lld,\"organisation_id\":%lld,\"area_m2\":100,\"since\":"
+             "\"2099-01-01\"}",
+             wh, org);
+    json_t *made = CALL(&s, "POST", adm, "/api/v1/logistics/tenants", body, 201);
+    long long t = th_int(made, "id");
+    json_decref(made);
+    snprintf(body, sizeof body,
+             "{\"username\":\"tenantfirm\",\"role\":\"enterprise\",\"organisation_id\":%lld,"
+             "\"password\":\"long-enough-pw\"}",
+             org);
+    json_t *r = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/users", adm, body, &r), 201);
+    json_decref(r);
+    th_login(&s, "tenantfirm", "long-enough-pw", firm);
+    snprintf(path, sizeof path, "/api/v1/logistics/tenants/%lld", t);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"area_m2\":1}",
+             rec_sql1(&s, "SELECT version FROM lg_tenants WHERE id = %lld", t));
+    th_fingerprint(&s, fp0, sizeof fp0);
+    CHECK_INT(th_call(&s, "PATCH", path, firm, body, &r), 403);
+    CHECK_STR(th_err_field(r), "warehouse_id");
+    json_decref(r);
+    CHECK_INT(th_call(&s, "DELETE", path, firm, NULL, &r), 403);
+    json_decref(r);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    th_stop(&s);
+}
