@@ -926,6 +926,17 @@ static void fr_expect(const fr_row *r, const int *starts, int mfirst, int mlast,
 
 #define FR_LOOKBACK 3 /* recorded months whose reporters a month waits for */
 
+/* Month m (an index into starts, at or before `latest`, the latest complete month) is whole
+ * when every reporter of the latest month that had reported by m reported m too: a month a
+ * firm has not filed yet, while later months are complete, is not a month recorded. */
+static int fr_whole(const fr_row *r, const int *starts, int latest, int m)
+{
+    for (int i = starts[latest]; i < starts[latest + 1]; i++)
+        if (fr_has(r, 0, starts[m + 1], &r[i]) && !fr_has(r, starts[m], starts[m + 1], &r[i]))
+            return 0;
+    return 1;
+}
+
 /* The window over the records of organisation org (0: every record, the district's). */
 static int freight_window(pj_ctx *c, int64_t org, pj_lg_freight_win *out, pj_err *err)
 {
@@ -996,33 +1007,40 @@ static int freight_window(pj_ctx *c, int64_t org, pj_lg_freight_win *out, pj_err
     snprintf(out->first, sizeof out->first, "%04d-%02d", mo == 12 ? y : y - 1,
              mo == 12 ? 1 : mo + 1);
     out->year = y;
-    char ystr[16];
-    snprintf(ystr, sizeof ystr, "%04d-", y);
+    /* the months counted: whole ones only (fr_whole), as the latest is complete — a month
+     * before it still waiting for its reporters (one park's 0 t filed, five firms' not)
+     * counted as a month recorded and halved the year's rate */
     s = pj_db_prepare(c->db,
-                      "SELECT COALESCE(SUM(CASE WHEN month >= ? THEN tonnes END), 0),"
-                      " COALESCE(SUM(CASE WHEN substr(month, 1, 5) = ? THEN tonnes END), 0),"
-                      " COUNT(DISTINCT CASE WHEN substr(month, 1, 5) = ? THEN month END),"
-                      " COUNT(DISTINCT CASE WHEN month >= ? THEN month END) FROM lg_freight"
-                      " WHERE month <= ? AND" ORG_SQL("organisation_id"),
+                      "SELECT month, SUM(tonnes) FROM lg_freight WHERE month <= ? AND" ORG_SQL(
+                          "organisation_id") " GROUP BY month ORDER BY month",
                       err);
     if (!s) {
         rc = -1;
         goto done;
     }
-    pj_stmt_text(s, 1, out->first);
-    pj_stmt_text(s, 2, ystr);
-    pj_stmt_text(s, 3, ystr);
-    pj_stmt_text(s, 4, out->first);
-    pj_stmt_text(s, 5, out->latest);
-    org_bind(s, 6, org);
-    rc = pj_stmt_step(s, err);
-    if (rc == 1) {
-        out->last12_t = pj_col_double(s, 0);
-        out->year_t = pj_col_double(s, 1);
-        out->year_months = (int)pj_col_int(s, 2);
-        out->months = (int)pj_col_int(s, 3);
+    pj_stmt_text(s, 1, out->latest);
+    org_bind(s, 2, org);
+    char ystr[16];
+    snprintf(ystr, sizeof ystr, "%04d-", y);
+    int m = 0;
+    size_t sk = (size_t)snprintf(out->skipped, sizeof out->skipped, "[");
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        const char *month = pj_col_text(s, 0);
+        double t = pj_col_double(s, 1);
+        while (m <= latest && strcmp(r[starts[m]].month, month) < 0) m++;
+        if (m > latest || strcmp(r[starts[m]].month, month)) continue; /* none of the rows */
+        if (strcmp(month, out->first) < 0) continue;
+        if (!fr_whole(r, starts, latest, m)) { /* still waiting for its reporters */
+            if (sk + 12 < sizeof out->skipped)
+                sk += (size_t)snprintf(out->skipped + sk, sizeof out->skipped - sk, "%s\"%.7s\"",
+                                       sk > 1 ? "," : "", month);
+            continue;
+        }
+        out->last12_t += t, out->months++;
+        if (!strncmp(month, ystr, 5)) out->year_t += t, out->year_months++;
     }
     pj_stmt_done(s);
+    snprintf(out->skipped + sk, sizeof out->skipped - sk, "]");
     rc = rc < 0 ? -1 : 0;
     /* a year's rate from the months recorded in the last 12 */
     out->annual_t = out->months ? round(out->last12_t * 12.0 / (double)out->months) : 0;
@@ -1102,12 +1120,14 @@ static int kpi_freight(pj_ctx *c, int64_t org, pj_jw *w, pj_err *err)
     pj_stmt *s =
         pj_db_prepare(c->db,
                       "SELECT mode, SUM(tonnes) FROM lg_freight WHERE month >= ? AND"
-                      " month <= ? AND" ORG_SQL("organisation_id") " GROUP BY mode ORDER BY mode",
+                      " month <= ? AND month NOT IN (SELECT value FROM json_each(?)) AND" ORG_SQL(
+                          "organisation_id") " GROUP BY mode ORDER BY mode",
                       err);
     if (!s) return -1;
     pj_stmt_text(s, 1, *fw.latest ? fw.first : "9999-99");
     pj_stmt_text(s, 2, fw.latest);
-    org_bind(s, 3, org);
+    pj_stmt_text(s, 3, *fw.skipped ? fw.skipped : "[]");
+    org_bind(s, 4, org);
     pj_jw_key(w, "by_mode");
     pj_jw_obj(w);
     while ((rc = pj_stmt_step(s, err)) == 1) pj_jw_knum(w, pj_col_text(s, 0), pj_col_double(s, 1));

@@ -69,6 +69,9 @@ typedef struct pj_lg_freight_win {
     double year_t;
     char pending[16]; /* the month after the window with records, "" when none */
     int pending_reporters, pending_expected, pending_reported, pending_months;
+    /* the window's months with records that are not whole (waiting for a reporter the latest
+     * month has): not counted, as a JSON array of "YYYY-MM" */
+    char skipped[16 * 12 + 8];
 } pj_lg_freight_win;
 int pj_lg_freight_window(pj_ctx *c, pj_lg_freight_win *out, pj_err *err);
 
