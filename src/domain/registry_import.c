@@ -1184,7 +1184,10 @@ int pj_facility_import_apart(pj_ctx *c, int xlsx, const void *data, size_t len, 
 /* The list's facilities with its filters, every page, in the import's columns (a role column:
  * that role's capacity in that unit, NULL when the facility has none). A village or an
  * operator by its name, or by its code when another of the township's villages, another
- * organisation, has the same name: what the import reads back as that one. */
+ * organisation, has the same name, or the name reads as another's key (a village named as
+ * another region's code; an operator's name beginning with '#', an id, or another's credit
+ * code — the import takes those keys first and moved the facility to that one): what the
+ * import reads back as that one. */
 static pj_stmt *export_rows(pj_ctx *c, const pj_list_filter *f, pj_err *err)
 {
 #define ROLE_COL(role, unit)                                                                       \
@@ -1195,9 +1198,12 @@ static pj_stmt *export_rows(pj_ctx *c, const pj_list_filter *f, pj_err *err)
         "SELECT f.id, f.version, f.name, f.type, t.name, CASE WHEN (SELECT COUNT(*) FROM regions w "
         "WHERE"
         " w.parent_id = v.parent_id AND w.name = v.name AND w.type IN ('village', 'community'))"
-        " > 1 THEN v.code ELSE v.name END, f.address, f.lat, f.lon, CASE WHEN (SELECT COUNT(*) "
+        " > 1 OR EXISTS (SELECT 1 FROM regions w WHERE w.code = v.name AND w.id <> v.id) THEN"
+        " v.code ELSE v.name END, f.address, f.lat, f.lon, CASE WHEN (SELECT COUNT(*) "
         "FROM organisations p WHERE"
-        " p.name = o.name) > 1 THEN COALESCE(o.uscc, '#' || o.id) ELSE o.name END, "
+        " p.name = o.name) > 1 OR substr(o.name, 1, 1) = '#' OR EXISTS (SELECT 1 FROM"
+        " organisations p WHERE p.uscc = o.name AND p.id <> o.id) THEN COALESCE(o.uscc, '#' ||"
+        " o.id) ELSE o.name END, "
         "f.peacetime_function, f.peacetime_capacity, f.peacetime_unit,"
         " f.barrier_free_rooms" ROLE_COL("isolation", "rooms") ROLE_COL("resettlement", "beds")
             ROLE_COL("medical", "beds") ROLE_COL("supply_store", "m3") ROLE_COL("supply_store", "t")

@@ -1213,3 +1213,78 @@ TEST_T(facility_export_chinese_headings_import_back_unchanged, 90)
     }
     th_stop(&s);
 }
+
+/* Regression: an export imported back moved a facility to another operator or village when a
+ * name read as another record's key — an operator named "#3014" (an id), one named as another's
+ * credit code, a village named as another village's code: the import takes those keys first.
+ * Such names are exported by their key, and the table comes back unchanged. */
+TEST_T(facility_export_names_that_read_as_keys_come_back_the_same, 90)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[400], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long town = th_sql_int(&s, "SELECT MIN(township_id) FROM facilities");
+    long long other = th_sql_int(&s, "SELECT MIN(id) FROM organisations WHERE uscc IS NOT NULL");
+    char uscc[40], vcode[40];
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld", other);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    snprintf(uscc, sizeof uscc, "%s", th_str(o, "uscc"));
+    json_decref(o);
+    /* the organisations and the village, made through the API */
+    long long ids[3];
+    const char *names[2] = {NULL, uscc};
+    char hashname[32];
+    snprintf(hashname, sizeof hashname, "#%lld", other);
+    names[0] = hashname;
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"%s\",\"type\":\"operator\"}", names[i]);
+        CHECK_INT(th_call(&s, "POST", "/api/v1/organisations", tok, body, &o), 201);
+        ids[i] = th_int(o, "id");
+        json_decref(o);
+    }
+    char q[300];
+    snprintf(q, sizeof q,
+             "SELECT id FROM regions WHERE type IN ('village', 'community') AND parent_id = %lld"
+             " ORDER BY id LIMIT 1",
+             town);
+    long long v0 = th_sql_int(&s, q);
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", v0);
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    snprintf(vcode, sizeof vcode, "%s", th_str(o, "code"));
+    json_decref(o);
+    snprintf(body, sizeof body,
+             "{\"type\":\"community\",\"parent_id\":%lld,\"code\":\"T-V9\",\"name\":\"%s\"}", town,
+             vcode);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/regions", tok, body, &o), 201);
+    ids[2] = th_int(o, "id");
+    json_decref(o);
+    /* three facilities of the township take them */
+    snprintf(q, sizeof q,
+             "UPDATE facilities SET operator_id = %lld WHERE id = (SELECT id FROM facilities WHERE"
+             " township_id = %lld ORDER BY id LIMIT 1 OFFSET 0);"
+             "UPDATE facilities SET operator_id = %lld WHERE id = (SELECT id FROM facilities WHERE"
+             " township_id = %lld ORDER BY id LIMIT 1 OFFSET 1);",
+             ids[0], town, ids[1], town);
+    th_sql_exec(&s, q);
+    snprintf(q, sizeof q,
+             "UPDATE facilities SET village_id = %lld WHERE id = (SELECT id FROM facilities WHERE"
+             " township_id = %lld ORDER BY id LIMIT 1 OFFSET 2)",
+             ids[2], town);
+    th_sql_exec(&s, q);
+    snprintf(path, sizeof path, "/api/v1/facilities/export?township_id=%lld", town);
+    size_t cl;
+    char *c = GET_BODY(&s, tok, path, &cl);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM facilities WHERE township_id = %lld", town);
+    long long n = th_sql_int(&s, q);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    o = upload(&s, tok, "/api/v1/facilities/import", "text/csv", c, cl, 200, __LINE__);
+    CHECK_INT(th_int(o, "unchanged"), n);
+    CHECK_INT(th_int(o, "updated"), 0);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    free(c);
+    th_stop(&s);
+}
