@@ -246,7 +246,10 @@ static int conv_restore(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_
 }
 static int conv_abort(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    if (!cli_opt(a, "reason")) return cli_usage("abort ID --reason R [--confirm]");
+    /* the usage of the verb's own abort: a drill's takes no --confirm (it houses no one) */
+    if (!cli_opt(a, "reason"))
+        return cli_usage(strcmp(a->pos[0], "drill") ? "abort ID --reason R [--confirm]"
+                                                    : "abort ID --reason R");
     if (same_mode(s, a, id, 0, "abort")) return -1;
     json_t *req = json_object();
     json_object_set_new(req, "reason", json_string(cli_opt(a, "reason")));

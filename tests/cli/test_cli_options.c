@@ -384,3 +384,16 @@ TEST_T(cli_user_add_json_refuses_the_options_of_the_other_form, 60)
     CHECK_INT(RUN(out, "user", "list", "--db", db), 0);
     CHECK(strstr(out, "jsonadm") == NULL);
 }
+
+/* Regression: `drill abort ID` without --reason offered `[--confirm]`, which `drill abort` then
+ * refused ("does not take --confirm"): each verb says its own form. */
+TEST_T(cli_drill_abort_usage_offers_no_confirm, 60)
+{
+    char out[8192], db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "drill", "abort", "1", "--db", db), 2);
+    CHECK(strstr(out, "abort ID --reason R") && !strstr(out, "--confirm"));
+    CHECK_INT(RUN(out, "convert", "abort", "1", "--db", db), 2);
+    CHECK(strstr(out, "abort ID --reason R [--confirm]") != NULL);
+}
