@@ -353,7 +353,10 @@ typedef struct course_in {
 
 static int course_body(json_t *b, int req, course_in *k, pj_err *err)
 {
-    if ((k->has[0] = pj_in_text(b, "title", req, 1, 64, &k->title, err)) < 0 ||
+    /* trimmed, as the bases' and zone enterprises' names: " 直播销售基础 " stood beside the
+     * course of that title, past the unique title */
+    if (pj_in_trim(b, "title", 1, err) ||
+        (k->has[0] = pj_in_text(b, "title", req, 1, 64, &k->title, err)) < 0 ||
         (k->has[1] = pj_in_enum(b, "category", req, pj_ac_course_categories, &k->category, err)) <
             0 ||
         (k->has[2] = pj_in_int(b, "hours", req, 1, 2000, &k->hours, err)) < 0 ||
@@ -517,7 +520,8 @@ typedef struct cohort_in {
 
 static int cohort_body(json_t *b, int req, cohort_in *h, pj_err *err)
 {
-    if ((h->has[0] = pj_in_text(b, "name", req, 1, 64, &h->name, err)) < 0 ||
+    if (pj_in_trim(b, "name", 1, err) ||
+        (h->has[0] = pj_in_text(b, "name", req, 1, 64, &h->name, err)) < 0 ||
         (h->has[1] = ec_in_day(b, "starts_on", req, &h->starts, &h->start_day, err)) < 0 ||
         (h->has[2] = ec_in_day(b, "ends_on", req, &h->ends, &h->end_day, err)) < 0 ||
         (h->has[3] = pj_in_int(b, "capacity", req, 1, 1000, &h->capacity, err)) < 0)
@@ -851,7 +855,7 @@ int pj_ac_post_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
                        PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_ref(body, "zone_enterprise_id", 1, &zone, err) < 0 ||
-        pj_in_text(body, "title", 1, 1, 64, &title, err) < 0 ||
+        pj_in_trim(body, "title", 1, err) || pj_in_text(body, "title", 1, 1, 64, &title, err) < 0 ||
         pj_in_int(body, "openings", 1, 1, 1000, &openings, err) < 0)
         return -1;
     int rc = ec_int(c, "SELECT COALESCE(organisation_id, 0) FROM ec_zone_enterprises WHERE id = ?",
@@ -928,7 +932,7 @@ int pj_ac_post_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err
     int64_t version, filled = 0;
     if (post_scope(c, id, err) || pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
-        pj_in_no_null(body, NULL, err) ||
+        pj_in_no_null(body, NULL, err) || pj_in_trim(body, "title", 1, err) ||
         (p.has[0] = pj_in_text(body, "title", 0, 1, 64, &p.title, err)) < 0 ||
         (p.has[1] = pj_in_enum(body, "state", 0, pj_ac_post_states, &p.state, err)) < 0 ||
         (p.has[2] = pj_in_int(body, "openings", 0, 1, 1000, &p.openings, err)) < 0 ||

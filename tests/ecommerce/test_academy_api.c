@@ -1662,3 +1662,30 @@ TEST_T(academy_ids_of_deleted_records_are_not_given_again, 60)
     CHECK_INT(th_sql_int(&s, b), 1);
     th_stop(&s);
 }
+
+/* Regression: academy names and titles kept the spaces around them, so " 班丙 " stood beside
+ * 班丙 past the unique name; they are trimmed as the bases' and zone enterprises' are. */
+TEST_T(academy_names_are_trimmed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], b[512];
+    th_login(&s, "officer", s.demo_pw, tok);
+    fix f;
+    fixture(&s, tok, "丙", 0, 3, 3, &f);
+    snprintf(b, sizeof b,
+             "{\"course_id\":%lld,\"base_id\":%lld,\"name\":\" 班丙 \",\"starts_on\":"
+             "\"2024-03-01\",\"ends_on\":\"2099-04-30\",\"capacity\":3}",
+             f.course, f.base);
+    json_decref(CALL(&s, "POST", tok, "/api/v1/academy/cohorts", b, 409));
+    json_decref(CALL(&s, "POST", tok, "/api/v1/academy/courses",
+                     "{\"title\":\" 直播销售丙 \",\"category\":\"livestream_selling\","
+                     "\"hours\":40,\"level\":5,\"practice_hours\":2}",
+                     409));
+    snprintf(b, sizeof b, "{\"zone_enterprise_id\":%lld,\"title\":\"  带货助理 \",\"openings\":1}",
+             f.zone);
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/academy/posts", b, 201);
+    CHECK_STR(th_str(o, "title"), "带货助理");
+    json_decref(o);
+    th_stop(&s);
+}
