@@ -234,6 +234,12 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
             err, 422, "invalid_value", "effective_from",
             "effective_from must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
     json_t *cl = json_object_get(body, "checklist");
+    /* each item once, as a manual step's checklist (["a","a"] was a standard of two items) */
+    for (size_t i = 0; cl && i < json_array_size(cl); i++)
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(cl, i), json_array_get(cl, j)))
+                return pj_fail(err, 422, "duplicate", "checklist", "\"%s\" is listed twice",
+                               json_string_value(json_array_get(cl, i)));
     char *cljson = cl ? json_dumps(cl, JSON_COMPACT) : NULL;
     if (pj_db_begin(c->db, err)) {
         free(cljson);

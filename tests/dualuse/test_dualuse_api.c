@@ -1833,6 +1833,11 @@ TEST(dualuse_blank_names_in_manuals_refused)
          "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
          "\"target_hours\":12,\"checklist\":[\"  \"]}",
          "checklist"},
+        /* an item twice, as a manual step's checklist refuses it (it was a standard of two) */
+        {"/api/v1/standards",
+         "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
+         "\"target_hours\":12,\"checklist\":[\"消毒\",\"消毒\"]}",
+         "checklist"},
     };
     char before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
     th_fingerprint(&s, before, sizeof before);
