@@ -789,15 +789,18 @@ static int steps_check(pj_ctx *c, step_in *st, int n, const char *phase, const c
     if (rc) {
         char names[200] = "";
         size_t len = 0;
-        for (int k = 0; k < r.cycle_len && len + 40 < sizeof names; k++) {
+        int k = 0;
+        for (; k < r.cycle_len && len + 40 < sizeof names; k++) {
             int q = snprintf(names + len, sizeof names - len, "%s%s", k ? " → " : "",
                              st[idx[r.cycle[k]]].code);
             if (q > 0) len += (size_t)q;
         }
-        if (r.cycle_len) {
-            int q = snprintf(names + len, sizeof names - len, " → %s", st[idx[r.cycle[0]]].code);
-            (void)q;
-        }
+        /* closed by its first step when whole; a cycle too long to name is said to go on (it
+         * was closed after a cut, naming a step S21 → S0 that does not exist) */
+        if (r.cycle_len && k == r.cycle_len)
+            snprintf(names + len, sizeof names - len, " → %s", st[idx[r.cycle[0]]].code);
+        else if (r.cycle_len)
+            snprintf(names + len, sizeof names - len, " → … (%d steps in all)", r.cycle_len);
         pj_cpm_free(&r);
         return pj_fail(err, 422, "cycle", field, "the %s steps have a cycle: %s", phase, names);
     }

@@ -635,6 +635,27 @@ TEST(dualuse_operator_scope_and_bad_input_write_nothing)
                          "B → A → B"));
         json_decref(o);
     }
+    /* a ring of 60 steps, too long to name whole: said to go on, not closed after a cut by a
+     * step that is no predecessor of the last named (regression: "… S20 → S21 → S0") */
+    {
+        size_t cap = 16384, n = 0;
+        char *ring = malloc(cap);
+        n += (size_t)snprintf(ring + n, cap - n,
+                              "{\"facility_id\":1,\"scenario\":\"epidemic\",\"role\":"
+                              "\"isolation\",\"title\":\"t\",\"steps\":[");
+        for (int k = 0; k < 60; k++)
+            n += (size_t)snprintf(ring + n, cap - n,
+                                  "%s{\"code\":\"S%d\",\"name\":\"s\",\"planned_minutes\":10,"
+                                  "\"team_type\":\"medical\",\"predecessors\":[\"S%d\"]}",
+                                  k ? "," : "", k, (k + 59) % 60);
+        snprintf(ring + n, cap - n, "]}");
+        o = NULL;
+        CHECK_INT(th_call(&s, "POST", "/api/v1/manuals", officer, ring, &o), 422);
+        CHECK_STR(th_err_code(o), "cycle");
+        CHECK(strstr(th_err_message(o), "(60 steps in all)") != NULL);
+        json_decref(o);
+        free(ring);
+    }
     th_fingerprint(&s, after, sizeof after);
     CHECK_STR(after, before);
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM manuals"), manuals0);
