@@ -2070,7 +2070,13 @@ static int output_written(int rc)
 {
     if (!fflush(stdout) && !ferror(stdout)) return rc;
     int e = errno;
-    if (!rc) fprintf(stderr, "pingji: cannot write standard output: %s\n", strerror(e));
+    /* the command ran to its end: a write is committed, only its answer is lost (a script that
+     * ran it again on exit 1 made it twice) */
+    if (!rc)
+        fprintf(stderr,
+                "pingji: cannot write standard output: %s; the command itself ran to its end"
+                " (a change it made is saved: look before running it again)\n",
+                strerror(e));
     return rc ? rc : 1;
 }
 

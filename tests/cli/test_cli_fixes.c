@@ -1531,6 +1531,12 @@ TEST_T(cli_output_input_and_arguments_checked, 180)
     /* any answer lost: exit 1, said */
     CHECK_INT(RUN_OUT("/dev/full", err, "region", "get", "1", "--db", db), 1);
     CHECK(strstr(err, "cannot write standard output"));
+    /* a write whose answer is lost says it was made (a script ran it again on exit 1) */
+    CHECK_INT(RUN_OUT("/dev/full", err, "org", "add", "--json",
+                      "{\"name\":\"答复丢失\",\"type\":\"enterprise\"}", "--db", db),
+              1);
+    CHECK(strstr(err, "a change it made is saved") != NULL);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM organisations WHERE name = '答复丢失'"), 1);
     CHECK_INT(RUN_OUT("/dev/full", err, "help"), 1);
     audit = sql_int(db, "SELECT COUNT(*) FROM audit");
 
