@@ -744,6 +744,9 @@ json_t *cli_json_text(const char *what, const char *text, size_t len)
     json_error_t je;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     pj_in_whole_numbers(v);
+    /* jansson names its own flag for a NUL escape: said as the API says it */
+    if (!v && strstr(je.text, "JSON_ALLOW_NUL"))
+        snprintf(je.text, sizeof je.text, "a text holds \\u0000 (NUL), which no text may hold");
     if (!v && je.line > 0)
         fprintf(stderr, "pingji: %s: %s (line %d)\n", what, je.text, je.line);
     else if (!v)

@@ -397,3 +397,15 @@ TEST_T(cli_drill_abort_usage_offers_no_confirm, 60)
     CHECK_INT(RUN(out, "convert", "abort", "1", "--db", db), 2);
     CHECK(strstr(out, "abort ID --reason R [--confirm]") != NULL);
 }
+
+/* A NUL escape in --json is said in words, not as the JSON library's flag name. */
+TEST_T(cli_json_nul_is_said_in_words, 60)
+{
+    char out[8192], db[600];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(RUN(out, "org", "add", "--db", db, "--json",
+                  "{\"name\":\"a\\u0000b\",\"type\":\"enterprise\"}"),
+              2);
+    CHECK(strstr(out, "(NUL), which no text may hold") && !strstr(out, "JSON_ALLOW_NUL"));
+}
