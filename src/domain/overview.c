@@ -131,12 +131,22 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_jw_knum(w, "ready", tot[0]);
         pj_jw_knum(w, "converting", tot[1]);
         pj_jw_knum(w, "convertible", tot[2]);
+        /* the figure as shown (to 2 decimals) is the one judged against the target: 19.996
+         * showed 20 beside a target of 20 and "does not meet" it; no residents, no figure */
         double per10k =
-            district_pop ? (tot[0] + tot[1] + tot[2]) * 10000.0 / (double)district_pop : 0;
-        pj_jw_knum(w, "per_10k_residents", round(per10k * 100) / 100);
+            district_pop
+                ? round((tot[0] + tot[1] + tot[2]) * 10000.0 / (double)district_pop * 100) / 100
+                : NAN;
+        if (isnan(per10k))
+            pj_jw_knull(w, "per_10k_residents");
+        else
+            pj_jw_knum(w, "per_10k_residents", per10k);
         if (!isnan(target)) {
             pj_jw_knum(w, "target_per_10k", target);
-            pj_jw_kbool(w, "meets_target", per10k >= target);
+            if (isnan(per10k))
+                pj_jw_knull(w, "meets_target");
+            else
+                pj_jw_kbool(w, "meets_target", per10k >= target);
         } else {
             pj_jw_knull(w, "target_per_10k");
             pj_jw_knull(w, "meets_target");
@@ -146,15 +156,20 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_jw_arr(w);
         for (int k = 0; k < nt; k++) {
             double all = towns[k].cap[ri][0] + towns[k].cap[ri][1] + towns[k].cap[ri][2];
-            double t10k = towns[k].population ? all * 10000.0 / (double)towns[k].population : 0;
+            double t10k = towns[k].population
+                              ? round(all * 10000.0 / (double)towns[k].population * 100) / 100
+                              : NAN;
             pj_jw_obj(w);
             pj_jw_kint(w, "township_id", towns[k].id);
             pj_jw_kstr(w, "name", towns[k].name);
             pj_jw_knum(w, "ready", towns[k].cap[ri][0]);
             pj_jw_knum(w, "converting", towns[k].cap[ri][1]);
             pj_jw_knum(w, "convertible", towns[k].cap[ri][2]);
-            pj_jw_knum(w, "per_10k_residents", round(t10k * 100) / 100);
-            if (!isnan(target))
+            if (isnan(t10k))
+                pj_jw_knull(w, "per_10k_residents");
+            else
+                pj_jw_knum(w, "per_10k_residents", t10k);
+            if (!isnan(target) && !isnan(t10k))
                 pj_jw_kbool(w, "meets_target", t10k >= target);
             else
                 pj_jw_knull(w, "meets_target");

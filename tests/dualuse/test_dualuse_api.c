@@ -844,6 +844,13 @@ TEST(dualuse_overview_adds_up)
     for (size_t i = 0; i < json_array_size(towns); i++)
         sum += json_number_value(json_object_get(json_array_get(towns, i), "convertible"));
     CHECK_NEAR(sum, (double)want, 1e-6);
+    /* each township's verdict is of the figure it shows (rounded to 2 decimals): a figure
+     * showing 20 beside a target of 20 meets it */
+    for (size_t i = 0; i < json_array_size(towns); i++) {
+        json_t *t = json_array_get(towns, i);
+        CHECK(json_is_true(json_object_get(t, "meets_target")) ==
+              (json_number_value(json_object_get(t, "per_10k_residents")) >= 20));
+    }
     CHECK(json_array_size(json_object_get(o, "live_conversions")) == 1);
     /* the live conversion's progress: both phases, and the convert phase alone (what the
      * console shows while it converts, as its list of conversions does) */
@@ -3290,5 +3297,41 @@ TEST(dualuse_demo_dates_sent_back_change_nothing)
     json_decref(CALL(&s, "PATCH", tok, path, body, 200));
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp0, fp1);
+    th_stop(&s);
+}
+
+/* A township without residents has no figure per 10,000 residents (null), and so no verdict
+ * against the target (it read 0 and "does not meet" however much it could house). */
+TEST(dualuse_overview_township_without_residents_has_no_figure)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80];
+    th_login(&s, "officer", s.demo_pw, tok);
+    long long district = th_sql_int(&s, "SELECT id FROM regions WHERE type = 'district'");
+    char body[200];
+    snprintf(body, sizeof body,
+             "{\"type\":\"township\",\"parent_id\":%lld,\"code\":\"T-ZERO\",\"name\":\"无人乡\"}",
+             district);
+    json_t *t = post(&s, tok, "/api/v1/regions", body, 201);
+    long long id = th_int(t, "id");
+    json_decref(t);
+    json_t *o = NULL;
+    CHECK_INT(th_call(&s, "GET", "/api/v1/overview?scenario=epidemic", tok, NULL, &o), 200);
+    json_t *roles = json_object_get(o, "roles"), *r;
+    size_t i, found = 0;
+    json_array_foreach(roles, i, r)
+    {
+        json_t *towns = json_object_get(r, "townships"), *x;
+        size_t k;
+        json_array_foreach(towns, k, x) if (th_int(x, "township_id") == id)
+        {
+            CHECK(json_is_null(json_object_get(x, "per_10k_residents")));
+            CHECK(json_is_null(json_object_get(x, "meets_target")));
+            found++;
+        }
+    }
+    CHECK(found > 0);
+    json_decref(o);
     th_stop(&s);
 }
