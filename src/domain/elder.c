@@ -699,8 +699,6 @@ static const char *contact_phone_kept(json_t *was, const char *p)
 /* Emergency contacts: [{name, relation, phone}] → JSON text. */
 static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
 {
-    /* the contacts the record has (`*out` on an update): their numbers sent back are kept */
-    json_t *was = *out ? json_loads(*out, 0, NULL) : NULL;
     static const char *const keys[] = {"name", "relation", "phone", NULL};
     json_t *v = json_object_get(o, "emergency_contacts");
     if (!v) return 0;
@@ -711,6 +709,8 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     if (!json_is_array(v) || json_array_size(v) > 5)
         return pj_fail(err, 422, "wrong_type", "emergency_contacts",
                        "emergency_contacts must be an array of at most 5 contacts");
+    /* the contacts the record has (`*out` on an update): their numbers sent back are kept */
+    json_t *was = *out ? json_loads(*out, 0, NULL) : NULL;
     size_t i;
     json_t *x;
     json_array_foreach(v, i, x)
