@@ -206,9 +206,6 @@ static int log_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
     return 0;
 }
 
-/* One log (body already an object): validated, inserted with its credits; inside the caller's
- * transaction. *out_id gets the log id. earlier holds the ids of the n_earlier entries of the
- * same quick entry written before it (a repeat of one is named by its place in the entries). */
 /* The same service entered twice (a form sent again, a quick entry repeated a second later,
  * so with a time_in a second later) would count twice in the reports and earn its credits
  * twice: a log of the same elder, kind and helper (or none) overlapping [t_in, t_out), or
@@ -250,6 +247,9 @@ static int log_dup(pj_ctx *c, int64_t elder_id, const char *kind, int64_t helper
     return 0;
 }
 
+/* One log (body already an object): validated, inserted with its credits; inside the caller's
+ * transaction. *out_id gets the log id. earlier holds the ids of the n_earlier entries of the
+ * same quick entry written before it (a repeat of one is named by its place in the entries). */
 static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, size_t n_earlier,
                       int64_t *out_id, pj_err *err)
 {

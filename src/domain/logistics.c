@@ -418,8 +418,6 @@ static int tenant_opened(pj_ctx *c, int64_t id, json_t *body, const json_t *row,
     return 0;
 }
 
-/* An enterprise records tenancies only in warehouses it may see (its organisation's); another
- * one's is as unknown as a missing id, so ids do not leak. */
 /* 1 when warehouse wh is the enterprise caller's organisation's, 0 when not, -1 on error. */
 static int own_warehouse(pj_ctx *c, int64_t wh, pj_err *err)
 {
@@ -458,6 +456,8 @@ static int tenant_del_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, pj_err 
     return tenant_owner_only(c, id, err);
 }
 
+/* An enterprise records tenancies only in warehouses it may see (its organisation's); another
+ * one's is as unknown as a missing id, so ids do not leak. */
 static int tenant_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
@@ -1011,15 +1011,16 @@ static int freight_window(pj_ctx *c, int64_t org, pj_lg_freight_win *out, pj_err
      * before it still waiting for its reporters (one park's 0 t filed, five firms' not)
      * counted as a month recorded and halved the year's rate */
     s = pj_db_prepare(c->db,
-                      "SELECT month, SUM(tonnes) FROM lg_freight WHERE month <= ? AND" ORG_SQL(
-                          "organisation_id") " GROUP BY month ORDER BY month",
+                      "SELECT month, SUM(tonnes) FROM lg_freight WHERE month >= ? AND month <= ?"
+                      " AND" ORG_SQL("organisation_id") " GROUP BY month ORDER BY month",
                       err);
     if (!s) {
         rc = -1;
         goto done;
     }
-    pj_stmt_text(s, 1, out->latest);
-    org_bind(s, 2, org);
+    pj_stmt_text(s, 1, out->first);
+    pj_stmt_text(s, 2, out->latest);
+    org_bind(s, 3, org);
     char ystr[16];
     snprintf(ystr, sizeof ystr, "%04d-", y);
     int m = 0;
@@ -1029,7 +1030,6 @@ static int freight_window(pj_ctx *c, int64_t org, pj_lg_freight_win *out, pj_err
         double t = pj_col_double(s, 1);
         while (m <= latest && strcmp(r[starts[m]].month, month) < 0) m++;
         if (m > latest || strcmp(r[starts[m]].month, month)) continue; /* none of the rows */
-        if (strcmp(month, out->first) < 0) continue;
         if (!fr_whole(r, starts, latest, m)) { /* still waiting for its reporters */
             if (sk + 12 < sizeof out->skipped)
                 sk += (size_t)snprintf(out->skipped + sk, sizeof out->skipped - sk, "%s\"%.7s\"",

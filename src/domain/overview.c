@@ -28,6 +28,31 @@ static int role_index(const char *role)
     return -1;
 }
 
+/* Capacity per 10,000 residents as shown, to two decimals: the figure judged against the
+ * target (19.996 showed 20 beside a target of 20 and "did not meet" it); NAN without residents,
+ * written null (it read 0 and "does not meet" however much a township could house). */
+static double per10k_of(double capacity, int64_t population)
+{
+    return population ? round(capacity * 10000.0 / (double)population * 100) / 100 : NAN;
+}
+
+static void per10k_write(pj_jw *w, double per10k)
+{
+    if (isnan(per10k))
+        pj_jw_knull(w, "per_10k_residents");
+    else
+        pj_jw_knum(w, "per_10k_residents", per10k);
+}
+
+/* meets_target: null without a target or without a figure */
+static void verdict_write(pj_jw *w, double per10k, double target)
+{
+    if (isnan(per10k) || isnan(target))
+        pj_jw_knull(w, "meets_target");
+    else
+        pj_jw_kbool(w, "meets_target", per10k >= target);
+}
+
 static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err);
 
 int pj_overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *w, pj_err *err)
@@ -131,48 +156,27 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_jw_knum(w, "ready", tot[0]);
         pj_jw_knum(w, "converting", tot[1]);
         pj_jw_knum(w, "convertible", tot[2]);
-        /* the figure as shown (to 2 decimals) is the one judged against the target: 19.996
-         * showed 20 beside a target of 20 and "does not meet" it; no residents, no figure */
-        double per10k =
-            district_pop
-                ? round((tot[0] + tot[1] + tot[2]) * 10000.0 / (double)district_pop * 100) / 100
-                : NAN;
-        if (isnan(per10k))
-            pj_jw_knull(w, "per_10k_residents");
-        else
-            pj_jw_knum(w, "per_10k_residents", per10k);
-        if (!isnan(target)) {
-            pj_jw_knum(w, "target_per_10k", target);
-            if (isnan(per10k))
-                pj_jw_knull(w, "meets_target");
-            else
-                pj_jw_kbool(w, "meets_target", per10k >= target);
-        } else {
+        double per10k = per10k_of(tot[0] + tot[1] + tot[2], district_pop);
+        per10k_write(w, per10k);
+        if (isnan(target))
             pj_jw_knull(w, "target_per_10k");
-            pj_jw_knull(w, "meets_target");
-        }
+        else
+            pj_jw_knum(w, "target_per_10k", target);
+        verdict_write(w, per10k, target);
         /* every township, with whether it meets the target */
         pj_jw_key(w, "townships");
         pj_jw_arr(w);
         for (int k = 0; k < nt; k++) {
             double all = towns[k].cap[ri][0] + towns[k].cap[ri][1] + towns[k].cap[ri][2];
-            double t10k = towns[k].population
-                              ? round(all * 10000.0 / (double)towns[k].population * 100) / 100
-                              : NAN;
+            double t10k = per10k_of(all, towns[k].population);
             pj_jw_obj(w);
             pj_jw_kint(w, "township_id", towns[k].id);
             pj_jw_kstr(w, "name", towns[k].name);
             pj_jw_knum(w, "ready", towns[k].cap[ri][0]);
             pj_jw_knum(w, "converting", towns[k].cap[ri][1]);
             pj_jw_knum(w, "convertible", towns[k].cap[ri][2]);
-            if (isnan(t10k))
-                pj_jw_knull(w, "per_10k_residents");
-            else
-                pj_jw_knum(w, "per_10k_residents", t10k);
-            if (!isnan(target) && !isnan(t10k))
-                pj_jw_kbool(w, "meets_target", t10k >= target);
-            else
-                pj_jw_knull(w, "meets_target");
+            per10k_write(w, t10k);
+            verdict_write(w, t10k, target);
             pj_jw_obj_end(w);
         }
         pj_jw_arr_end(w);
