@@ -1072,14 +1072,17 @@ static int v_user(cli *a)
     if (cli_opt(a, "grid-ids")) {
         json_t *arr = json_array();
         char *list = strdup(cli_opt(a, "grid-ids"));
-        int bad = !*list;
-        for (char *save, *t = strtok_r(list, ",", &save); t && !bad;
-             t = strtok_r(NULL, ",", &save)) {
+        int bad = 0;
+        /* every item an id: an empty one (",4", "4,,5", "4,") is a typo, not nothing */
+        for (char *t = list, *end; !bad; t = end + 1) {
+            end = strchr(t, ',');
+            if (end) *end = '\0';
             int64_t v;
             if (cli_parse_id(t, &v))
                 bad = 1;
             else
                 json_array_append_new(arr, json_integer(v));
+            if (!end) break;
         }
         free(list);
         if (bad) {
@@ -1516,7 +1519,8 @@ static const verb verbs[] = {
      "     list [--FILTER V …] [--limit N] [--cursor N]|get ID|add --json J|update ID --json J|\n"
      "     delete ID",
      "Agri-tech (农业科技): labs, 国农港 projects and milestones, doctor farms and experts,\n"
-     "greenhouse sections, research results and transfers; KPIs; output from the indicators.",
+     "greenhouse sections, research results and transfers; KPIs; output from the indicators.\n"
+     "demo loads the agri-tech demo (once) and prints the KPIs.",
      cli_agri, cli_rec_options, cli_rec_help},
     {"logistics",
      "logistics kpi|demo;\n"
@@ -1524,7 +1528,8 @@ static const verb verbs[] = {
      "          list [--FILTER V …] [--limit N] [--cursor N]|get ID|add --json J|\n"
      "          update ID --json J|delete ID",
      "Logistics hub (物流高地): warehouses planned → under_construction → operating, tenants,\n"
-     "monthly freight against the 2035 target, land parcels, freight trains; KPIs.",
+     "monthly freight against the 2035 target, land parcels, freight trains; KPIs.\n"
+     "demo loads the logistics demo (once; it needs the demo district) and prints the KPIs.",
      cli_logistics, cli_rec_options, cli_rec_help},
     {"elder",
      "elder list [--region-id N] [--tier T] [--vulnerable] [--unpaired] [--reveal] [--q S]\n"

@@ -187,7 +187,9 @@ static int ag_output(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf
 }
 static int ag_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_agritech_demo(&s->ctx, 20240801, &s->err);
+    /* as the other demo verbs: what is there afterwards, the KPIs (loaded before or now) */
+    if (pj_agritech_demo(&s->ctx, 20240801, &s->err)) return -1;
+    return pj_agri_kpi(&s->ctx, w, &s->err);
 }
 
 int cli_agri(cli *a)
@@ -215,7 +217,8 @@ static int lg_kpi(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *c
 }
 static int lg_demo(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_buf *csv)
 {
-    return pj_logistics_demo(&s->ctx, 20240801, &s->err);
+    if (pj_logistics_demo(&s->ctx, 20240801, &s->err)) return -1;
+    return pj_lg_kpi(&s->ctx, w, &s->err);
 }
 
 int cli_logistics(cli *a)

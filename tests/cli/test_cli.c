@@ -68,6 +68,12 @@ TEST(cli_init_user_region_facility_backup_restore)
                   "{\"title\":\"命令行品种\",\"kind\":\"variety\",\"year\":2024.0}", "--db", db),
               0);
     CHECK(strstr(out, "\"year\": 2024"));
+    /* the agri and logistics demos say what is loaded, as the other demo verbs (they printed
+     * nothing) */
+    CHECK_INT(RUN(out, "agri", "demo", "--db", db), 0);
+    CHECK(strstr(out, "\"doctor_farms\": 117"));
+    CHECK_INT(RUN(out, "logistics", "demo", "--db", db), 0);
+    CHECK(strstr(out, "\"total_m2\": 5600000"));
     CHECK_INT(RUN(out, "audit", "--entity", "facility", "--db", db), 0);
     CHECK(strstr(out, "\"username\": \"cli\""));
     /* backup, damage, restore */

@@ -405,6 +405,14 @@ TEST(cli_bad_values_are_refused_and_named)
     CHECK_INT(RUN(out, "user", "add", "grid.worker", "--role", "grid_worker", "--grid-ids", "",
                   "--db", db),
               2);
+    /* an empty item is a typo, not nothing (",4,,5," was taken as 4,5) */
+    static const char *const gaps[] = {",4", "4,,5", "4,", ","};
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(RUN(out, "user", "add", "grid.worker", "--role", "grid_worker", "--grid-ids",
+                      gaps[i], "--db", db),
+                  2);
+        CHECK(strstr(out, "--grid-ids"));
+    }
     CHECK_INT(RUN(out, "user", "add", "twn.officer", "--role", "township_officer", "--township-id",
                   "x", "--db", db),
               2);
