@@ -227,6 +227,12 @@ static int session_check(pj_ctx *c, const session_in *x, const char *birth, cons
     int64_t day;
     if (ec_date(x->date, &day, NULL, NULL, NULL) || day > ec_today())
         return pj_fail(err, 422, "invalid_value", "date", "date must be a date, not in the future");
+    /* as the zone's monthly sales: 1900-01-01 is a slip, not a session */
+    if (strncmp(x->date, PJ_EC_SALES_FIRST_MONTH, 7) < 0)
+        return pj_fail(err, 422, "invalid_value", "date",
+                       "date %s is before %s: sessions are recorded from " PJ_EC_SALES_FIRST_MONTH
+                       "-01 on",
+                       x->date, PJ_EC_SALES_FIRST_MONTH);
     if (ec_session_age(x->date, birth, consent, err)) return -1;
     if (x->gmv > 0 && x->orders == 0)
         return pj_fail(err, 422, "invalid_value", "orders",

@@ -536,6 +536,11 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
         return pj_fail(err, 422, "invalid_value", "month",
                        "freight is recorded after the month: %s is not over (today is %s)",
                        json_string_value(m), today);
+    if (json_is_string(m) && strcmp(json_string_value(m), PJ_LG_FREIGHT_FIRST_MONTH) < 0)
+        return pj_fail(err, 422, "invalid_value", "month",
+                       "month %s is before %s: freight is recorded from " PJ_LG_FREIGHT_FIRST_MONTH
+                       " on",
+                       json_string_value(m), PJ_LG_FREIGHT_FIRST_MONTH);
     /* a township officer records a park's freight as a whole (no organisation) for the parks
      * of its township; without a park or an organisation the record is nobody's */
     if (c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER && !json_is_integer(o)) {

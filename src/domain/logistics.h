@@ -35,6 +35,8 @@ typedef struct pj_lg_transfer {
 /* A parcel's largest area (mu) and land price (fen per mu, i.e. 1000 万元/mu). */
 #define PJ_LG_MAX_MU        1e6
 #define PJ_LG_MAX_PRICE_FEN 1e9
+/* The first month freight is recorded for (YYYY-MM). */
+#define PJ_LG_FREIGHT_FIRST_MONTH "2000-01"
 /* 0 ok, -1 when area ≤ 0 or the revenue does not fit 64 bits. Rates, points and mu are rounded
  * to 2 decimals; points is the difference of the unrounded rates, rounded. */
 int pj_lg_transfer_calc(double area_mu, double before_mu, double after_mu, int64_t price_fen_per_mu,

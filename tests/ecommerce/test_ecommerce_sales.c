@@ -84,6 +84,15 @@ TEST_T(ecommerce_sessions_products_and_kpi, 60)
              sid);
     json_decref(CALL(&s, "POST", tok, "/api/v1/ecommerce/sessions", body, 201));
     json_decref(CALL(&s, "POST", jd, "/api/v1/ecommerce/sessions", body, 403)); /* not its own */
+    /* a date of another century is a slip, said as such (1900-01-01 was stored for a streamer
+     * without a birth date; this one's says only that it is before the 16th birthday) */
+    snprintf(body, sizeof body,
+             "{\"streamer_id\":%lld,\"platform\":\"kuaishou\",\"date\":\"1999-12-31\","
+             "\"duration_min\":30,\"orders\":1,\"gmv_fen\":500}",
+             sid);
+    x = CALL(&s, "POST", town, "/api/v1/ecommerce/sessions", body, 422);
+    CHECK(strstr(th_err_message(x), "sessions are recorded from 2000-01-01 on"));
+    json_decref(x);
     snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld/followers", sid);
     json_decref(CALL(&s, "POST", town, path,
                      "{\"platform\":\"douyin\",\"as_of\":\"2024-06-30\",\"followers\":8000}", 201));

@@ -337,6 +337,8 @@ TEST_T(logistics_bad_input_writes_nothing, 90)
          "{\"name\":\"x\",\"area_m2\":9,\"started\":\"2024-02-30\"}", 422, NULL},
         {"/api/v1/logistics/freight", "{\"month\":\"2024-13\",\"tonnes\":5}", 422, "invalid_value"},
         {"/api/v1/logistics/freight", "{\"month\":\"2999-01\",\"tonnes\":5}", 422, "invalid_value"},
+        /* a month of another century is a slip (1900-01 was stored) */
+        {"/api/v1/logistics/freight", "{\"month\":\"1999-12\",\"tonnes\":5}", 422, "invalid_value"},
         {"/api/v1/logistics/freight", "{\"month\":\"2024-05\",\"tonnes\":-1}", 422, NULL},
         {"/api/v1/logistics/freight", "{\"month\":\"2024-05\"}", 422, "missing_field"},
         {"/api/v1/logistics/freight", "{\"month\":\"2024-05\",\"tonnes\":1,\"mode\":\"air\"}", 422,
