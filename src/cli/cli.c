@@ -1584,6 +1584,8 @@ static const verb verbs[] = {
      "          [--id-shared true|false]|\n"
      "          streamer-get ID|streamer-add --json J|streamer-update ID --json J|\n"
      "          streamer-delete ID|followers-add ID --json J|\n"
+     "          followers-update ID --platform P --as-of D --json J|\n"
+     "          followers-delete ID --platform P --as-of D|\n"
      "          sessions [--streamer-id N] [--from D] [--to D]|session-get ID|session-add --json "
      "J|\n"
      "          session-update ID --json J|session-delete ID|products [--category C]|\n"

@@ -154,6 +154,35 @@ static int sales_key(cli *a, const char *usage, const char **month, const char *
     *channel = cli_opt(a, "channel");
     return *month && *channel ? 0 : cli_usage(usage);
 }
+/* --platform and --as-of of a recorded follower count: 0, or a usage error (2). */
+static int followers_key(cli *a, const char *usage, const char **platform, const char **as_of)
+{
+    *platform = cli_opt(a, "platform");
+    *as_of = cli_opt(a, "as-of");
+    return *platform && *as_of ? 0 : cli_usage(usage);
+}
+SUB(ec_followers_update)
+{
+    const char *platform, *as_of;
+    int u = followers_key(a, "followers-update needs --platform P and --as-of YYYY-MM-DD",
+                          &platform, &as_of);
+    return u ? u : pj_ec_followers_update(&s->ctx, id, platform, as_of, b, w, &s->err);
+}
+SUB(ec_followers_delete)
+{
+    const char *platform, *as_of;
+    int u = followers_key(a, "followers-delete needs --platform P and --as-of YYYY-MM-DD",
+                          &platform, &as_of);
+    if (u) return u;
+    if (pj_ec_followers_delete(&s->ctx, id, platform, as_of, &s->err)) return -1;
+    /* {"deleted": the streamer's id} as every delete, with the rest of the count's key */
+    pj_jw_obj(w);
+    pj_jw_kint(w, "deleted", id);
+    pj_jw_kstr(w, "platform", platform);
+    pj_jw_kstr(w, "as_of", as_of);
+    pj_jw_obj_end(w);
+    return 0;
+}
 SUB(ec_sales_update)
 {
     const char *month, *channel;
@@ -213,6 +242,8 @@ int cli_ecommerce(cli *a)
         {"streamer-update", 1, 1, ec_streamer_update, 0, ec_streamer_get},
         {"streamer-delete", 1, 0, ec_streamer_delete},
         {"followers-add", 1, 1, ec_followers_add},
+        {"followers-update", 1, 1, ec_followers_update, 0, ec_streamer_get},
+        {"followers-delete", 1, 0, ec_followers_delete},
         {"sessions", 0, 0, ec_sessions},
         {"session-add", 0, 1, ec_session_add},
         {"session-get", 1, 0, ec_session_get},

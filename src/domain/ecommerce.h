@@ -88,6 +88,16 @@ int pj_ec_org_moved(pj_ctx *c, int64_t org_id, int64_t township_id, pj_err *err)
 int pj_ec_streamer_delete(pj_ctx *c, int64_t id, pj_err *err);
 /* {platform, as_of, followers} */
 int pj_ec_followers_add(pj_ctx *c, int64_t streamer_id, json_t *body, pj_jw *w, pj_err *err);
+/* Corrects the count recorded for a platform and date: {version (the streamer's), followers};
+ * the writers and scope of pj_ec_followers_add; 404 not_found at as_of when there is no such
+ * count, 409 version_conflict. Answers the streamer; audited `followers_update` (nothing
+ * written when the count is the same). */
+int pj_ec_followers_update(pj_ctx *c, int64_t streamer_id, const char *platform, const char *as_of,
+                           json_t *body, pj_jw *w, pj_err *err);
+/* Deletes the count recorded for a platform and date (as pj_ec_followers_update, without a
+ * body); audited `followers_delete`. */
+int pj_ec_followers_delete(pj_ctx *c, int64_t streamer_id, const char *platform, const char *as_of,
+                           pj_err *err);
 
 /* sessions: {streamer_id, studio_id?, platform, date, duration_min, orders, gmv_fen,
  * product_ids?:[…]}; the date from the streamer's 16th birthday to today; gmv_fen > 0 needs

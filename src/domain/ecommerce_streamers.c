@@ -811,3 +811,89 @@ fail:
     pj_db_rollback(c->db);
     return -1;
 }
+
+/* Corrects (body) or deletes (body NULL) the count of a platform and date, in one transaction:
+ * the count read, the streamer's version moved, the change audited with the streamer before
+ * and after. */
+static int followers_change(pj_ctx *c, int64_t id, const char *platform, const char *as_of,
+                            json_t *body, pj_jw *w, pj_err *err)
+{
+    static const char *const fields[] = {"version", "followers", NULL};
+    int64_t n = 0, version = 0;
+    /* the body's shape first: a field no one knows is named whatever the path */
+    if (ec_require_writer(c, err) ||
+        (body && (pj_in_object(body, err) || pj_in_only(body, fields, err))) ||
+        streamer_scope(c, id, err))
+        return -1;
+    /* the path's key names a count that may be: else 400, as a bad id */
+    int known = 0;
+    for (int i = 0; pj_ec_platforms[i]; i++) known |= !strcmp(pj_ec_platforms[i], platform);
+    if (!known) return pj_fail(err, 400, "bad_id", "platform", "%.32s is not a platform", platform);
+    int64_t day;
+    if (ec_date(as_of, &day, NULL, NULL, NULL))
+        return pj_fail(err, 400, "bad_id", "as_of", "%.32s is not a date YYYY-MM-DD", as_of);
+    if (body && (pj_in_no_null(body, NULL, err) ||
+                 pj_in_int(body, "version", 1, 1, INT64_MAX, &version, err) < 0 ||
+                 pj_in_int(body, "followers", 1, 0, 1000000000, &n, err) < 0))
+        return -1;
+    if (pj_db_begin(c->db, err)) return -1;
+    char *before, *after;
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT followers FROM ec_followers WHERE streamer_id = ? AND"
+                               " platform = ? AND as_of = ?",
+                               err);
+    if (!s) goto fail;
+    pj_stmt_int(s, 1, id);
+    pj_stmt_text(s, 2, platform);
+    pj_stmt_text(s, 3, as_of);
+    int rc = pj_stmt_step(s, err);
+    int64_t n0 = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) goto fail;
+    if (rc == 0) {
+        pj_fail(err, 404, "not_found", "as_of", "streamer %lld has no %.16s count on %.16s",
+                (long long)id, platform, as_of);
+        goto fail;
+    }
+    if (body && pj_version_check(c, "SELECT version FROM ec_streamers WHERE id = ?", id, version,
+                                 "streamer", err))
+        goto fail;
+    /* the count as it is: nothing written, the streamer as it stands */
+    if (body && n == n0) {
+        pj_db_rollback(c->db);
+        return streamer_render(c, id, w, err);
+    }
+    if (!(before = pj_render_to_string(c, id, streamer_render_masked, err))) goto fail;
+    if ((body ? ec_run(c, err,
+                       "UPDATE ec_followers SET followers = ? WHERE streamer_id = ? AND"
+                       " platform = ? AND as_of = ?",
+                       "iiss", n, id, platform, as_of)
+              : ec_run(c, err,
+                       "DELETE FROM ec_followers WHERE streamer_id = ? AND platform = ? AND"
+                       " as_of = ?",
+                       "iss", id, platform, as_of)) < 0 ||
+        ec_run(c, err, "UPDATE ec_streamers SET version = version + 1 WHERE id = ?", "i", id) < 0 ||
+        !(after = pj_render_to_string(c, id, streamer_render_masked, err)) ||
+        pj_audit_add(c, body ? "followers_update" : "followers_delete", "ec_streamer", id, before,
+                     after, err) ||
+        (w && !(after = pj_render_to_string(c, id, streamer_render, err))) ||
+        pj_db_commit(c->db, err))
+        goto fail;
+    if (w) pj_jw_raw(w, after);
+    return 0;
+fail:
+    pj_db_rollback(c->db);
+    return -1;
+}
+
+int pj_ec_followers_update(pj_ctx *c, int64_t id, const char *platform, const char *as_of,
+                           json_t *body, pj_jw *w, pj_err *err)
+{
+    return followers_change(c, id, platform, as_of, body, w, err);
+}
+
+int pj_ec_followers_delete(pj_ctx *c, int64_t id, const char *platform, const char *as_of,
+                           pj_err *err)
+{
+    return followers_change(c, id, platform, as_of, NULL, NULL, err);
+}

@@ -176,18 +176,38 @@ static int h_sales_add(pj_req *r)
                ? -1
                : pj_h_created(r);
 }
-/* The {month} and {channel} of /products/{id}/sales/{month}/{channel} (the router reads the
- * id only): the two segments after "/sales/", a trailing slash left out. */
-static void sales_key(pj_req *r, const char **month, const char **channel)
+/* The two segments after mark (the router reads the id only), a trailing slash left out: the
+ * {month} and {channel} of /products/{id}/sales/{month}/{channel}, the {platform} and {as_of}
+ * of /streamers/{id}/followers/{platform}/{as_of}. */
+static void path_pair(pj_req *r, const char *mark, const char **a, const char **b)
 {
-    const char *p = strstr(r->path, "/sales/");
-    p = p ? p + 7 : "";
+    const char *p = strstr(r->path, mark);
+    p = p ? p + strlen(mark) : "";
     const char *slash = strchr(p, '/');
-    *month = pj_arena_strndup(&r->arena, p, slash ? (size_t)(slash - p) : strlen(p));
+    *a = pj_arena_strndup(&r->arena, p, slash ? (size_t)(slash - p) : strlen(p));
     const char *ch = slash ? slash + 1 : "";
     size_t n = strlen(ch);
     if (n && ch[n - 1] == '/') n--;
-    *channel = pj_arena_strndup(&r->arena, ch, n);
+    *b = pj_arena_strndup(&r->arena, ch, n);
+}
+static void sales_key(pj_req *r, const char **month, const char **channel)
+{
+    path_pair(r, "/sales/", month, channel);
+}
+/* /streamers/{id}/followers/{platform}/{as_of} */
+static int h_followers_update(pj_req *r)
+{
+    const char *platform, *as_of;
+    path_pair(r, "/followers/", &platform, &as_of);
+    return pj_h_need_body(r) ||
+           pj_ec_followers_update(&r->ctx, r->id, platform, as_of, r->body, &r->w, &r->err);
+}
+static int h_followers_delete(pj_req *r)
+{
+    const char *platform, *as_of;
+    path_pair(r, "/followers/", &platform, &as_of);
+    return pj_ec_followers_delete(&r->ctx, r->id, platform, as_of, &r->err) ? -1
+                                                                            : pj_h_no_content(r);
 }
 static int h_sales_update(pj_req *r)
 {
@@ -310,6 +330,10 @@ const pj_route pj_routes_ecommerce[] = {
      "Delete a streamer: personal data anonymised, sessions and sales kept"},
     {"POST", "/api/v1/ecommerce/streamers/{id}/followers", h_followers_add, EC_WRITE,
      "Record a follower count on a platform and date"},
+    {"PATCH", "/api/v1/ecommerce/streamers/{id}/followers/{platform}/{as_of}", h_followers_update,
+     EC_WRITE, "Correct a recorded follower count (the streamer's version)"},
+    {"DELETE", "/api/v1/ecommerce/streamers/{id}/followers/{platform}/{as_of}", h_followers_delete,
+     EC_WRITE, "Delete a follower count recorded by mistake"},
     {"GET", "/api/v1/ecommerce/sessions", h_sessions, R_ALL, "Live sessions"},
     {"POST", "/api/v1/ecommerce/sessions", h_session_create, EC_WRITE, "Record a live session"},
     {"GET", "/api/v1/ecommerce/sessions/{id}", h_session_get, R_ALL, "One live session"},

@@ -39,6 +39,27 @@ TEST_T(cli_ecommerce_academy_enterprise_verbs, 120)
     CHECK_INT(first_int(out, "streamers"), 140);
     CHECK_INT(first_int(out, "avg_followers"), 10000);
     CHECK_INT(first_int(out, "zone_enterprises"), 284);
+    /* a follower count corrected and deleted by its key (platform and day) */
+    CHECK_INT(RUN(out, "ecommerce", "streamer-get", "1", "--db", db), 0);
+    char platform[32] = "", as_of[16] = "";
+    const char *fp = strstr(out, "\"followers\": [");
+    CHECK(fp && sscanf(strstr(fp, "\"platform\": \""), "\"platform\": \"%31[a-z]", platform) == 1 &&
+          sscanf(strstr(fp, "\"as_of\": \""), "\"as_of\": \"%15[0-9-]", as_of) == 1);
+    CHECK_INT(RUN(out, "ecommerce", "followers-update", "1", "--platform", platform, "--as-of",
+                  as_of, "--json", "{\"followers\":7}", "--db", db),
+              0);
+    CHECK(strstr(out, "\"followers\": 7") != NULL);
+    CHECK_INT(RUN(out, "ecommerce", "followers-update", "1", "--as-of", as_of, "--json",
+                  "{\"followers\":7}", "--db", db),
+              2);
+    CHECK_INT(RUN(out, "ecommerce", "followers-delete", "1", "--platform", platform, "--as-of",
+                  as_of, "--db", db),
+              0);
+    CHECK(first_int(out, "deleted") == 1 && strstr(out, as_of));
+    CHECK_INT(RUN(out, "ecommerce", "followers-delete", "1", "--platform", platform, "--as-of",
+                  as_of, "--db", db),
+              1);
+    CHECK(strstr(out, "has no") != NULL);
     /* the API's filters: by month, ID numbers held twice */
     CHECK_INT(RUN(out, "ecommerce", "kpis", "--by", "month", "--db", db), 0);
     CHECK(strstr(out, "\"months\"") != NULL);

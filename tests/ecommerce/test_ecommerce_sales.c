@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/ecommerce.h"
+#include "logistics/rec_fixture.h"
 #include "t.h"
 #include "th.h"
 
@@ -753,5 +754,87 @@ TEST_T(ecommerce_money_totals_past_the_integers_never_break_reads, 120)
     json_decref(CALL(&s, "GET", tok, path, NULL, 200));
     json_decref(CALL(&s, "GET", tok, "/api/v1/agri/results?limit=50", NULL, 200));
     json_decref(CALL(&s, "GET", tok, "/api/v1/agri/kpi", NULL, 200));
+    th_stop(&s);
+}
+
+/* A follower count typed wrong (80000 for 8000, or on the wrong day) could not be put right: a
+ * second count for the day is 409 and there was no way to change or remove one, so the KPIs'
+ * followers_total and avg_followers kept it. PATCH corrects a count (the streamer's version),
+ * DELETE removes one; both by the writers of the streamer, audited, and what they refuse
+ * changes nothing. */
+TEST_T(ecommerce_follower_counts_are_corrected_and_deleted, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    char town[80], jd[80], view[80], body[256], path[160], base_path[96];
+    th_login(&s, "jinhaihu", s.demo_pw, town);
+    th_login(&s, "jd", s.demo_pw, jd);
+    th_login(&s, "viewer", s.demo_pw, view);
+    json_t *x =
+        CALL(&s, "POST", town, "/api/v1/ecommerce/streamers",
+             "{\"name\":\"改数主播\",\"birth_date\":\"1990-01-01\",\"skill_level\":2}", 201);
+    long long sid = th_int(x, "id");
+    json_decref(x);
+    snprintf(base_path, sizeof base_path, "/api/v1/ecommerce/streamers/%lld/followers", sid);
+    json_decref(CALL(&s, "POST", town, base_path,
+                     "{\"platform\":\"douyin\",\"as_of\":\"2024-06-30\",\"followers\":80000}",
+                     201));
+    x = CALL(&s, "POST", town, base_path,
+             "{\"platform\":\"kuaishou\",\"as_of\":\"2024-06-30\",\"followers\":3000}", 201);
+    long long v = th_int(x, "version");
+    CHECK_INT(th_int(x, "followers_total"), 83000);
+    json_decref(x);
+    json_t *k0 = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi", NULL, 200);
+    long long audit0 = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    /* refused, nothing written: an old version, another organisation's writer, the viewer, a
+     * day without a count, a bad body */
+    snprintf(path, sizeof path, "%s/douyin/2024-06-30", base_path);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"followers\":8000}", v - 1);
+    REFUSED_ON(&s, "PATCH", town, path, body, 409, "version_conflict", "version");
+    snprintf(body, sizeof body, "{\"version\":%lld,\"followers\":8000}", v);
+    json_decref(CALL(&s, "PATCH", jd, path, body, 403));
+    json_decref(CALL(&s, "PATCH", view, path, body, 403));
+    json_decref(CALL(&s, "DELETE", view, path, NULL, 403));
+    char other[192];
+    snprintf(other, sizeof other, "%s/douyin/2024-07-31", base_path);
+    REFUSED_ON(&s, "PATCH", town, other, body, 404, "not_found", "as_of");
+    REFUSED_ON(&s, "DELETE", town, other, NULL, 404, "not_found", "as_of");
+    REFUSED_ON(&s, "PATCH", town, path, "{\"version\":1,\"followers\":-5}", 422, NULL, "followers");
+    REFUSED_ON(&s, "PATCH", town, path, "{\"followers\":5}", 422, "missing_field", "version");
+    char bad[192];
+    snprintf(bad, sizeof bad, "%s/weibo/2024-06-30", base_path);
+    REFUSED_ON(&s, "PATCH", town, bad, body, 400, "bad_id", "platform");
+    snprintf(bad, sizeof bad, "%s/douyin/2024-6-30", base_path);
+    REFUSED_ON(&s, "DELETE", town, bad, NULL, 400, "bad_id", "as_of");
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0);
+    CHECK_INT(th_sql_int(&s, "SELECT SUM(followers) FROM ec_followers WHERE as_of = '2024-06-30'"
+                             " AND platform = 'douyin' AND streamer_id IN (SELECT id FROM"
+                             " ec_streamers WHERE name = '改数主播')"),
+              80000);
+    /* corrected: the streamer, its total and the KPIs follow, one audit row */
+    x = CALL(&s, "PATCH", town, path, body, 200);
+    CHECK_INT(th_int(x, "followers_total"), 11000);
+    CHECK_INT(th_int(x, "version"), v + 1);
+    json_decref(x);
+    json_t *k = CALL(&s, "GET", view, "/api/v1/ecommerce/kpi", NULL, 200);
+    CHECK_INT(th_int(k0, "followers_total") - th_int(k, "followers_total"), 72000);
+    json_decref(k);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'followers_update' AND"
+                             " entity = 'ec_streamer'"),
+              1);
+    /* the same count again: nothing written */
+    snprintf(body, sizeof body, "{\"version\":%lld,\"followers\":8000}", v + 1);
+    json_decref(CALL(&s, "PATCH", town, path, body, 200));
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit0 + 1);
+    /* deleted: gone from the history and the total */
+    snprintf(path, sizeof path, "%s/kuaishou/2024-06-30/", base_path); /* a trailing slash too */
+    json_decref(CALL(&s, "DELETE", town, path, NULL, 204));
+    snprintf(path, sizeof path, "/api/v1/ecommerce/streamers/%lld", sid);
+    x = CALL(&s, "GET", town, path, NULL, 200);
+    CHECK_INT(th_int(x, "followers_total"), 8000);
+    CHECK_INT(json_array_size(json_object_get(x, "followers")), 1);
+    json_decref(x);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'followers_delete'"), 1);
+    json_decref(k0);
     th_stop(&s);
 }

@@ -616,6 +616,8 @@ export default {
     outcome: 'Outcome',
     respond: 'Responded',
     followers: 'Followers',
+    followers_update: 'Follower count corrected',
+    followers_delete: 'Follower count deleted',
     sales: 'Sales',
     sales_update: 'Sales corrected',
     sales_delete: 'Sales deleted',

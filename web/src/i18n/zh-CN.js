@@ -619,6 +619,8 @@ export default {
     outcome: '结果',
     respond: '回复',
     followers: '粉丝数',
+    followers_update: '更正粉丝数',
+    followers_delete: '删除粉丝数',
     sales: '销售',
     sales_update: '更正销售',
     sales_delete: '删除销售',
