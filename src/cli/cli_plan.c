@@ -624,9 +624,13 @@ int cli_plan(cli *a)
         else
             rc = pj_plan_compare(&s.ctx, id, id2, &w, &s.err);
         json_decref(scenario); /* the shipment's or the close's body */
-        if (rc)
+        if (rc) {
             rc = cli_fail(&s.err);
-        else if (!strcmp(sub, "show") || !strcmp(sub, "adopt") || !strcmp(sub, "close")) {
+            /* the message is the API's ("confirm": true): said as this command takes it */
+            if (!strcmp(s.err.code, "teams_busy"))
+                fprintf(stderr, "pingji: to adopt it as it is: pingji plan adopt %lld --confirm\n",
+                        (long long)id);
+        } else if (!strcmp(sub, "show") || !strcmp(sub, "adopt") || !strcmp(sub, "close")) {
             json_t *plan = json_loads(out.data, 0, NULL);
             print_plan(plan);
             json_decref(plan);

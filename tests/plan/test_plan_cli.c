@@ -43,6 +43,8 @@ TEST_T(cli_plan_make_list_show_compare_adopt, 120)
      * plan still a draft, unless confirmed; the adopted plan then says which were busy */
     CHECK_INT(RUN(out, "plan", "adopt", "1", "--db", db), 1);
     CHECK(strstr(out, "teams_busy") && strstr(out, "logistics: 16 given"));
+    /* said as this command takes it, not only as the API's "confirm": true */
+    CHECK(strstr(out, "pingji plan adopt 1 --confirm"));
     CHECK_INT(RUN(out, "plan", "show", "1", "--db", db), 0);
     CHECK(strstr(out, "TEAMS BUSY: logistics: 16 given") && strstr(out, "needs --confirm"));
     CHECK_INT(RUN(out, "plan", "adopt", "1", "--confirm", "--db", db), 0);
