@@ -83,6 +83,15 @@ static int man_import(session *s, cli *a, int64_t id, json_t *b, pj_jw *w, pj_bu
         pj_buf_free(&text);
         return -1;
     }
+    /* the file, not a request's field: "csv must not be empty (leave it out for none)" was
+     * the API's word for it */
+    if (!text.len) {
+        pj_buf_free(&text);
+        return pj_fail(&s->err, 400, "bad_file", "csv",
+                       "%s is empty: a manual's table begins with a line naming its 8 columns"
+                       " (pingji manual export ID --csv writes one)",
+                       file);
+    }
     json_t *req = json_object();
     json_object_set_new(req, "facility_id", json_integer(fid));
     json_object_set_new(req, "scenario", json_string(cli_opt(a, "scenario")));

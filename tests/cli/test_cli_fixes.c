@@ -1380,6 +1380,13 @@ TEST_T(cli_json_files_read_alike_and_usage_goes_to_stderr, 120)
                   "isolation", "--title", "t", "--csv", none, "--db", db),
               1);
     CHECK(strstr(out, "cannot read") && strstr(out, "no such file"));
+    /* an empty file: said as a file (it was the API's "csv must not be empty (leave it out for
+     * none)") */
+    write_file(bom, "", 0);
+    CHECK_INT(RUN(out, "manual", "import", "--facility-id", "1", "--scenario", "epidemic", "--role",
+                  "isolation", "--title", "t", "--csv", bom, "--db", db),
+              1);
+    CHECK(strstr(out, "is empty") && strstr(out, "8 columns") && !strstr(out, "leave it out"));
     /* a byte order mark first: skipped */
     const char *org = "\xEF\xBB\xBF{\"name\":\"带BOM的机构\",\"type\":\"enterprise\"}";
     write_file(bom, org, strlen(org));
