@@ -129,6 +129,11 @@ int64_t pj_local_day(int64_t t)
     return l >= 0 ? l / 86400 : (l - 86399) / 86400;
 }
 
+int64_t pj_local_day_end(int64_t t)
+{
+    return (pj_local_day(t) + 1) * 86400 - PJ_LOCAL_OFFSET_S;
+}
+
 void pj_local_date(int64_t t, char out[11])
 {
     char iso[21];

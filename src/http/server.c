@@ -66,7 +66,7 @@ typedef struct cache_entry {
     char *key;
     cached_body *body;
     uint64_t hash;
-    int64_t valid_until; /* unix s; 0 = until the data changes */
+    int64_t valid_until; /* unix s: the next Beijing midnight at the latest */
 } cache_entry;
 
 /* Sessions seen recently, so a request need not look its token up again. Valid while the
@@ -356,6 +356,10 @@ static void cache_put(pj_server *srv, const char *key, uint64_t h, const char *b
                       int64_t valid_until)
 {
     if (len > CACHE_BYTES / 16 || (valid_until && valid_until <= pj_now())) return;
+    /* every answer that speaks of "today" (a period, a month's window, what is overdue) speaks
+     * of the Beijing date: none is served past the next Beijing midnight, written to or not */
+    int64_t midnight = pj_local_day_end(pj_now());
+    if (!valid_until || valid_until > midnight) valid_until = midnight;
     cache_entry *e = &srv->cache[h % CACHE_SLOTS];
     if (e->key) { /* direct-mapped: the newer response takes the slot */
         srv->cache_bytes -= body_bytes(e->body);
