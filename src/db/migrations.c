@@ -1762,6 +1762,13 @@ const pj_migration pj_migrations[] = {
      "CREATE TRIGGER ac_enrolments_retire_id AFTER DELETE ON ac_enrolments BEGIN"
      " UPDATE retired_ids SET max_id = OLD.id WHERE tbl_name = 'ac_enrolments'"
      " AND max_id < OLD.id; END;"},
+    /* a bank read a consented match's explanation evaluated afresh on each read: editing its
+     * product's conditions, it learnt the firm's revenue, tax, staff and credit grade threshold
+     * by threshold. It reads the explanation stored at consent; the matches consented before
+     * keep the one they have now */
+    {489, "enterprise service: the explanation a bank reads is the one consented to",
+     "ALTER TABLE ent_fin_matches ADD COLUMN consent_explanation TEXT;",
+     pj_ent_migration_consent_snapshots},
     /* migration 202 entered the 2026 holidays and make-up days, but the appeals open then kept
      * the deadlines counted without them (every Monday to Friday a working day, through 国庆)
      * and a later calendar write moved them only by its own change. Their deadlines counted

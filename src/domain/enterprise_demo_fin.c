@@ -121,6 +121,8 @@ int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err)
         pj_stmt_int(s, 1, need);
         if (step1(s, NULL, err)) return -1;
     }
+    /* what the banks read of the firms that consented, as the API's consent stores it */
+    if (ent_fin_consent_snapshots(c, 0, err)) return -1;
     /* 60 cooperation posts in the firms' townships; a few contact requests */
     int64_t posts[60];
     for (int i = 0; i < 60; i++) {

@@ -12,6 +12,7 @@
 #include "domain/enterprise_int.h"
 #include "domain/input.h"
 #include "domain/render.h"
+#include "db/migrations.h"
 
 #include "core/banned.h"
 
@@ -341,12 +342,12 @@ static int match_scope(pj_ctx *c, int64_t id, pj_err *err)
     return ent_can_see(c, org, town, "financing match", id, err);
 }
 
-static void explain_json(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
+/* The explanation of rule cond for firm org, as a value: null without a rule or a profile. */
+static void explain_value(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
 {
     pj_rule *r;
     pj_rule_rec rec;
     pj_err e2 = {0};
-    pj_jw_key(w, "explanation");
     if (pj_rule_compile(c->arena, cond, "conditions", &r, &e2) || ent_load_rec(c, org, &rec, &e2)) {
         pj_jw_null(w);
         return;
@@ -389,6 +390,75 @@ static void explain_json(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
     pj_jw_obj_end(w);
 }
 
+static void explain_json(pj_ctx *c, pj_jw *w, const char *cond, int64_t org)
+{
+    pj_jw_key(w, "explanation");
+    explain_value(c, w, cond, org);
+}
+
+int ent_fin_consent_snapshots(pj_ctx *c, int64_t match_id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT m.id, p.conditions, m.org_id FROM ent_fin_matches m JOIN"
+                               " ent_bank_products p ON p.id = m.product_id WHERE m.consent ="
+                               " 'granted' AND m.consent_explanation IS NULL AND (? = 0 OR m.id ="
+                               " ?) ORDER BY m.id",
+                               err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, match_id);
+    pj_stmt_int(s, 2, match_id);
+    typedef struct snap {
+        int64_t id, org;
+        char *cond;
+        struct snap *next;
+    } snap;
+    snap *head = NULL;
+    int rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        snap *x = pj_arena_alloc(c->arena, sizeof *x);
+        x->id = pj_col_int(s, 0);
+        x->cond = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+        x->org = pj_col_int(s, 2);
+        x->next = head;
+        head = x;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_buf b;
+    pj_buf_init(&b, 1 << 20);
+    for (snap *x = head; x; x = x->next) {
+        pj_buf_reset(&b);
+        pj_jw w;
+        pj_jw_init(&w, &b);
+        explain_value(c, &w, x->cond, x->org);
+        pj_buf_putc(&b, 0);
+        s = pj_db_prepare(c->db, "UPDATE ent_fin_matches SET consent_explanation = ? WHERE id = ?",
+                          err);
+        if (!s) break;
+        pj_stmt_text(s, 1, b.data ? b.data : "null");
+        pj_stmt_int(s, 2, x->id);
+        if (pj_step_done(s, err)) {
+            s = NULL;
+            break;
+        }
+    }
+    pj_buf_free(&b);
+    return s ? 0 : -1;
+}
+
+int pj_ent_migration_consent_snapshots(pj_db *db, pj_err *err)
+{
+    pj_arena a;
+    pj_arena_init(&a, 4096);
+    pj_settings settings;
+    pj_settings_default(&settings);
+    pj_ctx c = {.db = db, .arena = &a, .settings = &settings};
+    c.actor.username = "migration";
+    int rc = ent_fin_consent_snapshots(&c, 0, err);
+    pj_arena_free(&a);
+    return rc;
+}
+
 static void enterprise_json(pj_ctx *c, pj_jw *w, pj_stmt *s, int col)
 {
     /* columns col..col+4: org id, name, township id, contact name, contact phone */
@@ -410,8 +480,9 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         "SELECT m.id, m.need_id, m.product_id, p.name, p.bank_id, b.name, m.rank, m.score,"
         " p.rate_pct, p.term_months, p.min_fen, p.max_fen, m.consent, m.consent_at, m.outcome,"
         " m.approved_fen, m.version, n.amount_fen, n.term_months, n.purpose, p.conditions,"
-        " o.id, o.name, o.township_id, o.contact_name, o.contact_phone, n.state"
-        " FROM ent_fin_matches m JOIN ent_bank_products p ON p.id = m.product_id"
+        " o.id, o.name, o.township_id, o.contact_name, o.contact_phone, n.state,"
+        " m.consent_explanation FROM ent_fin_matches m JOIN ent_bank_products p ON p.id = "
+        "m.product_id"
         " JOIN organisations b ON b.id = p.bank_id JOIN ent_fin_needs n ON n.id = m.need_id"
         " JOIN organisations o ON o.id = m.org_id WHERE m.id = ?",
         id, "financing match", err);
@@ -452,8 +523,16 @@ static int match_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_knull(w, "enterprise");
     char *cond = pj_arena_strdup(c->arena, pj_col_text(s, 20));
     int64_t org = pj_col_int(s, 21);
+    char *snap = pj_col_is_null(s, 27) ? NULL : pj_arena_strdup(c->arena, pj_col_text(s, 27));
     pj_stmt_done(s);
-    explain_json(c, w, cond, org);
+    /* a bank reads the explanation the firm consented to share, as it stood then: its rule
+     * evaluated afresh on each read would tell the firm's revenue, tax, staff and credit grade
+     * threshold by threshold to a bank that edits its product's conditions */
+    if (ent_bank_of(c)) {
+        pj_jw_key(w, "explanation");
+        pj_jw_raw(w, granted ? snap : NULL);
+    } else
+        explain_json(c, w, cond, org);
     pj_jw_obj_end(w);
     return 0;
 }
@@ -590,6 +669,7 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     pj_stmt_int(s, 2, pj_now());
     pj_stmt_int(s, 3, id);
     if (pj_step_done(s, err) ||
+        (!strcmp(consent, "granted") && ent_fin_consent_snapshots(c, id, err)) ||
         pj_render_commit(c, "consent", "ent_fin_match", id, before, match_render, w, err))
         goto fail;
     return 0;

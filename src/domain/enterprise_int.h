@@ -88,6 +88,9 @@ int64_t ent_bank_of(pj_ctx *c);
 /* Ranks the bank products for one need and stores the matches (caller's transaction). */
 int ent_fin_match_need(pj_ctx *c, int64_t need, int64_t org, int64_t amount_fen, int64_t term,
                        int *nmatch, pj_err *err);
+/* Stores the explanation of each granted match without one (match_id, or every one for 0) as
+ * it stands now: what a bank reads of the firm from then on (caller's transaction). */
+int ent_fin_consent_snapshots(pj_ctx *c, int64_t match_id, pj_err *err);
 /* The bank-matching and cooperation part of the demo (caller's transaction). */
 int ent_demo_finance_coop(pj_ctx *c, uint64_t *rng, int64_t now, pj_err *err);
 

@@ -1419,3 +1419,43 @@ TEST(db_migration_retires_academy_ids)
               "1");
     pj_db_close(db);
 }
+
+/* Migration 489: each consented financing match stores the explanation its bank reads from then
+ * on (as its rule and the firm's profile stand at the migration); one not consented stores
+ * none. */
+TEST(db_migration_stores_consented_explanations)
+{
+    pj_db *db = open_before("snap.db", 489);
+    pj_err e = {0};
+    CHECK_INT(pj_db_exec(db,
+                         "ALTER TABLE ent_fin_matches DROP COLUMN consent_explanation;"
+                         "INSERT INTO organisations (id, name, type, created_at, updated_at)"
+                         " VALUES (1, '银行', 'bank', 0, 0), (2, '企业', 'enterprise', 0, 0);"
+                         "INSERT INTO ent_profiles (org_id, revenue_wan, updated_at) VALUES"
+                         " (2, 3343, 0);"
+                         "INSERT INTO ent_bank_products (id, bank_id, name, min_fen, max_fen,"
+                         " rate_pct, term_months, conditions, created_at) VALUES (1, 1, 'p', 1,"
+                         " 100000000, 3, 60, 'revenue_wan >= 100', 0);"
+                         "INSERT INTO ent_fin_needs (id, org_id, amount_fen, term_months,"
+                         " purpose, created_at) VALUES (1, 2, 1000000, 12, 'x', 0), (2, 2,"
+                         " 1000000, 12, 'y', 0);"
+                         "INSERT INTO ent_fin_matches (id, need_id, product_id, org_id, rank,"
+                         " score, consent, created_at) VALUES (1, 1, 1, 2, 1, 1, 'granted', 0),"
+                         " (2, 2, 1, 2, 1, 1, 'pending', 0);",
+                         &e),
+              0);
+    pj_db_close(db);
+    char log[4096];
+    db = open_logged("snap.db", log, sizeof log);
+    char out[2048];
+    CHECK(strstr(text_of(db, "SELECT consent_explanation FROM ent_fin_matches WHERE id = 1", out,
+                         sizeof out),
+                 "\"result\":\"eligible\"") != NULL);
+    CHECK(strstr(out, "revenue_wan >= 100") != NULL);
+    CHECK_STR(text_of(db,
+                      "SELECT COALESCE(consent_explanation, 'none') FROM ent_fin_matches WHERE id"
+                      " = 2",
+                      out, sizeof out),
+              "none");
+    pj_db_close(db);
+}

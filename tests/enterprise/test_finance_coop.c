@@ -1370,3 +1370,79 @@ TEST(enterprise_coop_contacts_newest_first_paged_by_smaller_ids)
     CHECK_INT(prev, k[1]);
     th_stop(&s);
 }
+
+/* A bank read a consented match's explanation evaluated afresh on each read: editing its own
+ * product's conditions (revenue_wan >= N, then N moved) and reading the match, it found the
+ * firm's revenue to the 万元 in 17 edits, and its tax, staff and credit grade likewise. It reads
+ * the explanation the firm consented to share, as it stood then; the firm and the officers still
+ * read it as the rule and the profile are now. */
+TEST(enterprise_bank_reads_the_consented_explanation)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], bank[80], path[128], body[256];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long abc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO ent_profiles (org_id, scale, credit, employees, revenue_wan,"
+             " high_tech, updated_at) VALUES (%lld, 'medium', 'A', 120, 3343, 0, 0)",
+             org);
+    th_sql_exec(&s, sql);
+    mk_user(&s, adm, "abcbank2", abc, bank);
+    long long p = product(&s, bank, 0, "营收贷", 10, 2000, 1.1, 60, "revenue_wan >= 100");
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":400,\"term_months\":24,\"purpose\":\"扩产\"}", &o),
+              201);
+    long long m = 0;
+    json_t *x;
+    size_t i;
+    json_array_foreach(json_object_get(o, "matches"), i, x)
+    {
+        if (th_int(x, "product_id") == p) m = th_int(x, "id");
+    }
+    json_decref(o);
+    CHECK(m > 0);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld/consent", m);
+    CHECK_INT(th_call(&s, "POST", path, jd, "{\"version\":1,\"consent\":\"granted\"}", &o), 200);
+    json_decref(o);
+    /* the bank moves its threshold above the firm's revenue */
+    snprintf(path, sizeof path, "/api/v1/enterprise/bank-products/%lld", p);
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"conditions\":\"revenue_wan >= 3344\"}",
+             th_int(o, "version"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", path, bank, body, &o), 200);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/financing-matches/%lld", m);
+    /* the bank: the explanation consented to, whatever its rule says now */
+    CHECK_INT(th_call(&s, "GET", path, bank, NULL, &o), 200);
+    json_t *ex = json_object_get(o, "explanation");
+    CHECK_STR(th_str(ex, "result"), "eligible");
+    CHECK_STR(th_str(json_array_get(json_object_get(ex, "clauses"), 0), "text"),
+              "revenue_wan >= 100");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches", bank, NULL, &o), 200);
+    json_array_foreach(json_object_get(o, "items"), i, x)
+    {
+        if (th_int(x, "id") == m)
+            CHECK_STR(th_str(json_object_get(x, "explanation"), "result"), "eligible");
+    }
+    json_decref(o);
+    /* the firm and the district: the rule as it is now */
+    const char *const readers[] = {jd, off};
+    for (int k = 0; k < 2; k++) {
+        CHECK_INT(th_call(&s, "GET", path, readers[k], NULL, &o), 200);
+        ex = json_object_get(o, "explanation");
+        CHECK_STR(th_str(ex, "result"), "not_eligible");
+        CHECK_STR(th_str(json_array_get(json_object_get(ex, "clauses"), 0), "text"),
+                  "revenue_wan >= 3344");
+        json_decref(o);
+    }
+    th_stop(&s);
+}
