@@ -422,6 +422,14 @@ static int h_vulnerable(pj_req *r)
     if (!csv)
         return pj_vulnerable_list(&r->ctx, a.region, a.reveal, f.cursor, f.limit, &r->w, NULL,
                                   &r->err);
+    /* the CSV is the whole list: a page asked for (limit=2&reveal=1) would unmask and audit
+     * every elder of the area while the caller meant two */
+    static const char *const paging[] = {"limit", "cursor"};
+    for (int i = 0; i < 2; i++)
+        if (pj_req_param(r, paging[i]))
+            return pj_fail(&r->err, 400, "unknown_parameter", paging[i],
+                           "the CSV is the whole list: %s does not apply with format=csv",
+                           paging[i]);
     return (a.reveal ? pj_h_report_audited : pj_h_report_args)(r, vulnerable_csv_run, &a, sizeof a,
                                                                "text/csv; charset=utf-8");
 }

@@ -468,6 +468,19 @@ TEST(elder_vulnerable_reveal_audits_the_helper)
     CHECK_INT(th_call(&s, "GET", "/api/v1/eldercare/vulnerable?format=csv&reveal=1", g, NULL, NULL),
               200);
     CHECK_INT(th_sql_int(&s, q), 2);
+    /* a page of the CSV is refused, nothing revealed nor audited: it was the whole list (every
+     * elder unmasked and audited for limit=2) */
+    long long audit = th_sql_int(&s, "SELECT COUNT(*) FROM audit");
+    static const char *const paged[][2] = {
+        {"/api/v1/eldercare/vulnerable?format=csv&reveal=1&limit=2", "limit"},
+        {"/api/v1/eldercare/vulnerable?format=csv&cursor=999999", "cursor"}};
+    for (int i = 0; i < 2; i++) {
+        json_t *r = EL(&s, g, "GET", paged[i][0], NULL, 400);
+        CHECK_STR(th_err_code(r), "unknown_parameter");
+        CHECK_STR(th_err_field(r), paged[i][1]);
+        json_decref(r);
+    }
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), audit);
     th_stop(&s);
 }
 
