@@ -66,14 +66,27 @@ const pj_rec_kind pj_ag_labs = {.name = "ag_lab",
 
 /* ---- innovation-port projects and milestones ---- */
 
-/* A township officer links a lab (a project's, an expert's lab_id) of their own township or of
- * none (a district lab): another township's lab is its officer's to count and to change, so the
- * link is 403 forbidden at lab_id. Checked when lab_id is given. */
-static int lab_in_scope(pj_ctx *c, const json_t *body, pj_err *err)
+/* A township officer links a lab (a project's, a farm's, an expert's lab_id) of their own
+ * township or of none (a district lab): another township's lab is its officer's to count and to
+ * change, so the link is 403 forbidden at lab_id. Checked when lab_id is given and is not the
+ * record's already (a link the district made stays when an edit sends it back unchanged). */
+static int lab_in_scope(pj_ctx *c, const pj_rec_kind *k, int64_t id, const json_t *body,
+                        pj_err *err)
 {
     json_t *lab = json_object_get(body, "lab_id");
     if (c->actor.role != PJ_ROLE_TOWNSHIP_OFFICER || !json_is_integer(lab)) return 0;
-    pj_stmt *s = pj_db_prepare(c->db, "SELECT township_id FROM ag_labs WHERE id = ?", err);
+    pj_stmt *s;
+    if (id) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ? AND lab_id = ?", k->table);
+        if (!(s = pj_db_prepare(c->db, sql, err))) return -1;
+        pj_stmt_int(s, 1, id);
+        pj_stmt_int(s, 2, json_integer_value(lab));
+        int same = pj_stmt_step(s, err);
+        pj_stmt_done(s);
+        if (same) return same < 0 ? -1 : 0;
+    }
+    s = pj_db_prepare(c->db, "SELECT township_id FROM ag_labs WHERE id = ?", err);
     if (!s) return -1;
     pj_stmt_int(s, 1, json_integer_value(lab));
     int rc = pj_stmt_step(s, err);
@@ -129,7 +142,7 @@ static int project_move_ok(const char *from, const char *to)
 static int project_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                          const json_t *row, pj_err *err)
 {
-    if (lab_in_scope(c, body, err)) return -1;
+    if (lab_in_scope(c, k, id, body, err)) return -1;
     const char *cur;
     int cur_start;
     if (pj_rec_stored_state(c, k, id, "start_date", &cur, &cur_start, err)) return -1;
@@ -331,7 +344,8 @@ const pj_rec_kind pj_ag_milestones = {
 static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body, const json_t *row,
                       pj_err *err)
 {
-    if (pj_rec_link_once(c, k, id, row, "facility_id", err)) return -1;
+    if (lab_in_scope(c, k, id, body, err) || pj_rec_link_once(c, k, id, row, "facility_id", err))
+        return -1;
     const char *est = json_string_value(json_object_get(body, "established"));
     if (est) {
         char today[11];
@@ -423,12 +437,11 @@ const pj_rec_kind pj_ag_farms = {.name = "ag_farm",
                                  .check = farm_check};
 
 /* An expert works at a farm or a lab (or both); their township is the farm's, else the lab's.
- * A township officer links labs of their township (lab_in_scope). */
+ * A township officer links labs of their township (lab_in_scope), as for a project or a farm. */
 static int expert_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                         const json_t *row, pj_err *err)
 {
-    (void)k;
-    if (lab_in_scope(c, body, err)) return -1;
+    if (lab_in_scope(c, k, id, body, err)) return -1;
     json_t *farm = json_object_get(row, "farm_id"), *lab = json_object_get(row, "lab_id");
     if ((!farm || json_is_null(farm)) && (!lab || json_is_null(lab)))
         return pj_fail(err, 422, "missing_field", "farm_id",

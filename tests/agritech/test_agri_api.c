@@ -609,6 +609,17 @@ TEST_T(agri_township_officer_links_own_labs, 90)
     REFUSED_ON(&s, "PATCH", town, path, body, 403, "forbidden", "lab_id");
     /* a district officer may link any lab */
     json_decref(CALL(&s, "PATCH", off, path, body, 200));
+    /* the link the district made stays when the officer's edit sends it back unchanged */
+    snprintf(body, sizeof body, "{\"version\":2,\"lab_id\":%lld,\"name\":\"测试项目Y\"}",
+             other_lab);
+    json_decref(CALL(&s, "PATCH", town, path, body, 200));
+    /* farms likewise (a farm was linked to another township's lab: 201) */
+    snprintf(body, sizeof body, "{\"name\":\"新农场U\",\"township_id\":%lld,\"lab_id\":%lld}", jhh,
+             other_lab);
+    REFUSED_ON(&s, "POST", town, "/api/v1/agri/farms", body, 403, "forbidden", "lab_id");
+    snprintf(path, sizeof path, "/api/v1/agri/farms/%lld", farm);
+    snprintf(body, sizeof body, "{\"version\":1,\"lab_id\":%lld}", other_lab);
+    REFUSED_ON(&s, "PATCH", town, path, body, 403, "forbidden", "lab_id");
     /* their own township's lab, and a district lab of none, they may link */
     snprintf(body, sizeof body, "{\"name\":\"lab-jhh\",\"kind\":\"other\",\"township_id\":%lld}",
              jhh);
