@@ -1302,15 +1302,6 @@ static int v_restore(cli *a)
     free(from);
     if (!had_wal) unlink(wal);
     if (!had_shm) unlink(shm);
-    if (rc == -2) {
-        /* the file was replaced: said so, and what was not done */
-        fprintf(stderr,
-                "pingji: restored %s from %s, but ending the backup's sessions and recording the"
-                " restore failed: %s (%s); nothing of that was written: the backup's sessions"
-                " still work; restore again\n",
-                dst, src, err.message, err.code);
-        return 1;
-    }
     if (rc) return cli_fail(&err);
     printf("pingji: restored %s from %s (%d session%s ended: everyone logs in again)\n", dst, src,
            r.ended, r.ended == 1 ? "" : "s");

@@ -111,9 +111,10 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err);
 /* What finishes a restore, run on the restored database while dst_path is still held: 0, or
  * -1 with err (it rolls back what it wrote). */
 typedef int (*pj_db_restored_fn)(pj_db *db, void *arg, pj_err *err);
-/* pj_db_restore_file, then `then` (when not NULL) on the restored database, opened (and
- * migrated) while dst_path is still held. -1 with err when nothing was replaced; -2 with err
- * when the database was replaced but opening it or `then` failed. */
+/* pj_db_restore_file, with `then` (when not NULL) run on a staged copy of the backup beside
+ * dst_path (opened and migrated), which then replaces the database in one step, all while
+ * dst_path is held: the database is replaced restored and finished, or not at all. -1 with
+ * err when nothing was replaced (`then` failing included). */
 int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restored_fn then,
                             void *arg, pj_err *err);
 /* How many of this build's migrations the database file at path has not had (0 when it is

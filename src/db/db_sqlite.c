@@ -925,7 +925,7 @@ int pj_db_restore_file(const char *src, const char *dst_path, pj_err *err)
 int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restored_fn then,
                             void *arg, pj_err *err)
 {
-    sqlite3 *s;
+    sqlite3 *s = NULL;
     struct stat sst;
     if (stat(src, &sst))
         return pj_fail(err, 400, "restore", "file", "cannot open %s: %s", src, strerror(errno));
@@ -998,19 +998,53 @@ int pj_db_restore_file_then(const char *src, const char *dst_path, pj_db_restore
         return -1;
     }
     sqlite3_busy_timeout(d, 5000);
-    int r = copy_db(s, d, err);
+    /* what finishes the restore (the backup's sessions ended, its audit row) is written into a
+     * staged copy beside the database (migrated as an open migrates it), and the stage is
+     * copied over the database in one step: a restore stopped anywhere (killed, the machine
+     * down) leaves the database as it was, or restored and finished — never restored with the
+     * backup's sessions working and no record of the restore. All while the file is held, so
+     * that no server starts on it in between. */
+    pj_file_whole stage = {0};
+    int r = 0;
+    if (then) {
+        sqlite3 *t = NULL;
+        pj_db *db = NULL;
+        int fd = pj_file_whole_begin(&stage, dst_path, 1, "restore", err);
+        if (fd < 0)
+            r = -1;
+        else
+            close(fd);
+        if (!r && sqlite3_open_v2(stage.tmp, &t, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+                                  NULL) != SQLITE_OK)
+            r = pj_fail(err, 500, "restore", "", "cannot stage the restore beside %s: %s", dst_path,
+                        sqlite3_errmsg(t));
+        if (!r) r = copy_db(s, t, err);
+        sqlite3_close(t);
+        t = NULL;
+        if (!r && (pj_db_open(&db, stage.tmp, err) || then(db, arg, err))) r = -1;
+        pj_db_close(db);
+        if (!r && sqlite3_open_v2(stage.tmp, &t, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            r = pj_fail(err, 500, "restore", "", "cannot read the staged restore: %s",
+                        sqlite3_errmsg(t));
+        if (!r) r = copy_db(t, d, err);
+        sqlite3_close(t);
+    } else
+        r = copy_db(s, d, err);
     sqlite3_close(d);
     sqlite3_close(s);
+    if (stage.tmp) {
+        char side[4200];
+        static const char *const ext[] = {"-wal", "-shm", "-journal"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(side, sizeof side, "%s%s", stage.tmp, ext[i]);
+            unlink(side);
+        }
+        pj_file_whole_drop(&stage);
+    }
     /* the restored database as a new one is: owner-only (a file there before may not be) */
     if (!r) tighten_mode(dst_path);
-    /* what finishes the restore (its sessions ended, its audit row) is written while the file
-     * is still held: no server starts on it (and takes a session of the backup's) before. The
-     * connection is closed before the lock's descriptor, whose closing would drop its locks. */
-    if (!r && then) {
-        pj_db *db = NULL;
-        if (pj_db_open(&db, dst_path, err) || then(db, arg, err)) r = -2;
-        pj_db_close(db);
-    }
+    /* the connections are closed before the lock's descriptor, whose closing would drop its
+     * locks */
     if (lock >= 0) close(lock);
     return r;
 }
