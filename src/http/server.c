@@ -2062,10 +2062,30 @@ static void park_work(pj_server *srv, pj_work *w)
     park_arm(srv);
 }
 
+/* 1 when c's client has closed its side of the connection (an orderly close or a reset). */
+static int peer_closed(conn *c)
+{
+    if (c->peer_eof) return 1;
+    char b;
+    ssize_t n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 /* Tries c's parked request again (from the timer: c's next requests are taken up as after a
- * batch's commit). c may be gone after it. */
+ * batch's commit). c may be gone after it. A client that has closed its connection while its
+ * write waited (its timeout shorter than the wait, a proxy that gave up) is not answered and
+ * its write is not made: made then, no one would be told of it, and the client's retry would
+ * make it twice. */
 static void park_resume(pj_server *srv, conn *c)
 {
+    if (peer_closed(c)) {
+        pj_log(PJ_LOG_WARN,
+               "http: %s: the client closed its connection while its write waited for the"
+               " database lock: not made",
+               c->park_rid);
+        conn_free(c);
+        return;
+    }
     c->in_process = 1;
     c->resumed = 1;
     size_t cl = c->head.content_length > 0 ? (size_t)c->head.content_length : 0;

@@ -386,3 +386,32 @@ TEST_T(http_lock_alert_scan_waits_off_loop, 60)
     close(fh);
     th_stop(&s);
 }
+
+/* A client that gives up while its write waits for the lock (a timeout shorter than the wait, a
+ * proxy that gave up) closes its connection: the write is not made once the lock is free — it
+ * was, with no one told, and the client's retry made the record twice. A client that waits on
+ * beside it still has its write made. */
+TEST_T(http_lock_write_of_a_client_gone_is_not_made, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], buf[16384];
+    th_login(&s, "admin", s.admin_pw, tok);
+    int gone = th_dial(s.port, NULL, 20000), stays = th_dial(s.port, NULL, 20000);
+    sqlite3 *h = lock_hold(&s);
+    send_text(gone, req_text("POST", "/api/v1/organisations", tok, ORG_BODY("放弃的写入")));
+    send_text(stays, req_text("POST", "/api/v1/organisations", tok, ORG_BODY("等候的写入")));
+    usleep(300 * 1000);
+    CHECK(!answered(gone) && !answered(stays));
+    close(gone);
+    usleep(200 * 1000);
+    lock_release(h);
+    CHECK_INT(read_one(stays, buf, sizeof buf), 201);
+    CHECK_INT(orgs_named(&s, "等候的写入"), 1);
+    /* the one given up on: nothing, not even later */
+    usleep(300 * 1000);
+    CHECK_INT(orgs_named(&s, "放弃的写入"), 0);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE after_json LIKE '%放弃的写入%'"), 0);
+    close(stays);
+    th_stop(&s);
+}
