@@ -83,9 +83,10 @@ int pj_plan_check(pj_ctx *c, json_t *body, pj_plan_summary *sum, pj_err *err);
  * or "fail". Returns 1 when stored, 0 when the plan was not solving (or is gone), -1 + err. */
 int pj_plan_store_outcome(pj_ctx *c, int64_t id, const char *result, const pj_plan_summary *sum,
                           const pj_err *fail, pj_err *err);
-/* Marks failed every 'solving' plan whose solving process is gone (or is this one): no process
- * of its id, or one started at another time than the plan's (its id reused). */
-int pj_plan_recover(pj_ctx *c, pj_err *err);
+/* Marks failed every 'solving' plan whose solving process is gone: no process of its id, or
+ * one started at another time than the plan's (its id reused); at a start (at_start) also this
+ * process's, which cannot be solving any yet. */
+int pj_plan_recover(pj_ctx *c, int at_start, pj_err *err);
 /* When process pid started, in clock ticks after boot (/proc/PID/stat, field 22); -1 when
  * unknown (no such process, no /proc); PJ_PLAN_PROC_DEAD for a zombie or dead process. */
 #define PJ_PLAN_PROC_DEAD (-2)

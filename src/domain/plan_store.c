@@ -448,9 +448,12 @@ int pj_plan_submit(pj_ctx *c, pj_plan_pool *pool, json_t *body, int64_t *id_out,
     if (pj_plan_pool_full(pool))
         return pj_fail(err, 429, "too_many_plans", "",
                        "the planner is busy with other plans; try again in a few seconds");
-    /* nobody takes every place: one user's plans solving or waiting leave one for the others */
+    /* nobody takes every place: one user's plans solving or waiting leave one for the others;
+     * a plan another server on the database left solving when it stopped is not counted —
+     * failed first as it would be at that server's next start */
     int mine_max = pj_plan_pool_capacity(pool) - 1;
     if (mine_max >= 1) {
+        if (pj_plan_recover(c, 0, err)) return -1;
         pj_stmt *q = pj_db_prepare(
             c->db, "SELECT COUNT(*) FROM plans WHERE status = 'solving' AND created_by = ?", err);
         if (!q) return -1;
@@ -615,7 +618,7 @@ int64_t pj_plan_proc_started(pid_t pid)
     return (int64_t)v;
 }
 
-int pj_plan_recover(pj_ctx *c, pj_err *err)
+int pj_plan_recover(pj_ctx *c, int at_start, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(
         c->db, "SELECT id, solver_pid, solver_started FROM plans WHERE status = 'solving'", err);
@@ -625,6 +628,7 @@ int pj_plan_recover(pj_ctx *c, pj_err *err)
     while ((rc = pj_stmt_step(s, err)) == 1 && n < 256) {
         int64_t pid = pj_col_is_null(s, 1) ? 0 : pj_col_int(s, 1);
         int64_t started = pj_col_is_null(s, 2) ? -1 : pj_col_int(s, 2);
+        if (!at_start && pid == (int64_t)getpid()) continue; /* this process solves it */
         /* alive elsewhere on this machine: that process still solves it — the same process,
          * started when the plan's was (a process id is reused: a crashed server's may be
          * another program's by now); a plan of before the start time was kept, or a system

@@ -183,7 +183,7 @@ int pj_plan_pool_start(pj_plan_pool **out, const char *db_path, const pj_setting
     c.actor.username = "server";
     c.request_id = "startup";
     c.settings = settings;
-    int rc = pj_plan_recover(&c, err);
+    int rc = pj_plan_recover(&c, 1, err);
     pj_arena_free(&arena);
     pj_db_close(db);
     if (rc) return -1;

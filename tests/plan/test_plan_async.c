@@ -535,3 +535,54 @@ TEST_T(plan_same_scenario_same_plan, 120)
     json_decref(r[1]);
     th_stop(&s);
 }
+
+/* Two servers on one database: one stopped by a crash while solving left its plans 'solving'
+ * for the other, counted among their owner's places (three, and the owner's next plan was 429
+ * too_many_plans) until some server started again. A plan submitted fails those first, as a
+ * start does; the plans this server solves, and those of a server alive, stay. */
+TEST_T(plan_places_not_held_by_a_crashed_server, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[2048], sql[600];
+    th_login(&s, "officer", s.demo_pw, tok);
+    for (int k = 0; k < 3; k++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO plans (name, scenario, role, request_json, result_json, objective,"
+                 " gap, demand, served, shortfall, status, created_at, created_by, solver_pid)"
+                 " VALUES ('crashed %d', 'disaster', 'resettlement', '{}', 'null', 0, 1, 0, 0, 0,"
+                 " 'solving', 1, 'officer', 99999999)",
+                 k);
+        th_sql_exec(&s, sql);
+    }
+    /* one of a server alive (this test's process, started when it was) */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO plans (name, scenario, role, request_json, result_json, objective, gap,"
+             " demand, served, shortfall, status, created_at, created_by, solver_pid,"
+             " solver_started) VALUES ('elsewhere', 'disaster', 'resettlement', '{}', 'null', 0,"
+             " 1, 0, 0, 0, 'solving', 1, 'admin', %d, %lld)",
+             (int)getpid(), (long long)pj_plan_proc_started(getpid()));
+    th_sql_exec(&s, sql);
+    district_body(&s, body, sizeof body, 2, 1);
+    json_t *p = NULL;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
+    long long mine = th_int(p, "id");
+    json_decref(p);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name LIKE 'crashed %' AND status ="
+                             " 'failed' AND json_extract(error_json, '$.code') = 'interrupted'"),
+              3);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM plans WHERE name = 'elsewhere' AND status ="
+                             " 'solving'"),
+              1);
+    /* a second of this server's own while the first solves: the first is not failed */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/plans", tok, body, &p), 202);
+    json_decref(p);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM plans WHERE id = %lld AND status = 'failed'",
+             mine);
+    CHECK_INT(th_sql_int(&s, sql), 0);
+    p = wait_solved(&s, tok, mine, NULL, 0);
+    CHECK(strcmp(th_str(p, "status"), "failed") != 0);
+    json_decref(p);
+    th_sql_exec(&s, "DELETE FROM plans WHERE name = 'elsewhere'");
+    th_stop(&s);
+}
