@@ -664,8 +664,9 @@ static int v_serve(cli *a)
         return 1;
     }
     if (cli_opt(a, "fast-hash")) s.settings.fast_hash = 1;
-    /* --demo-if-new on a database whose demo build was stopped: said, not served */
-    if (!fresh && cli_opt(a, "demo-if-new") && demo_unfinished(&s, path)) {
+    /* a database whose demo build was stopped: said, not served — with --demo-if-new or
+     * without (plain serve served it as it was, its accounts' password never shown) */
+    if (!fresh && demo_unfinished(&s, path)) {
         cli_session_close(&s);
         close(lfd);
         close(hold);

@@ -286,6 +286,19 @@ TEST_T(cli_demo_build_stopped_halfway_is_named_at_the_next_start, 240)
     CHECK(strstr(slurp(again), "serving http") == NULL);
     CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 1);
     CHECK(strstr(out, "demo district whose build was stopped before it finished") != NULL);
+    /* nor does a plain serve (without --demo-if-new) serve it: it did, with no word */
+    snprintf(again, sizeof again, "%s/plain.log", t_tmpdir());
+    pid = spawn(again, (const char *const[]){"serve", "--db", db, "--port", "0", "--quiet",
+                                             "--fast-hash", NULL});
+    ended = 0;
+    for (int i = 0; i < 600 && !ended; i++) {
+        ended = waitpid(pid, &status, WNOHANG) == pid;
+        if (!ended) usleep(50000);
+    }
+    if (!ended) stop(pid);
+    CHECK(ended && WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    CHECK(strstr(slurp(again), "demo district whose build was stopped before it finished"));
+    CHECK(strstr(slurp(again), "serving http") == NULL);
     /* a whole demo is marked, and starts as before */
     char whole[600];
     snprintf(whole, sizeof whole, "%s/whole.db", t_tmpdir());
