@@ -287,8 +287,10 @@ int ent_rule_warnings(pj_ctx *c, const pj_rule *r, pj_jw *w, pj_err *err)
         pj_jw_kstr(w, "field", name);
         pj_jw_kstr(w, "value", t.v[i].value);
         pj_jw_kint(w, "column", t.v[i].col);
+        /* what the value matches, not what the clause does: under != or not, or beside known
+         * items of an in-list, a clause with it still holds for many firms */
         char *msg = pj_arena_printf(
-            c->arena, "column %d: %s \"%s\": %s, so the clause holds for no firm now%s%s%s",
+            c->arena, "column %d: %s \"%s\": %s, so the value matches no firm now%s%s%s",
             t.v[i].col, name, t.v[i].value,
             town ? "no township has that name" : "no enterprise has that industry",
             meant ? " (did you mean \"" : "", meant ? meant : "", meant ? "\"?)" : "");

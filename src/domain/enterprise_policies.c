@@ -561,11 +561,12 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     /* the dates as they will be: valid_from ≤ valid_until; a change of dates rematches (a
      * policy coming into force notices its firms) */
     char *from_now = vfrom ? pj_arena_strdup(c->arena, vfrom) : NULL,
-         *until_now = vuntil ? pj_arena_strdup(c->arena, vuntil) : NULL, *stored_cond = NULL;
+         *until_now = vuntil ? pj_arena_strdup(c->arena, vuntil) : NULL, *stored_cond = NULL,
+         *issued_now = issued ? pj_arena_strdup(c->arena, issued) : NULL;
     if (!create) {
         s = pj_db_prepare(c->db,
-                          "SELECT valid_from, valid_until, conditions FROM ent_policies"
-                          " WHERE id = ?",
+                          "SELECT valid_from, valid_until, conditions, issued_on FROM"
+                          " ent_policies WHERE id = ?",
                           err);
         if (!s) goto fail;
         pj_stmt_int(s, 1, id);
@@ -575,6 +576,7 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
             if (!until_now && !open_ended && !pj_col_is_null(s, 1))
                 until_now = pj_arena_strdup(c->arena, pj_col_text(s, 1));
             stored_cond = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+            if (!issued_now) issued_now = pj_arena_strdup(c->arena, pj_col_text(s, 3));
         }
         pj_stmt_done(s);
         if (rc < 0) goto fail;
@@ -586,6 +588,24 @@ static int policy_save(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *er
     if (from_now && until_now && strcmp(from_now, until_now) > 0) {
         pj_fail(err, 422, "invalid_value", "valid_until", "valid_until %s is before valid_from %s",
                 until_now, from_now);
+        goto fail;
+    }
+    /* a policy is recorded once issued, and is not issued after its term has ended (checked on
+     * what the change sends: a policy stored before these checks keeps its dates) */
+    char today[11];
+    pj_local_date(pj_now(), today);
+    if (issued && strcmp(issued, today) > 0) {
+        pj_fail(err, 422, "invalid_value", "issued_on",
+                "issued_on %s is in the future: a policy is recorded once issued (today is %s,"
+                " Beijing time); its term may begin later (valid_from)",
+                issued, today);
+        goto fail;
+    }
+    if ((issued || vuntil) && issued_now && until_now && strcmp(issued_now, until_now) > 0) {
+        pj_fail(err, 422, "invalid_value", issued ? "issued_on" : "valid_until",
+                "issued_on %s is after valid_until %s: a policy is not issued after its term has"
+                " ended",
+                issued_now, until_now);
         goto fail;
     }
     if (!r && (vfrom || vuntil || open_ended) && stored_cond &&

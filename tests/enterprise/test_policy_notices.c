@@ -281,3 +281,57 @@ TEST(enterprise_township_rename_rematches_its_firms)
     CHECK(th_list_has(&s, jd, "/api/v1/enterprise/policies?limit=500", "id", pol));
     th_stop(&s);
 }
+
+/* A policy's issue date is checked: not in the future (a policy is recorded once issued; its
+ * term may begin later) and not after the end of its term (one issued 2027-01-02 and valid to
+ * 2026-12-31 was saved, 201). A change of the term's end before the issue date is refused at
+ * valid_until. Nothing is written by a refusal. */
+TEST(enterprise_policy_issue_date_checked)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], body[400], path[96], fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    static const struct {
+        const char *issued, *from, *until, *field;
+    } bad[] = {{"2999-01-01", "2026-01-01", NULL, "issued_on"},
+               {"2026-03-01", "2026-01-01", "2026-02-28", "issued_on"}};
+    th_fingerprint(&s, fp0, sizeof fp0);
+    for (int i = 0; i < 2; i++) {
+        char until[40] = "";
+        if (bad[i].until) snprintf(until, sizeof until, ",\"valid_until\":\"%s\"", bad[i].until);
+        snprintf(body, sizeof body,
+                 "{\"title\":\"日期政策%d\",\"issuer\":\"区商务局\",\"issued_on\":\"%s\","
+                 "\"valid_from\":\"%s\"%s,\"conditions\":\"employees >= 1\"}",
+                 i, bad[i].issued, bad[i].from, until);
+        json_t *o = NULL;
+        CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/policies", off, body, &o), 422);
+        CHECK_STR(th_err_field(o), bad[i].field);
+        json_decref(o);
+    }
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* a policy issued in March, valid from January: fine; its term cut to end in February is
+     * not */
+    json_t *o = NULL;
+    CHECK_INT(
+        th_call(&s, "POST", "/api/v1/enterprise/policies", off,
+                "{\"title\":\"日期政策\",\"issuer\":\"区商务局\",\"issued_on\":\"2026-03-01\","
+                "\"valid_from\":\"2026-01-01\",\"conditions\":\"employees >= 1\"}",
+                &o),
+        201);
+    long long id = th_int(json_object_get(o, "policy"), "id");
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld", id);
+    th_fingerprint(&s, fp0, sizeof fp0);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"valid_until\":\"2026-02-28\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "valid_until");
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(th_call(&s, "PATCH", path, off, "{\"version\":1,\"valid_until\":\"2026-03-31\"}", &o),
+              200);
+    json_decref(o);
+    th_stop(&s);
+}

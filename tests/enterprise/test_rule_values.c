@@ -116,6 +116,17 @@ TEST(enterprise_rule_values_outside_the_fixed_lists_refused)
              200);
     warned(json_object_get(o, "warnings"), 1, "township", "马坊镇");
     json_decref(o);
+    /* the warning says what the value matches, not that the clause holds for no firm: under !=
+     * a clause with it holds for nearly every firm (the warning said it held for none, while
+     * 2,985 firms were notified) */
+    o = CALL(&s, "POST", off, "/api/v1/enterprise/rules/check",
+             "{\"conditions\":\"industry != \\\"nosuch\\\"\"}", 200);
+    warned(json_object_get(o, "warnings"), 1, "industry", "nosuch");
+    {
+        const char *m = th_str(json_array_get(json_object_get(o, "warnings"), 0), "message");
+        CHECK(m && strstr(m, "the value matches no firm") && !strstr(m, "holds for no firm"));
+    }
+    json_decref(o);
     o = CALL(&s, "POST", off, "/api/v1/enterprise/rules/check",
              "{\"conditions\":\"industry in [\\\"logistics\\\", \\\"agritech\\\"]\"}", 200);
     warned(json_object_get(o, "warnings"), 0, NULL, NULL);
