@@ -857,7 +857,9 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
         pj_jw_knull(w, "visit_overdue");
     } else {
         pj_render_time(w, "next_visit_due", due);
-        pj_jw_kbool(w, "visit_overdue", now > due);
+        /* overdue, as everything of the district, by the Beijing date: from the day after the
+         * one it falls due on (it read "下次走访 3月8日 · 已逾期" on 8 March) */
+        pj_jw_kbool(w, "visit_overdue", pj_el_today(c, due) < today);
     }
     pj_el_skills_write(w, "help_needed", (int)pj_col_int(s, 26));
     pj_render_text(w, "helper_sex_pref", s, 27);
@@ -948,18 +950,19 @@ static void elder_filter_bind(pj_ctx *c, const pj_elder_filter *f, int64_t due_b
     }
 }
 
-/* The instant the visit filters keep next_visit_due before (0: no such filter): now for
- * visit_overdue=1, the end of the local day visit_due_by (the earlier of the two when both);
- * 400 bad_query for a visit_due_by that is no date. */
+/* The instant the visit filters keep next_visit_due before (0: no such filter): the start of
+ * today (Beijing time) for visit_overdue=1 (overdue is judged on the date, as visit_overdue),
+ * the end of the local day visit_due_by (the earlier of the two when both); 400 bad_query for a
+ * visit_due_by that is no date. */
 static int visit_due_bound(pj_ctx *c, const pj_elder_filter *f, int64_t *out, pj_err *err)
 {
-    int64_t now = pj_now(), bound = f->visit_overdue ? now : 0;
+    int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
+    int64_t bound = f->visit_overdue ? pj_el_today(c, pj_now()) * 86400 - tz : 0;
     if (f->visit_due_by && *f->visit_due_by) {
         int64_t day = pj_el_day(f->visit_due_by);
         if (day == INT64_MIN)
             return pj_fail(err, 400, "bad_query", "visit_due_by",
                            "visit_due_by must be YYYY-MM-DD");
-        int64_t tz = (int64_t)pj_el_setting(c, "elder_tz_offset_min", 480) * 60;
         int64_t end = (day + 1) * 86400 - tz;
         if (!bound || end < bound) bound = end;
     }
@@ -1007,8 +1010,9 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
         pj_jw_knull(w, "visit_overdue");
     } else {
         pj_render_time(w, "next_visit_due", due);
-        pj_jw_kbool(w, "visit_overdue", now > due);
-        if (now <= due && due + 1 < *valid_until) *valid_until = due + 1;
+        /* by the Beijing date, as elder_render: it changes at local midnight, when the page's
+         * valid_until ends anyway */
+        pj_jw_kbool(w, "visit_overdue", pj_el_today(c, due) < today);
     }
     if (pj_col_is_null(s, 18)) {
         pj_jw_knull(w, "paired_helper");

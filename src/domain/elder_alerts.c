@@ -103,8 +103,10 @@ static int helper_cure(pj_ctx *c, int64_t now, const char *kind, const char *rea
 static int alert_cure(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int others, int64_t tz,
                       int64_t cutoff_min, const char *day, int *resolved, int *closed, pj_err *err)
 {
+    /* a visit logged by now; no longer overdue: due today or later (by the Beijing date) */
+    int64_t day_start = pj_el_today(c, now) * 86400 - tz;
     int64_t visit[] = {now, pj_el_visit_days(c, "high_risk"), pj_el_visit_days(c, "key"),
-                       pj_el_visit_days(c, "normal"), now};
+                       pj_el_visit_days(c, "normal"), day_start};
     int64_t meal[] = {tz, tz, cutoff_min * 60};
     if (cure(c, "no_doctor",
              "e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?)",
@@ -227,7 +229,8 @@ int pj_el_alert_scan_part(pj_ctx *c, int64_t now, int64_t lo, int64_t hi, int ot
     pj_stmt_int(s, 5, d1);
     pj_stmt_int(s, 6, d2);
     pj_stmt_int(s, 7, d3);
-    pj_stmt_int(s, 8, now);
+    /* overdue from the day after the due date, Beijing time (as the elder's visit_overdue) */
+    pj_stmt_int(s, 8, day_start);
     pj_stmt_int(s, 9, lo);
     pj_stmt_int(s, 10, hi);
     if (pj_step_done(s, err)) goto fail;

@@ -68,14 +68,19 @@ TEST_T(elder_alert_rules_at_their_boundaries, 120)
     char sql[200];
     snprintf(sql, sizeof sql, "UPDATE elders SET created_at = %lld", (long long)(now - 60 * 86400));
     th_sql_exec(&s, sql);
-    /* a visit due in exactly 7 days: not overdue at the second, overdue one second later */
+    /* a visit due in 7 days (on a Beijing date): not overdue through the end of that day, even
+     * after the due time; overdue from the first second of the next (it was raised the second
+     * after the due time, on the day the console shows as the due date) */
     int64_t last = now - 20 * 86400;
     snprintf(sql, sizeof sql, "UPDATE elders SET last_visit_at = %lld WHERE id = %lld",
              (long long)last, visit);
     th_sql_exec(&s, sql);
-    scan_at(&s, off, last + 7 * 86400);
-    CHECK_INT(alerts_of(&s, "overdue_visit", visit), 0);
+    int64_t due_day_end = pj_local_day_end(last + 7 * 86400);
     scan_at(&s, off, last + 7 * 86400 + 1);
+    CHECK_INT(alerts_of(&s, "overdue_visit", visit), 0);
+    scan_at(&s, off, due_day_end - 1);
+    CHECK_INT(alerts_of(&s, "overdue_visit", visit), 0);
+    scan_at(&s, off, due_day_end);
     CHECK_INT(alerts_of(&s, "overdue_visit", visit), 1);
     int64_t day = (now + 8 * 3600) / 86400 - 3;          /* a local day three days ago */
     int64_t cutoff = day * 86400 + 12 * 3600 - 8 * 3600; /* 12:00 local */

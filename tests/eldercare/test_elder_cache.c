@@ -132,18 +132,23 @@ TEST(elder_list_projection_agrees_with_the_record)
 }
 
 /* A cached page is not served past the moment one of its clock-dependent fields changes: a
- * visit that falls due shows as overdue although nothing was written. */
+ * visit that falls due shows as overdue from the next Beijing day on, although nothing was
+ * written (overdue is judged on the date: through the due day it is not, even past the hour). */
+extern int64_t pj_test_clock_shift_s;
 TEST_T(elder_list_cache_expires_with_the_clock, 30)
 {
+    /* 23:59:55 Beijing time */
+    th_clock_at("2027-03-07", 23, 59);
+    pj_test_clock_shift_s += 55;
     th_server s;
     th_start(&s, 1);
     char grid[80];
     th_login(&s, "grid01", s.demo_pw, grid);
     long long e = el_elder(&s, grid, el_grid01_grid(&s), 1, "\"visit_tier\":\"high_risk\"");
     char sql[160];
-    /* due (7 days for high_risk) two seconds from now */
+    /* due (7 days for high_risk) this morning */
     snprintf(sql, sizeof sql, "UPDATE elders SET last_visit_at = %lld WHERE id = %lld",
-             (long long)(pj_now() - 7 * 86400 + 2), e);
+             (long long)(pj_now() - 7 * 86400 - 12 * 3600), e);
     th_sql_exec(&s, sql);
     const char *path = "/api/v1/elders?limit=500";
     int hit;
@@ -154,7 +159,8 @@ TEST_T(elder_list_cache_expires_with_the_clock, 30)
         json_object_get(json_array_get(json_object_get(b, "items"), 0), "visit_overdue")));
     json_decref(a);
     json_decref(b);
-    sleep(4);
+    int64_t midnight = pj_local_day_end(pj_now());
+    while (pj_now() < midnight) usleep(200 * 1000);
     a = get_cached(&s, grid, path, &hit);
     CHECK_INT(hit, 0); /* expired with the clock, not with a write */
     CHECK(json_is_true(
