@@ -90,8 +90,11 @@ static int plan_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
     }
     if (state && !strcmp(state, "cancelled")) return 0;
     s = pj_db_prepare(c->db,
+                      /* open: planned and held by no drill yet (a drill that failed that
+                       * day holds its plan: a re-drill the same day is planned anew) */
                       "SELECT id FROM drill_plans WHERE facility_id = ? AND scenario = ? AND"
-                      " planned_date = ? AND state = 'planned' AND id <> ? LIMIT 1",
+                      " planned_date = ? AND state = 'planned' AND conversion_id IS NULL AND"
+                      " id <> ? LIMIT 1",
                       err);
     if (!s) return -1;
     pj_stmt_int(s, 1, fid);

@@ -140,6 +140,16 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     ov = CALL(&s, "GET", tok, "/api/v1/overview?scenario=epidemic", NULL, 200);
     CHECK(json_is_null(json_object_get(overdue_of(ov, fid), "planned_date")));
     json_decref(ov);
+    /* the day's plan is held: a re-drill that day (this one failing) is planned anew — it was
+     * 409 "drill plan N already plans a drill …" */
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"planned_date\":\"%s\",\"note\":"
+             "\"复演\"}",
+             fid, day);
+    p = CALL(&s, "POST", tok, "/api/v1/drill-plans", body, 201);
+    snprintf(path, sizeof path, "/api/v1/drill-plans/%lld", th_int(p, "id"));
+    json_decref(p);
+    json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
 
     /* aborted: the plan is open again, due on its day */
     snprintf(path, sizeof path, "/api/v1/conversions/%lld/abort", cid);
@@ -149,7 +159,8 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     CHECK_STR(th_str(p, "status"), "planned");
     long long version = th_int(p, "version");
     json_decref(p);
-    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'drill_plan'"), audits + 3);
+    /* the plan's create, held and given back; the re-drill's plan's create and delete */
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'drill_plan'"), audits + 5);
     snprintf(path, sizeof path,
              "SELECT COUNT(*) FROM audit WHERE entity = 'drill_plan' AND entity_id = %lld AND"
              " action IN ('drill_held', 'drill_given_back')",
