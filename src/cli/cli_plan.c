@@ -322,7 +322,9 @@ static void print_plan(json_t *plan)
             {
                 const char *unit = json_string_value(json_object_get(e, "unit"));
                 const char *cat = json_string_value(json_object_get(e, "category"));
-                printf("  %-10s demand %lld %s, shipped %lld, unmet %lld", cat ? cat : "",
+                /* the API's "shipped" is the solve's allocation, not a shipment: named as the
+                 * console names it (调配), beside the shipments recorded */
+                printf("  %-10s demand %lld %s, allocated %lld, unmet %lld", cat ? cat : "",
                        (long long)json_integer_value(json_object_get(e, "demand")),
                        unit ? unit : "",
                        (long long)json_integer_value(json_object_get(e, "shipped")),
@@ -334,7 +336,7 @@ static void print_plan(json_t *plan)
                 printf("\n");
             }
         } else { /* a plan saved before the totals per category: their sum */
-            printf("supplies for %.0f days: demand %.0f, shipped %.0f, unmet %.0f",
+            printf("supplies for %.0f days: demand %.0f, allocated %.0f, unmet %.0f",
                    num(sup, "days"), num(sup, "total_demand"), num(sup, "total_shipped"),
                    num(sup, "total_unmet"));
             if (num(sup, "held_by_adopted") > 0)
