@@ -86,5 +86,14 @@ TEST(audit_list_filters_by_index)
     plan = th_plans(&t, "FROM audit WHERE 1 = 1 AND entity = ? AND id < ?");
     CHECK(strstr(plan, "SEARCH audit USING INDEX audit_entity_newest (entity=? AND id<?)"));
     CHECK(!strstr(plan, "TEMP B-TREE"));
+    /* an action's entries and a name's: index ranges too (the whole trail was read for them) */
+    walk(&t, (pj_audit_filter){.action = "delete"},
+         "SELECT id FROM audit WHERE action = 'delete' ORDER BY id DESC");
+    walk(&t, (pj_audit_filter){.username = "b"},
+         "SELECT id FROM audit WHERE username = 'b' ORDER BY id DESC");
+    plan = th_plans(&t, "FROM audit WHERE 1 = 1 AND action = ? AND id < ?");
+    CHECK(strstr(plan, "SEARCH audit USING INDEX audit_action (action=? AND id<?)"));
+    plan = th_plans(&t, "FROM audit WHERE 1 = 1 AND username = ? AND id < ?");
+    CHECK(strstr(plan, "SEARCH audit USING INDEX audit_username (username=? AND id<?)"));
     th_ctx_close(&t);
 }
