@@ -2037,7 +2037,7 @@ export default {
     villagesN: '{n} village or community | {n} villages and communities',
     shortfall: 'Shortfall (people)',
     shortVillages: '{n} village not fully served | {n} villages not fully served',
-    servedGone: '{p} of them were in sites restored or aborted since: no place now',
+    servedGone: 'The plan placed {s}; {p} of them were in sites restored or aborted since: no place now',
     shortNone: 'None when solved',
     shortGone: 'Includes {p} people of sites no longer housing them ({n})',
     uncoveredList: '{p} people have no place (sites restored or aborted)',

@@ -2041,7 +2041,7 @@ export default {
     villagesN: '涉及 {n} 个村（社区）',
     shortfall: '需求缺口（人）',
     shortVillages: '{n} 个村未能全部安置',
-    servedGone: '其中 {p} 人所在场所已恢复或中止，暂无安置场所',
+    servedGone: '方案安置 {s} 人，其中 {p} 人所在场所已恢复或中止，暂无安置场所',
     shortNone: '求解时无缺口',
     shortGone: '含 {p} 人：{n} 个场所已不再安置',
     uncoveredList: '{p} 人暂无安置场所（场所已恢复或中止）',
