@@ -6,6 +6,7 @@
 // happens, brings its site back to peacetime (the demo is shared by the files).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launch, openPage, login, shot, apiGet, apiPost, workPhase, DEMO_PW, budget } from './lib.mjs';
 import { formatNumber } from '../../web/src/utils/format.js';
 
@@ -137,6 +138,14 @@ describe('restoring a site that houses people', { timeout: budget(240000) }, () 
       const served = page.locator('[data-stat="served"]');
       assert.equal((await served.locator('.pj-stat-value').innerText()).trim(), `${formatNumber(now.result.summary.served - gone)} / ${formatNumber(now.result.summary.demand)}`);
       await served.getByTestId('stat-extra').getByText(`方案安置 ${formatNumber(now.result.summary.served)} 人，其中 ${gone} 人所在场所已恢复或中止，暂无安置场所`).waitFor();
+      // who goes where: the rows of that site marked, in the table and in the CSV handed out
+      const rowOf = now.result.assignments.find((a) => a.facility_id === site.facility_id);
+      await page.getByTestId(`assignment-gone-${rowOf.village_id}-${site.facility_id}`).waitFor();
+      const download = page.waitForEvent('download');
+      await page.getByTestId('plan-export-assignments').click();
+      const csv = readFileSync(await (await download).path(), 'utf8');
+      const lines = csv.split(/\r?\n/).filter((l) => l.includes(`,${site.facility_id},`));
+      assert.ok(lines.length > 0 && lines.every((l) => l.includes('该场所已恢复或中止，暂无安置场所')), csv.slice(0, 600));
       await shot(page, 'o2-plan-site-not-in-force');
       await page.goto('/plans?status=adopted');
       const listRow = page.locator('tr', { hasText: plan.name }).getByTestId('row-gone');

@@ -2243,6 +2243,7 @@ export default {
     exportAssignments: 'Export the assignments (CSV)',
     exportCols: 'Township;Village;Site;Site id;Class;People;Distance (km);Note',
     exportShort: 'no site yet (shortfall)',
+    exportSiteGone: 'site restored or aborted since: no place now',
     exportShortVuln: 'no site yet (shortfall), {n} of them needing care',
     noCand: {
       noRole: 'No facility has the “{role}” emergency role',

@@ -2247,6 +2247,7 @@ export default {
     exportAssignments: '导出分配表（CSV）',
     exportCols: '乡镇（街道）;村庄;安置场所;场所编号;类别;人数;距离（公里）;备注',
     exportShort: '暂无场所（缺口）',
+    exportSiteGone: '该场所已恢复或中止，暂无安置场所',
     exportShortVuln: '暂无场所（缺口），其中需照护 {n} 人',
     noCand: {
       noRole: '没有设施具备“{role}”急时功能',
