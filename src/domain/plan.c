@@ -96,6 +96,12 @@ typedef struct preq {
     int64_t people, vcount, supply_days;
     int has_share, single, has_deadline;
     int vmode; /* VUL_NONE, VUL_ELDERCARE (the eldercare list, default), VUL_COUNT */
+    /* demand.villages: people per village (dv_id[k] has dv_people[k]), else dv_n 0 */
+    int64_t *dv_id, *dv_people;
+    int dv_n;
+    /* exclude_facility_ids: sites the plan may not choose */
+    int64_t *excl;
+    int nexcl;
     uint64_t seed;
     pteam teams[MAX_TEAMS];
     int nteams;
@@ -219,13 +225,27 @@ static int default_teams(pj_ctx *c, json_t *b, pj_err *err)
     return 0;
 }
 
+static int id_list(json_t *arr, const char *field, int64_t **ids, int *n, pj_arena *a, pj_err *err);
+
 static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
 {
-    static const char *const fields[] = {
-        "name",       "scenario",        "role",         "affected",       "demand",
-        "vulnerable", "max_distance_km", "road_factor",  "deadline_hours", "single_source",
-        "teams",      "supplies",        "time_limit_s", "weights",        "seed",
-        NULL};
+    static const char *const fields[] = {"name",
+                                         "scenario",
+                                         "role",
+                                         "affected",
+                                         "demand",
+                                         "vulnerable",
+                                         "max_distance_km",
+                                         "road_factor",
+                                         "deadline_hours",
+                                         "single_source",
+                                         "teams",
+                                         "supplies",
+                                         "time_limit_s",
+                                         "weights",
+                                         "seed",
+                                         "exclude_facility_ids",
+                                         NULL};
     memset(q, 0, sizeof *q);
     q->max_km = DEF_MAX_KM;
     q->road = pj_du_setting(c, "road_factor", DEF_ROAD);
@@ -270,14 +290,62 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
     /* demand: a share of the population or a number of people */
     json_t *d;
     if (obj_field(b, "demand", 1, &d, err) < 0) return -1;
-    static const char *const dem_fields[] = {"share", "people", NULL};
+    static const char *const dem_fields[] = {"share", "people", "villages", NULL};
     if (pj_in_only(d, dem_fields, err)) return nested(err, "demand");
-    if (!!json_object_get(d, "share") + !!json_object_get(d, "people") != 1)
+    if (!!json_object_get(d, "share") + !!json_object_get(d, "people") +
+            !!json_object_get(d, "villages") !=
+        1)
         return pj_fail(err, 422, "invalid", "demand",
-                       "demand needs exactly one of share or people");
+                       "demand needs exactly one of share, people or villages");
     if ((rc = pj_in_num(d, "share", 0, 0, 1, &q->share, err)) < 0) return nested(err, "demand");
     q->has_share = rc == 1;
     if (pj_in_int(d, "people", 0, 0, 100000000, &q->people, err) < 0) return nested(err, "demand");
+    /* villages: the people of each village, as counted (those a site that closed left without
+     * a place, say): [{"village_id": V, "people": N}, ...], each village of the affected ones */
+    json_t *dv = json_object_get(d, "villages");
+    if (dv) {
+        if (!json_is_array(dv) || json_array_size(dv) == 0 || json_array_size(dv) > MAX_IDS)
+            return pj_fail(err, 422, "invalid", "demand.villages",
+                           "demand.villages must be a list of 1 to %d {village_id, people}",
+                           MAX_IDS);
+        q->dv_n = (int)json_array_size(dv);
+        q->dv_id = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)q->dv_n);
+        q->dv_people = pj_arena_alloc(c->arena, sizeof(int64_t) * (size_t)q->dv_n);
+        static const char *const vf[] = {"village_id", "people", NULL};
+        for (int i = 0; i < q->dv_n; i++) {
+            json_t *e = json_array_get(dv, (size_t)i);
+            char at[48];
+            snprintf(at, sizeof at, "demand.villages[%d]", i);
+            if (!json_is_object(e))
+                return pj_fail(err, 422, "invalid", at, "%s must be {village_id, people}", at);
+            if (pj_in_only(e, vf, err) ||
+                pj_in_int(e, "village_id", 1, 1, INT64_MAX, &q->dv_id[i], err) < 0 ||
+                pj_in_int(e, "people", 1, 0, 100000000, &q->dv_people[i], err) < 0)
+                return nested(err, at);
+            for (int k = 0; k < i; k++)
+                if (q->dv_id[k] == q->dv_id[i])
+                    return pj_fail(err, 422, "invalid",
+                                   pj_arena_printf(c->arena, "%s.village_id", at),
+                                   "village %lld is listed twice", (long long)q->dv_id[i]);
+        }
+    }
+    /* sites the plan may not choose (found unsafe, already full by other means) */
+    json_t *ex = json_object_get(b, "exclude_facility_ids");
+    if (ex && !json_is_null(ex) && (!json_is_array(ex) || json_array_size(ex) > 0) &&
+        id_list(ex, "exclude_facility_ids", &q->excl, &q->nexcl, c->arena, err))
+        return -1;
+    for (int i = 0; i < q->nexcl; i++) {
+        pj_stmt *fs = pj_db_prepare(c->db, "SELECT 1 FROM facilities WHERE id = ?", err);
+        if (!fs) return -1;
+        pj_stmt_int(fs, 1, q->excl[i]);
+        int found = pj_stmt_step(fs, err);
+        pj_stmt_done(fs);
+        if (found < 0) return -1;
+        if (!found)
+            return pj_fail(err, 422, "unknown_id",
+                           pj_arena_printf(c->arena, "exclude_facility_ids[%d]", i),
+                           "no facility %lld", (long long)q->excl[i]);
+    }
 
     /* vulnerable: true (default) = the eldercare list of the affected villages, false = none,
      * {"count": V} = V people spread over the villages */
@@ -681,6 +749,20 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
                            names);
         }
         for (int i = 0; i < n; i++) v[i].demand = llround((double)v[i].pop * q->share);
+    } else if (q->dv_n) {
+        /* as counted, village by village; a village listed that is not affected is a slip */
+        for (int i = 0; i < n; i++) v[i].demand = 0;
+        for (int k = 0; k < q->dv_n; k++) {
+            int at = -1;
+            for (int i = 0; i < n && at < 0; i++)
+                if (v[i].id == q->dv_id[k]) at = i;
+            if (at < 0)
+                return pj_fail(err, 422, "unknown_village",
+                               pj_arena_printf(c->arena, "demand.villages[%d].village_id", k),
+                               "village %lld is not one of the affected villages",
+                               (long long)q->dv_id[k]);
+            v[at].demand = q->dv_people[k];
+        }
     } else {
         if (pop <= 0 && q->people > 0)
             return pj_fail(err, 422, "no_population", "demand.people",
@@ -692,7 +774,10 @@ static int set_demand(pj_ctx *c, const preq *q, pvill *v, int n, int64_t *total,
     }
     for (int i = 0; i < n; i++) sum += w[i] = v[i].demand;
     if (sum <= 0)
-        return pj_fail(err, 422, "no_demand", q->has_share ? "demand.share" : "demand.people",
+        return pj_fail(err, 422, "no_demand",
+                       q->has_share ? "demand.share"
+                       : q->dv_n    ? "demand.villages"
+                                    : "demand.people",
                        "the scenario asks for no one to be housed");
     *total = sum;
     if (q->vmode == VUL_COUNT) {
@@ -826,7 +911,7 @@ typedef struct pexcls {
 
 typedef struct pcount {
     int with_role, peacetime, with_manual, with_room, with_steps, with_teams, in_deadline, in_reach,
-        ready0;
+        ready0, excluded;
     /* when the teams leave no candidate: the candidate that needs the fewest more teams, with
      * every team type it is short of (the most any of its steps needs, and what is given) */
     const char *site;
@@ -960,6 +1045,12 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         for (int i = 0; i < *ns; i++) dup |= (*sites)[i].fid == fid;
         if (dup) continue;
         cnt->with_role++;
+        int out = 0;
+        for (int k = 0; k < q->nexcl; k++) out |= q->excl[k] == fid;
+        if (out) { /* the plan may not choose it */
+            cnt->excluded++;
+            continue;
+        }
         int ready0 = !strcmp(pj_col_text(s, 5), "emergency") && !pj_col_is_null(s, 11);
         if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) continue;
         cnt->peacetime++;
@@ -2055,9 +2146,13 @@ static int no_candidates(const preq *q, const pcount *k, pj_err *err)
 {
     if (!k->with_role)
         return pj_fail(err, 422, "no_candidates", "role", "no facility has the %s role", q->role);
+    if (!k->peacetime && k->excluded && k->excluded == k->with_role)
+        return pj_fail(err, 422, "no_candidates", "exclude_facility_ids",
+                       "every facility with the %s role is excluded", q->role);
     if (!k->peacetime)
         return pj_fail(err, 422, "no_candidates", "role",
-                       "no facility with the %s role is in peacetime", q->role);
+                       "no facility with the %s role is in peacetime%s", q->role,
+                       k->excluded ? " (or not excluded)" : "");
     if (!k->with_manual)
         return pj_fail(err, 422, "no_candidates", "scenario",
                        "no peacetime facility with the %s role has a manual for %s", q->role,

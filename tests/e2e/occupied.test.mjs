@@ -147,6 +147,28 @@ describe('restoring a site that houses people', { timeout: budget(240000) }, () 
       const lines = csv.split(/\r?\n/).filter((l) => l.includes(`,${site.facility_id},`));
       assert.ok(lines.length > 0 && lines.every((l) => l.includes('该场所已恢复或中止，暂无安置场所')), csv.slice(0, 600));
       await shot(page, 'o2-plan-site-not-in-force');
+      // those people planned again: their villages and numbers, the closed site excluded
+      const leftBy = new Map();
+      for (const a of now.result.assignments) if (a.facility_id === site.facility_id) leftBy.set(a.village_id, (leftBy.get(a.village_id) || 0) + a.people);
+      await page.getByTestId('plan-replan-uncovered').click();
+      await page.waitForURL(/\/plans\/new\?replan=/);
+      await page.getByTestId('plan-replan').waitFor();
+      const table = page.getByTestId('plan-village-demand');
+      for (const [vid, n] of leftBy) assert.equal(await page.getByTestId('village-demand-' + vid).locator('input').inputValue(), String(n));
+      await page.getByTestId('plan-exclude-' + site.facility_id).waitFor();
+      assert.equal(await table.locator('tbody tr').count(), leftBy.size);
+      const made = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/plans');
+      await page.getByTestId('solve').click();
+      const again = await (await made).json();
+      assert.deepEqual(
+        again.request.demand.villages.map((x) => [x.village_id, x.people]).sort((a, b) => a[0] - b[0]),
+        [...leftBy].sort((a, b) => a[0] - b[0]),
+      );
+      assert.ok(again.request.exclude_facility_ids.includes(site.facility_id));
+      await page.waitForURL(/\/plans\/\d+$/);
+      const solved = await apiGet(page, `/plans/${again.id}`);
+      if (solved.result) assert.ok(solved.result.sites.every((x) => x.facility_id !== site.facility_id), 'the closed site is not chosen again');
+      await page.goto(`/plans/${plan.id}`);
       await page.goto('/plans?status=adopted');
       const listRow = page.locator('tr', { hasText: plan.name }).getByTestId('row-gone');
       await listRow.getByText(`${gone} 人暂无安置场所（场所已恢复或中止）`).waitFor();

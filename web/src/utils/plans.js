@@ -36,9 +36,11 @@ export function emptyForm() {
     lon: null,
     radius_km: null,
     polygon: [], // [{lat, lon}] in the order drawn; the ring closes by itself
-    demandBy: 'share', // share | people
+    demandBy: 'share', // share | people | villages (the people of each village, as counted)
     sharePercent: 10,
     people: null,
+    villageDemand: [], // [{village_id, village_name, people}] for 'villages'
+    exclude: [], // [{id, name}]: sites the plan may not choose
     // who needs a medical site or barrier-free rooms: the eldercare list (the API's default),
     // a number of the people in need, or none (vulnerable: false)
     vulnerableBy: 'eldercare', // eldercare | count | none
@@ -77,7 +79,9 @@ export function scenarioBody(f) {
   if (f.demandBy === 'share') {
     const p = num(f.sharePercent);
     b.demand = { share: typeof p === 'number' ? Math.round(p * 1e4) / 1e6 : p };
-  } else b.demand = { people: num(f.people) };
+  } else if (f.demandBy === 'villages') b.demand = { villages: f.villageDemand.map((x) => ({ village_id: x.village_id, people: num(x.people) })) };
+  else b.demand = { people: num(f.people) };
+  if (f.exclude?.length) b.exclude_facility_ids = f.exclude.map((x) => x.id);
   // always said: the API's default (the eldercare list) is sent as such; a plan of a role that
   // houses no one has no vulnerable people (the API refuses them)
   if (f.vulnerableBy === 'none' || !housesPeople(f.role)) b.vulnerable = false;
@@ -123,7 +127,10 @@ export function formFromRequest(req) {
     f.township_ids = [...(a.township_ids || [])];
   }
   const d = req.demand || {};
-  if (d.people !== undefined) {
+  if (d.villages) {
+    f.demandBy = 'villages';
+    f.villageDemand = d.villages.map((x) => ({ village_id: x.village_id, village_name: '', people: x.people }));
+  } else if (d.people !== undefined) {
     f.demandBy = 'people';
     f.people = d.people;
   } else {
@@ -146,6 +153,42 @@ export function formFromRequest(req) {
   f.weights = { ...DEFAULT_WEIGHTS, ...(req.weights || {}) };
   f.time_limit_s = req.time_limit_s ?? f.time_limit_s;
   f.seed = req.seed ?? 0;
+  f.exclude = (req.exclude_facility_ids || []).map((id) => ({ id, name: '' }));
+  return f;
+}
+
+/**
+ * The form for planning again the people an adopted plan's sites, restored or aborted since,
+ * left without a place: the plan's scenario and settings, those people village by village (as
+ * the plan's assignments to those sites count them), those needing medical care among them as a
+ * number of the vulnerable (their own sites may still be in force for the others), and those
+ * sites excluded. null when no one is left without a place.
+ */
+export function replanForm(plan) {
+  const r = plan?.result;
+  const gone = new Map((r?.sites || []).filter((x) => x.in_force === false).map((x) => [x.facility_id, x.name]));
+  if (!gone.size) return null;
+  const f = formFromRequest(plan.request);
+  const byVillage = new Map();
+  let vulnerable = 0;
+  for (const a of r.assignments || []) {
+    if (!gone.has(a.facility_id) || !(a.people > 0)) continue;
+    const x = byVillage.get(a.village_id) || { village_id: a.village_id, village_name: a.village_name, people: 0 };
+    x.people += a.people;
+    byVillage.set(a.village_id, x);
+    if (a.class === 'vulnerable') vulnerable += a.people;
+  }
+  if (!byVillage.size) return null;
+  f.affectedBy = 'villages';
+  f.village_ids = [...byVillage.keys()];
+  f.demandBy = 'villages';
+  f.villageDemand = [...byVillage.values()];
+  if (vulnerable > 0) {
+    f.vulnerableBy = 'count';
+    f.vulnerable = vulnerable;
+  } else f.vulnerableBy = 'none';
+  const had = new Set(f.exclude.map((x) => x.id));
+  for (const [id, name] of gone) if (!had.has(id)) f.exclude.push({ id, name });
   return f;
 }
 
