@@ -1446,7 +1446,8 @@ static const verb verbs[] = {
      "     void-shipment ID SID --reason R",
      "Emergency plans (应急规划): which facilities to convert, who goes where, supplies and the\n"
      "conversion schedule; saved as drafts, adopted to start the conversions, closed (reason R)\n"
-     "when the crisis is over: its people, stock held and flows are released. ship records Q\n"
+     "when the crisis is over: its people, stock held and flows are released (a draft no one\n"
+     "will adopt is closed to set it aside). ship records Q\n"
      "whole units of an adopted plan's supply flow (store S → site F, category C) as shipped:\n"
      "taken off the store's stock lines (soonest expiry first), no longer held off later plans.\n"
      "void-shipment voids shipment SID recorded in error (reason R): its quantity goes back on\n"

@@ -1269,9 +1269,13 @@ int pj_plan_close(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
     }
     pj_stmt_done(s);
     if (plan_found_at(rc, id, version, cur, err)) goto fail;
-    if (strcmp(status, "adopted")) {
+    /* an adopted plan is closed when the crisis is over; a draft no one will adopt (the one
+     * not chosen, one made on a wrong assumption) is closed to set it aside: it can no longer be
+     * adopted months later */
+    if (strcmp(status, "adopted") && strcmp(status, "draft")) {
         pj_fail(err, 409, "invalid_transition", "id",
-                "plan %lld is %s: only an adopted plan is closed", (long long)id, status);
+                "plan %lld is %s: only an adopted plan or a draft is closed", (long long)id,
+                status);
         goto fail;
     }
     char *before = pj_render_to_string(c, id, plan_head, err), *after;

@@ -111,7 +111,9 @@ const pj_route pj_routes_plan[] = {
     {"POST", "/api/v1/plans/{id}/adopt", h_plan_adopt, R_DISTRICT,
      "Adopt a draft plan: start the conversions of its sites"},
     {"POST", "/api/v1/plans/{id}/close", h_plan_close, R_DISTRICT,
-     "Close an adopted plan when its crisis is over: its people, holds and flows released"},
+     "Close an adopted plan when its crisis is over (its people, holds and flows released), or set "
+     "a"
+     " draft aside"},
     {"GET", "/api/v1/plans/{id}/shipments", h_plan_shipments, READERS,
      "The shipments of a plan's supply flows, newest first"},
     {"POST", "/api/v1/plans/{id}/shipments", h_plan_ship, SHIPPERS,

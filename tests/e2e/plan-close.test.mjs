@@ -146,4 +146,27 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       await context.close();
     }
   });
+
+  test('放弃草案: a draft no one will adopt is set aside with its reason, and adopted no more', async () => {
+    const { context, page } = await openPage(browser, LAPTOP);
+    await login(page, 'officer', DEMO_PW);
+    const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
+    const plan = await apiPost(page, '/plans?wait=1', { name: '将军关 放弃草案测试', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, time_limit_s: 0.5 }, 201);
+    await page.goto(`/plans/${plan.id}`);
+    await page.getByTestId('close-plan').getByText('放弃草案').waitFor();
+    await page.getByTestId('close-plan').click();
+    const dlg = page.getByRole('dialog', { name: '放弃草案' });
+    await dlg.getByText('放弃草案“将军关 放弃草案测试”？', { exact: false }).waitFor();
+    await dlg.locator('textarea').fill('选用了另一方案');
+    await dlg.getByRole('button', { name: '放弃草案' }).click();
+    await page.getByTestId('plan-closed').getByText('草案已放弃，未曾采纳').waitFor();
+    const after = await apiGet(page, `/plans/${plan.id}`);
+    assert.equal(after.status, 'closed');
+    assert.equal(after.close_reason, '选用了另一方案');
+    assert.equal(after.adopted_at, null);
+    const refused = await page.request.post(`/api/v1/plans/${plan.id}/adopt`, { data: { confirm: true } });
+    assert.equal(refused.status(), 409);
+    assert.equal(await page.getByTestId('adopt').count(), 0, 'no 采纳 on a discarded draft');
+    await context.close();
+  });
 });

@@ -926,10 +926,9 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
     json_t *p1 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1001), 201);
     json_t *p2 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
     long long id1 = th_int(p1, "id"), id2 = th_int(p2, "id");
-    /* a draft is not closed */
-    snprintf(cpath, sizeof cpath, "/api/v1/plans/%lld/close", id2);
-    REFUSED(&s, tok, cpath, "{\"reason\":\"x\"}", 409, "invalid_transition", "id",
-            "only an adopted plan is closed");
+    json_t *p3 = POST(&s, tok, "/api/v1/plans?wait=1", VILLAGE_PLAN(1003), 201);
+    long long id3 = th_int(p3, "id");
+    json_decref(p3);
     snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id1);
     json_t *ad = POST(&s, tok, path, "{\"confirm\":true}", 200);
     long long ver = th_int(ad, "version");
@@ -993,6 +992,20 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
              "SELECT COUNT(*) FROM audit WHERE action = 'convert_abort' AND entity_id = %lld AND"
              " json_extract(after_json, '$.occupied') IS NULL",
              conv);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    /* a draft no one will adopt is set aside (it stayed a draft for good, adoptable months
+     * later): closed with its reason, then adopted no more */
+    snprintf(cpath, sizeof cpath, "/api/v1/plans/%lld/close", id3);
+    json_t *c3 = POST(&s, tok, cpath, "{\"reason\":\"未被选用\"}", 200);
+    CHECK_STR(th_str(c3, "status"), "closed");
+    CHECK(json_is_null(json_object_get(c3, "adopted_at")));
+    json_decref(c3);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", id3);
+    REFUSED(&s, tok, path, "{\"confirm\":true}", 409, "invalid_transition", NULL, NULL);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM audit WHERE action = 'close' AND entity = 'plan' AND"
+             " entity_id = %lld AND json_extract(before_json, '$.status') = 'draft'",
+             id3);
     CHECK_INT(th_sql_int(&s, q), 1);
     json_decref(p1);
     json_decref(p2);
