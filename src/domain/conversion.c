@@ -1626,6 +1626,25 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
     return 0; /* findings and the closing brace: pj_drill_report */
 }
 
+/* The manual a drill ran, "manual_id" and "manual_version": a drill of the revised manual is
+ * told from one of the version before (the report and the trend mixed them unnamed). */
+static int manual_of(pj_ctx *c, pj_jw *w, int64_t manual_id, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db, "SELECT version FROM manuals WHERE id = ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, manual_id);
+    int rc = pj_stmt_step(s, err);
+    int64_t v = rc == 1 ? pj_col_int(s, 0) : 0;
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    pj_jw_kint(w, "manual_id", manual_id);
+    if (rc == 1)
+        pj_jw_kint(w, "manual_version", v);
+    else
+        pj_jw_knull(w, "manual_version");
+    return 0;
+}
+
 int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 {
     conv_head h;
@@ -1640,6 +1659,7 @@ int pj_drill_report(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
         pj_jw_kstr(w, "facility_name", h.facility);
         pj_jw_kstr(w, "scenario", h.scenario);
         pj_jw_kstr(w, "state", h.state);
+        if (manual_of(c, w, h.manual_id, err)) return -1;
         pj_render_time(w, "started_at", h.started_at);
         pj_jw_key(w, "steps");
         if (drill_compute(c, &h, w, &ds, err)) return -1;
@@ -1808,6 +1828,7 @@ int pj_drill_trend(pj_ctx *c, int64_t facility_id, pj_jw *w, pj_err *err)
         pj_jw_obj(w);
         pj_jw_kint(w, "drill_id", h.id);
         pj_jw_kstr(w, "scenario", h.scenario);
+        if (manual_of(c, w, h.manual_id, err)) return -1;
         pj_render_time(w, "started_at", h.started_at);
         pj_jw_knum(w, "total_minutes", ds.total_minutes);
         if (ds.target_minutes > 0)

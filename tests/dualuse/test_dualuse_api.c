@@ -358,7 +358,25 @@ TEST(dualuse_drill_scored_by_hand)
     CHECK(json_is_true(json_object_get(o, "passed")) == (total_min <= target));
     CHECK_STR(th_str(json_array_get(json_object_get(o, "steps"), 0), "result"), "late");
     CHECK_STR(th_str(json_array_get(json_object_get(o, "steps"), 1), "result"), "on_time");
+    /* the manual drilled, by id and version (drills of a revised manual read as the old's) */
+    snprintf(q, sizeof q, "SELECT manual_id FROM conversions WHERE id = %lld", cid);
+    long long mid = th_sql_int(&s, q);
+    CHECK_INT(th_int(o, "manual_id"), mid);
+    snprintf(q, sizeof q, "SELECT version FROM manuals WHERE id = %lld", mid);
+    CHECK_INT(th_int(o, "manual_version"), th_sql_int(&s, q));
     json_decref(o);
+    snprintf(q, sizeof q, "SELECT facility_id FROM conversions WHERE id = %lld", cid);
+    snprintf(path, sizeof path, "/api/v1/facilities/%lld/drills", th_sql_int(&s, q));
+    CHECK_INT(th_call(&s, "GET", path, tok, NULL, &o), 200);
+    json_t *tr = NULL, *te;
+    size_t ti;
+    json_array_foreach(json_object_get(o, "drills"), ti, te)
+    {
+        if (th_int(te, "drill_id") == cid) tr = te;
+    }
+    CHECK(tr != NULL && th_int(tr, "manual_id") == mid && th_int(tr, "manual_version") > 0);
+    json_decref(o);
+    snprintf(path, sizeof path, "/api/v1/conversions/%lld/report", cid);
     /* regression: one step, two figures (1.6 on the conversion, 1.7 in the report) — the same
      * rounding down for both: a step of 100 s is 1.6 minutes everywhere */
     snprintf(q, sizeof q,

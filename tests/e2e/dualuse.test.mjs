@@ -262,6 +262,9 @@ describe('dual-use', { timeout: budget(300000) }, () => {
     await page.waitForURL(new RegExp(`/drills/${id}$`));
     await page.getByTestId('drill-score').getByText('0', { exact: true }).waitFor();
     await page.getByTestId('drill-result').getByText('未通过').waitFor();
+    // the manual drilled, by version, a link to it (drills of a revised manual read alike)
+    await page.getByTestId('report-manual').getByText(`手册第 ${report.manual_version} 版`).waitFor();
+    assert.ok((await page.getByTestId('report-manual').getAttribute('href')).endsWith(`/manuals/${report.manual_id}`));
     await page.getByTestId('too-fast-flag').getByText(`${report.steps_total} 个步骤用时过快，不予通过`).waitFor();
     await page.getByTestId('too-fast').getByText(/用时不足计划用时的 25%/).waitFor();
     assert.equal(await page.getByTestId('report-steps').locator('[data-value="too_fast"]').count(), report.steps_total);

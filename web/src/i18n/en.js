@@ -1302,6 +1302,7 @@ export default {
     trendHintScenario: 'Finished drills ({s}): score and total time',
     trendAborted: 'This drill was aborted: it is no point of the trend',
     trendScore: 'Score',
+    manualVersion: 'manual v{v}',
     trendMinutes: 'Total time (min)',
     noDrills: 'No finished drills yet',
     openFindings: 'Open findings',

@@ -1305,6 +1305,7 @@ export default {
     trendHintScenario: '已结束的{s}演练：得分与总用时',
     trendAborted: '本次演练已中止，不计入趋势',
     trendScore: '得分',
+    manualVersion: '手册第 {v} 版',
     trendMinutes: '总用时（分钟）',
     noDrills: '暂无已结束的演练',
     openFindings: '待整改问题',
