@@ -706,8 +706,31 @@ int pj_ac_cohort_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *e
         return pj_fail(err, 422, "out_of_range", "capacity",
                        "capacity %lld is below the %lld enrolled", (long long)h.capacity,
                        (long long)r.enrolled);
-    if (strcmp(r.state, "graduated") == 0)
-        return pj_fail(err, 409, "invalid_state", "", "the cohort has graduated");
+    if (strcmp(r.state, "graduated") == 0) {
+        /* a graduated cohort is changed no more; a PATCH that changes nothing answers it as it
+         * is (as every PATCH: 200, no write), one that would change a field names it */
+        const char *changed = h.has[1] && strcmp(h.starts, r.starts) ? "starts_on"
+                              : h.has[2] && strcmp(h.ends, r.ends)   ? "ends_on"
+                              : h.has[3] && h.capacity != r.capacity ? "capacity"
+                                                                     : NULL;
+        if (!changed && h.has[0]) {
+            pj_stmt *q = pj_db_prepare(c->db, "SELECT name FROM ac_cohorts WHERE id = ?", err);
+            if (!q) return -1;
+            pj_stmt_int(q, 1, id);
+            int rc = pj_stmt_step(q, err);
+            int same = rc == 1 && !strcmp(pj_col_text(q, 0), h.name);
+            pj_stmt_done(q);
+            if (rc < 0) return -1;
+            if (!same) changed = "name";
+        }
+        if (changed)
+            return pj_fail(err, 409, "invalid_state", changed,
+                           "the cohort has graduated: its %s is not changed any more", changed);
+        if (pj_version_check(c, "SELECT version FROM ac_cohorts WHERE id = ?", id, version,
+                             "cohort", err))
+            return -1;
+        return cohort_render(c, id, w, err);
+    }
     if ((h.has[1] || h.has[2]) &&
         cohort_dates_keep(c, id, &r, s0, e0, h.has[1] ? h.starts : r.starts,
                           h.has[2] ? h.ends : r.ends, err))
@@ -764,8 +787,8 @@ int pj_ac_cohort_transition(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         if (!strcmp(to, pj_ac_cohort_states[i])) to_i = i;
     }
     if (to_i != from_i + 1)
-        return pj_fail(err, 409, "invalid_transition", "state", "a %s cohort cannot become %s",
-                       r.state, to);
+        return pj_fail(err, 409, "invalid_transition", "state", "%s %s cohort cannot become %s",
+                       r.state[0] == 'o' ? "an" : "a", r.state, to);
     if (to_i == 2 && r.enrolled == 0)
         return pj_fail(err, 409, "invalid_transition", "state",
                        "a cohort without enrolments cannot start");
