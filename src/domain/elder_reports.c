@@ -352,14 +352,25 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
                     : c->actor.role == PJ_ROLE_TOWNSHIP_OFFICER ? c->actor.township_id
                                                                 : 0;
     const char *total_name = own ? OWN_GRIDS : "district";
+    /* a region asked for finer than the rows (a village, by township): each row counts only
+     * the part of it inside that region, and says so ("金海湖地区 (within 南山村)": it read
+     * as the whole township with a village's counts) */
+    const char *within = NULL;
     if (whole) {
         s = pj_db_prepare(c->db, "SELECT name, type FROM regions WHERE id = ?", err);
         if (!s) goto out;
         pj_stmt_int(s, 1, whole);
-        if ((rc = pj_stmt_step(s, err)) == 1)
+        if ((rc = pj_stmt_step(s, err)) == 1) {
+            const char *type = pj_col_text(s, 1);
+            int rlevel = !strcmp(type, "grid")                                    ? 0
+                         : !strcmp(type, "village") || !strcmp(type, "community") ? 1
+                         : !strcmp(type, "township")                              ? 2
+                                                                                  : 3;
+            if (region_id && rlevel < level) within = pj_arena_strdup(c->arena, pj_col_text(s, 0));
             total_name =
                 pj_arena_printf(c->arena, "%s%s", pj_col_text(s, 0),
                                 own && strcmp(pj_col_text(s, 1), "grid") ? " (" OWN_GRIDS ")" : "");
+        }
         pj_stmt_done(s);
         if (rc < 0) goto out;
     }
@@ -385,8 +396,9 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
         for (int k = 0; head[k]; k++) pj_csv_field(csv, head[k], !head[k + 1]);
         for (int k = 0; k < n; k++)
             row_csv(csv, &sorted[k],
-                    own && level ? pj_arena_printf(c->arena, "%s (" OWN_GRIDS ")", names[k])
-                                 : names[k]);
+                    within         ? pj_arena_printf(c->arena, "%s (within %s)", names[k], within)
+                    : own && level ? pj_arena_printf(c->arena, "%s (" OWN_GRIDS ")", names[k])
+                                   : names[k]);
         row_csv(csv, &total, total_name);
     } else {
         char t0[21], t1[21];
@@ -400,6 +412,11 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
             pj_jw_knull(w, "region_id");
         pj_jw_kstr(w, "since", t0);
         pj_jw_kstr(w, "until", t1);
+        /* the rows count only the part inside the region asked for (finer than the rows) */
+        if (within)
+            pj_jw_kstr(w, "rows_within", within);
+        else
+            pj_jw_knull(w, "rows_within");
         pj_jw_key(w, "period_days");
         pj_jw_fixed(w, days, 2);
         pj_jw_key(w, "rows");

@@ -146,6 +146,27 @@ TEST_T(elder_coverage_csv_says_what_rows_and_total_cover, 180)
              " u.username = 'jinhaihu' AND r.name = '%s'",
              want);
     CHECK_INT(th_sql_int(&s, q), 1);
+    /* a village asked by township: the one row is the part of the township inside the village,
+     * and says so (it was named as the whole township, with the village's counts) */
+    long long vil = th_sql_int(&s, "SELECT MIN(village_id) FROM elders");
+    snprintf(q, sizeof q, "SELECT name FROM regions WHERE id = %lld", vil);
+    snprintf(path, sizeof path,
+             "/api/v1/eldercare/coverage?group=township&region_id=%lld&format=csv", vil);
+    CHECK_INT(get_csv(&s, off, path, csv, 1 << 20), 200);
+    n = names_of(csv, names, 2000, total);
+    CHECK_INT(n, 1);
+    CHECK(strstr(names[0], " (within ") != NULL);
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=township&region_id=%lld", vil);
+    json_t *o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK(json_is_string(json_object_get(o, "rows_within")));
+    snprintf(want, sizeof want, " (within %s)", th_str(o, "rows_within"));
+    CHECK(ends_with(names[0], want));
+    json_decref(o);
+    /* by village, a village asked: whole rows */
+    snprintf(path, sizeof path, "/api/v1/eldercare/coverage?group=village&region_id=%lld", vil);
+    o = EL(&s, off, "GET", path, NULL, 200);
+    CHECK(json_is_null(json_object_get(o, "rows_within")));
+    json_decref(o);
     free(csv);
     th_stop(&s);
 }

@@ -1601,6 +1601,7 @@ export default {
     mapNeed: 'Need shown on the map',
     barsWorst: 'The {k} worst covered of {n} (by the lowest of the three needs)',
     barsAll: 'The one area | All {n} areas, worst covered first',
+    withinOf: '{name} (within {within})',
     ownGridsOf: '{name} (your grids)',
     ownGridsOnly: 'Your grids only',
     coverageBars: 'Coverage and visits',

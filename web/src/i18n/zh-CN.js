@@ -1605,6 +1605,7 @@ export default {
     coverageBars: '三有覆盖与探访',
     barsWorst: '覆盖率最低的前 {k} 个（共 {n} 个，按三有中最低一项排序）',
     barsAll: '全部 {n} 个，覆盖率最低的在前',
+    withinOf: '{name}（仅{within}）',
     ownGridsOf: '{name}（本人网格）',
     ownGridsOnly: '统计范围：本人负责的网格',
     eldersN: '老人 {n} 人',
