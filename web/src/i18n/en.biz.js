@@ -197,6 +197,16 @@ export default {
       reinstated: 'Reception day back on: {to}',
       reinstatedMoved: 'Reception day back on and rescheduled: from {from} to {to}',
     },
+    productForm: {
+      new: 'Publish a product',
+      edit: 'Change product: {name}',
+      pickBank: 'Pick the bank',
+      range: 'Amount',
+      minWan: 'Least amount (10k yuan)',
+      maxWan: 'Most amount (10k yuan)',
+      wan: '10k yuan',
+      conflict: 'Someone else changed this product: close and open it again to change it',
+    },
     policyForm: {
       title: 'Title',
       new: 'New policy',

@@ -196,6 +196,16 @@ export default {
       reinstated: '接待日已恢复：{to}',
       reinstatedMoved: '接待日已恢复并改期：原 {from} 改至 {to}',
     },
+    productForm: {
+      new: '发布金融产品',
+      edit: '修改金融产品：{name}',
+      pickBank: '选择银行',
+      range: '额度',
+      minWan: '最低额度（万元）',
+      maxWan: '最高额度（万元）',
+      wan: '万元',
+      conflict: '该产品已被他人修改，请关闭后重新打开再改',
+    },
     policyForm: {
       title: '政策名称',
       new: '新增政策',
