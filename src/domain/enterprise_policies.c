@@ -459,7 +459,13 @@ static int policy_visible(pj_ctx *c, int64_t id, pj_err *err)
     pj_stmt_text(s, 4, d);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
-    return rc < 0 ? -1 : rc ? 0 : pj_not_found(err, "policy", id);
+    /* said as what the firm reads: "no policy 1" read as none, while its explanation
+     * (GET /policies/1/explain, a near miss) shows it */
+    return rc < 0 ? -1
+           : rc   ? 0
+                  : pj_fail(err, 404, "not_found", "id",
+                            "no policy %lld in force that your organisation qualifies for",
+                            (long long)id);
 }
 
 static int policy_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)

@@ -167,6 +167,9 @@ TEST(enterprise_explain_of_policy_not_in_force_not_found)
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld", pol);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
+    /* said as what the firm may read, not as if there were no such policy ("no policy N", while
+     * the explanation of one in force shows it) */
+    CHECK(strstr(th_err_message(o), "in force that your organisation qualifies for") != NULL);
     json_decref(o);
     snprintf(path, sizeof path, "/api/v1/enterprise/policies/%lld/explain", pol);
     CHECK_INT(th_call(&s, "GET", path, jd, NULL, &o), 404);
