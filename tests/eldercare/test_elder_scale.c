@@ -243,6 +243,12 @@ static json_t *coverage(th_ctx *t, const char *group, int64_t since, int64_t unt
     return o;
 }
 
+/* district 1 > township 2 > village 3 > grid 4 */
+#define REGIONS                                                                                    \
+    "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"         \
+    " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't', 'T', 'township', 0, 0),"                  \
+    " (3, 2, 'v', 'V', 'village', 0, 0), (4, 3, 'g1', 'G1', 'grid', 0, 0)"
+
 /* The coverage report's alerts: the open ones and those resolved in the period, read from
  * indexes (not every alert ever raised); an area whose only alerts were resolved long ago
  * still has its row, as when every alert was read. */
@@ -255,10 +261,8 @@ TEST(elder_coverage_alerts_by_index)
      * 2020, grid 5 one open and one resolved in the period (a day after it was raised) */
     if (pj_db_exec(
             t.db,
-            "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"
-            " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't', 'T', 'township', 0, 0),"
-            " (3, 2, 'v', 'V', 'village', 0, 0), (4, 3, 'g1', 'G1', 'grid', 0, 0),"
-            " (5, 3, 'g2', 'G2', 'grid', 0, 0);"
+            REGIONS
+            ", (5, 3, 'g2', 'G2', 'grid', 0, 0);"
             "INSERT INTO elder_alerts (kind, grid_id, township_id, dedupe_key, state, raised_at,"
             " resolved_at) VALUES ('no_doctor', 4, 2, 'a', 'resolved', 1577836800, 1577923200),"
             " ('no_doctor', 5, 2, 'b', 'open', 1790000000, NULL),"
@@ -423,9 +427,8 @@ TEST(elder_service_log_void_by_index)
     pj_err err = {0};
     if (pj_db_exec(
             t.db,
-            "INSERT INTO regions (id, parent_id, code, name, type, created_at, updated_at) VALUES"
-            " (1, NULL, 'd', 'D', 'district', 0, 0), (2, 1, 't', 'T', 'township', 0, 0),"
-            " (3, 2, 'v', 'V', 'village', 0, 0), (4, 3, 'g1', 'G1', 'grid', 0, 0);"
+            REGIONS
+            ";"
             "INSERT INTO elders (id, name, sex, birth_date, id_number, grid_id, village_id,"
             " township_id, lat, lon, created_at, updated_at) VALUES (1, '老人', 'F', '1940-01-01',"
             " '110101194001010022', 4, 3, 2, 40.1, 117.1, 0, 0);"

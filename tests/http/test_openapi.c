@@ -940,20 +940,27 @@ static int body_call(th_server *s, const char *tok, const char *method, const ch
  * it does not list is 422 unknown_field. A property the server does not take (a misspelling, a
  * field of another operation, a create-only one on a PATCH the server refuses as unknown) is
  * named. Log-in, log-out and the password change are left alone (they would end the session). */
+/* A demo server with the modules' demos (the elders' too when elders), and the sessions of the
+ * admin, an enterprise (its own acts: consent, a reply) and a grid worker (a pairing request). */
+static void routes_server(th_server *s, int elders, char adm[80], char ent[80], char grid[80])
+{
+    th_start(s, 1);
+    th_demo(s, pj_indicators_demo);
+    th_demo(s, pj_ecommerce_demo);
+    th_demo(s, pj_academy_demo);
+    if (elders) el_demo(s, 60);
+    th_login(s, "admin", s->admin_pw, adm);
+    th_login(s, "jd", s->demo_pw, ent);
+    th_login(s, "grid01", s->demo_pw, grid);
+}
+
 TEST_T(openapi_request_bodies_are_the_server_fields, 300)
 {
     char *doc = slurp("docs/openapi.yaml");
     CHECK(doc != NULL);
     th_server s;
-    th_start(&s, 1);
-    th_demo(&s, pj_indicators_demo);
-    th_demo(&s, pj_ecommerce_demo);
-    th_demo(&s, pj_academy_demo);
-    el_demo(&s, 60);
     char adm[80], ent[80], grid[80];
-    th_login(&s, "admin", s.admin_pw, adm);
-    th_login(&s, "jd", s.demo_pw, ent);      /* an enterprise's own acts (consent, a reply) */
-    th_login(&s, "grid01", s.demo_pw, grid); /* a grid worker's (a pairing request) */
+    routes_server(&s, 1, adm, ent, grid);
     int n, ops = 0, props = 0;
     const pj_route *r = pj_routes(&n);
     for (int i = 0; i < n; i++) {
@@ -1024,14 +1031,8 @@ TEST_T(openapi_get_query_parameters_are_taken, 300)
     char *doc = slurp("docs/openapi.yaml");
     CHECK(doc != NULL);
     th_server s;
-    th_start(&s, 1);
-    th_demo(&s, pj_indicators_demo);
-    th_demo(&s, pj_ecommerce_demo);
-    th_demo(&s, pj_academy_demo);
     char adm[80], ent[80], grid[80];
-    th_login(&s, "admin", s.admin_pw, adm);
-    th_login(&s, "jd", s.demo_pw, ent);
-    th_login(&s, "grid01", s.demo_pw, grid);
+    routes_server(&s, 0, adm, ent, grid);
     int n, tried = 0;
     const pj_route *r = pj_routes(&n);
     for (int i = 0; i < n; i++) {
