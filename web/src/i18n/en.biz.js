@@ -625,7 +625,7 @@ export default {
       countWhole: 'A whole number from 0 to 1,000,000,000',
       countCorrected: 'Follower count of {date} corrected',
       deleteCountTitle: 'Delete a follower count',
-      deleteCountConfirm: 'Delete the {platform} count of {date} ({n} followers)? The streamer\'s follower total and the zone\'s average then take the platform\'s latest other count.',
+      deleteCountConfirm: 'Delete the {platform} count of {date} (followers: {n})? The streamer\'s follower total and the zone\'s average then take the platform\'s latest other count.',
       countDeleted: 'Follower count of {date} deleted',
       deleteStreamer: 'Delete streamer',
       deleteSessionTitle: 'Delete a live session',
