@@ -2690,6 +2690,10 @@ export default {
       other: 'Other',
     },
     f: {
+      category: 'Category',
+      hours: 'Hours',
+      level: 'Level',
+      practice_hours: 'Practice hours',
       courseTitle: 'Course title',
       postTitle: 'Post title',
       openings: 'Openings',

@@ -2694,6 +2694,10 @@ export default {
       other: '其他',
     },
     f: {
+      category: '类别',
+      hours: '学时',
+      level: '等级',
+      practice_hours: '实训学时',
       courseTitle: '课程名称',
       postTitle: '岗位名称',
       openings: '招聘名额',
