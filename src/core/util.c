@@ -129,6 +129,13 @@ int64_t pj_local_day(int64_t t)
     return l >= 0 ? l / 86400 : (l - 86399) / 86400;
 }
 
+int pj_one_of(const char *const *list, const char *s)
+{
+    for (int i = 0; s && list[i]; i++)
+        if (!strcmp(list[i], s)) return 1;
+    return 0;
+}
+
 int64_t pj_local_day_end(int64_t t)
 {
     return (pj_local_day(t) + 1) * 86400 - PJ_LOCAL_OFFSET_S;

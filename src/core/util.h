@@ -22,6 +22,8 @@ int64_t pj_now_ms(void);
 #define PJ_LOCAL_OFFSET_S (8 * 3600)
 /* Days since 1970-01-01 of t's local date. */
 int64_t pj_local_day(int64_t t);
+/* 1 when s is one of the NULL-terminated list's strings (an enumerated value, a path's key). */
+int pj_one_of(const char *const *list, const char *s);
 /* The first instant of the local day after t's (the next Beijing midnight). */
 int64_t pj_local_day_end(int64_t t);
 /* t's local date as "YYYY-MM-DD" into out (11 bytes). */

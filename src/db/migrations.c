@@ -1766,6 +1766,9 @@ const pj_migration pj_migrations[] = {
      * product's conditions, it learnt the firm's revenue, tax, staff and credit grade threshold
      * by threshold. It reads the explanation stored at consent; the matches consented before
      * keep the one they have now */
+    {489, "enterprise service: the explanation a bank reads is the one consented to",
+     "ALTER TABLE ent_fin_matches ADD COLUMN consent_explanation TEXT;",
+     pj_ent_migration_consent_snapshots},
     /* measured at the demo's scale (426k service logs, 223k credit transactions): each row of
      * GET /service-logs looked for its void in credit_txns, which had no index (10-15 ms a
      * row, on the event loop: a page of 500 held every request 8-10 s); the coverage report's
@@ -1778,9 +1781,6 @@ const pj_migration pj_migrations[] = {
      " grid_id, kind, helper_id, minutes, voided_at);"
      "CREATE INDEX audit_action ON audit(action, id);"
      "CREATE INDEX audit_username ON audit(username, id);"},
-    {489, "enterprise service: the explanation a bank reads is the one consented to",
-     "ALTER TABLE ent_fin_matches ADD COLUMN consent_explanation TEXT;",
-     pj_ent_migration_consent_snapshots},
     /* migration 202 entered the 2026 holidays and make-up days, but the appeals open then kept
      * the deadlines counted without them (every Monday to Friday a working day, through 国庆)
      * and a later calendar write moved them only by its own change. Their deadlines counted

@@ -770,9 +770,8 @@ static int sales_row(pj_ctx *c, int64_t pid, const char *month, const char *chan
     int rc;
     if (!pj_month_valid(month))
         return pj_fail(err, 400, "bad_id", "month", "%s is not a month YYYY-MM", month);
-    int known = 0;
-    for (int i = 0; pj_ec_channels[i]; i++) known |= !strcmp(pj_ec_channels[i], channel);
-    if (!known) return pj_fail(err, 400, "bad_id", "channel", "%s is not a channel", channel);
+    if (!pj_one_of(pj_ec_channels, channel))
+        return pj_fail(err, 400, "bad_id", "channel", "%s is not a channel", channel);
     s = pj_db_prepare(c->db,
                       "SELECT orders, gmv_fen FROM ec_product_sales WHERE product_id = ? AND"
                       " month = ? AND channel = ?",

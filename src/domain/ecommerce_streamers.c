@@ -826,9 +826,8 @@ static int followers_change(pj_ctx *c, int64_t id, const char *platform, const c
         streamer_scope(c, id, err))
         return -1;
     /* the path's key names a count that may be: else 400, as a bad id */
-    int known = 0;
-    for (int i = 0; pj_ec_platforms[i]; i++) known |= !strcmp(pj_ec_platforms[i], platform);
-    if (!known) return pj_fail(err, 400, "bad_id", "platform", "%.32s is not a platform", platform);
+    if (!pj_one_of(pj_ec_platforms, platform))
+        return pj_fail(err, 400, "bad_id", "platform", "%.32s is not a platform", platform);
     int64_t day;
     if (ec_date(as_of, &day, NULL, NULL, NULL))
         return pj_fail(err, 400, "bad_id", "as_of", "%.32s is not a date YYYY-MM-DD", as_of);

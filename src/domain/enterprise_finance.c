@@ -424,9 +424,10 @@ int ent_fin_consent_snapshots(pj_ctx *c, int64_t match_id, pj_err *err)
     }
     pj_stmt_done(s);
     if (rc < 0) return -1;
+    rc = 0;
     pj_buf b;
     pj_buf_init(&b, 1 << 20);
-    for (snap *x = head; x; x = x->next) {
+    for (snap *x = head; x && !rc; x = x->next) {
         pj_buf_reset(&b);
         pj_jw w;
         pj_jw_init(&w, &b);
@@ -434,16 +435,16 @@ int ent_fin_consent_snapshots(pj_ctx *c, int64_t match_id, pj_err *err)
         pj_buf_putc(&b, 0);
         s = pj_db_prepare(c->db, "UPDATE ent_fin_matches SET consent_explanation = ? WHERE id = ?",
                           err);
-        if (!s) break;
-        pj_stmt_text(s, 1, b.data ? b.data : "null");
-        pj_stmt_int(s, 2, x->id);
-        if (pj_step_done(s, err)) {
-            s = NULL;
+        if (!s) {
+            rc = -1;
             break;
         }
+        pj_stmt_text(s, 1, b.data ? b.data : "null");
+        pj_stmt_int(s, 2, x->id);
+        rc = pj_step_done(s, err);
     }
     pj_buf_free(&b);
-    return s ? 0 : -1;
+    return rc;
 }
 
 int pj_ent_migration_consent_snapshots(pj_db *db, pj_err *err)

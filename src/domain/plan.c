@@ -28,6 +28,7 @@
 #include "domain/dualuse_int.h"
 #include "domain/input.h"
 #include "domain/plan_int.h"
+#include "domain/render.h"
 #include "domain/registry.h"
 
 #include "core/banned.h"
@@ -335,11 +336,7 @@ static int read_request(pj_ctx *c, json_t *b, preq *q, pj_err *err)
         id_list(ex, "exclude_facility_ids", &q->excl, &q->nexcl, c->arena, err))
         return -1;
     for (int i = 0; i < q->nexcl; i++) {
-        pj_stmt *fs = pj_db_prepare(c->db, "SELECT 1 FROM facilities WHERE id = ?", err);
-        if (!fs) return -1;
-        pj_stmt_int(fs, 1, q->excl[i]);
-        int found = pj_stmt_step(fs, err);
-        pj_stmt_done(fs);
+        int found = pj_render_exists(c, "SELECT 1 FROM facilities WHERE id = ?", q->excl[i], err);
         if (found < 0) return -1;
         if (!found)
             return pj_fail(err, 422, "unknown_id",
