@@ -96,7 +96,7 @@ async function addPolicies(page, n, title, expired) {
 async function expire(page, policies) {
   for (const p of policies) {
     const cur = await getJson(page, `/enterprise/policies/${p.id}`);
-    await call(page, 'PATCH', `/enterprise/policies/${p.id}`, { version: cur.version, valid_from: '2022-01-01', valid_until: '2022-12-31' });
+    await call(page, 'PATCH', `/enterprise/policies/${p.id}`, { version: cur.version, issued_on: '2022-01-01', valid_from: '2022-01-01', valid_until: '2022-12-31' });
   }
 }
 

@@ -74,7 +74,7 @@ describe('a moved reception day is noticed to the firms signed up', { timeout: b
     assert.deepEqual(firm.page.problems, [], 'console errors (CSP violations, exceptions)');
     for (const p of policies) {
       const cur = await apiGet(off.page, `/enterprise/policies/${p.id}`);
-      await apiSend(off.page, 'patch', `/enterprise/policies/${p.id}`, { version: cur.version, valid_from: '2022-01-01', valid_until: '2022-12-31' });
+      await apiSend(off.page, 'patch', `/enterprise/policies/${p.id}`, { version: cur.version, issued_on: '2022-01-01', valid_from: '2022-01-01', valid_until: '2022-12-31' });
     }
     await firm.context.close();
     await off.context.close();
