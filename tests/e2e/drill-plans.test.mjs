@@ -140,6 +140,13 @@ describe('drill plans', { timeout: budget(150000) }, () => {
     assert.equal(await row.getByTestId('drill-plan-edit').count(), 0, 'no change of another township\'s plan');
     assert.equal(await row.getByTestId('drill-plan-start').count(), 0, 'no start there either');
     await card.getByTestId('drill-plan-add').getByText('Plan a drill').waitFor();
+    // a plan saved without its day: the form says so by the field's label, not the API's name
+    await card.getByTestId('drill-plan-add').click();
+    const dlg = page.getByTestId('drill-plan-dialog');
+    await dlg.getByTestId('drill-plan-save').click();
+    await dlg.getByText('Planned date is required').waitFor();
+    assert.equal(await dlg.getByText(/planned_date/i).count(), 0, 'no API field name in the form');
+    await dlg.getByRole('button', { name: 'Cancel' }).click();
     noProblems(page);
     await context.close();
   });
