@@ -44,6 +44,9 @@ test('energy use: the year\'s records, one recorded (emissions said), an overlap
   await card.getByText(`${year} 年用能记录`).waitFor();
   await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr').nth(before2024.length - 1).waitFor();
   assert.equal(await card.getByTestId('energy-table').locator('.el-table__body-wrapper tr').count(), before2024.length);
+  // the units said in Chinese on the Chinese page
+  const heads = await card.getByTestId('energy-table').locator('.el-table__header-wrapper th').allInnerTexts();
+  assert.ok(heads.includes('吨 CO₂e') && heads.includes('吨标准煤'), JSON.stringify(heads));
 
   // a farm sector's electricity of March 2024 (no organisation: a sector total)
   const exists = before2024.some((r) => r.sector === 'agriculture');

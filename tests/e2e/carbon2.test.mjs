@@ -154,7 +154,7 @@ test('the dashboard: the intensity traced to its value rows; source tags transla
   const src = page.getByTestId('fig-sources');
   await src.locator('tbody tr').nth(g.sources.length - 1).waitFor();
   for (const s of g.sources) {
-    const row = src.locator('tr', { hasText: s.code }).filter({ hasText: String(s.value_id) });
+    const row = src.locator('tr').filter({ has: page.getByText(String(s.value_id), { exact: true }) });
     await row.getByText(String(s.period), { exact: true }).waitFor();
   }
   const tags = await src.locator('.el-tag').allInnerTexts();

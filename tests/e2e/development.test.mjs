@@ -51,6 +51,21 @@ describe('district development', { timeout: budget(120000) }, () => {
     const seedRow = src.locator('tr', { hasText: '上半年一般公共预算收入54.8亿元' });
     await seedRow.getByText('公开资料', { exact: true }).waitFor(); // the source tag translated as on every page
     await seedRow.getByText('54.8 亿元').waitFor();
+    // a count kept in a register: the register by its name, in Chinese, not its table's
+    await card('streamers').click();
+    const regRow = src.locator('tbody tr').first();
+    await regRow.getByTestId('fig-source-name').getByText('主播登记', { exact: true }).waitFor();
+    await regRow.getByText('登记簿', { exact: true }).waitFor();
+    // the warehouses by stage, each row with its projects counted
+    await card('warehouse_progress').click();
+    const wh = fig('warehouse_progress');
+    await src.locator('tbody tr').nth(wh.sources.length - 1).waitFor();
+    for (const r of wh.sources) {
+      const stage = { planned: '规划', under_construction: '在建', operating: '运营' }[r.code.split(' ')[1]];
+      await src.locator('tr', { hasText: `仓储项目登记 · ${stage}` }).getByText(`${r.note} 个项目`, { exact: true }).waitFor();
+    }
+    const shown = await src.locator('tbody').innerText();
+    assert.doesNotMatch(shown, /\b(lg|ec|ent|ag)_[a-z_]+|\bregister\b/, 'no table name or bare code on the page');
     await page.getByTestId('trend-chart').locator('canvas').first().waitFor();
     await page.getByTestId('rank-chart').locator('canvas').first().waitFor();
     await shot(page, '50-dev-dashboard');

@@ -294,6 +294,7 @@ export default {
     old_password: 'Current password in a password change',
   },
   sources: {
+    register: 'Register',
     seed: 'Public record',
     synthetic: 'Synthetic',
     import: 'Imported',

@@ -296,6 +296,7 @@ export default {
     old_password: '修改密码时的当前密码',
   },
   sources: {
+    register: '登记簿',
     seed: '公开资料',
     synthetic: '模拟数据',
     import: '导入',

@@ -76,7 +76,7 @@ export function intensityOption(rows, labels) {
  * organisation's name, null for the use recorded without one and for the organisations beyond
  * the top ones, `others: true` with their count in `organisations`). null when there is nothing.
  */
-export function emissionsOption(groups, name) {
+export function emissionsOption(groups, name, units = { co2e: 't CO₂e', tce: 'tce' }) {
   if (!groups || !groups.length) return null;
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -85,8 +85,8 @@ export function emissionsOption(groups, name) {
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: groups.map((x) => name(x.key, x)) },
     series: [
-      { name: 't CO₂e', type: 'bar', data: groups.map((x) => +(+x.t_co2e).toFixed(1)), itemStyle: { color: '#64748b' } },
-      { name: 'tce', type: 'bar', data: groups.map((x) => +(+x.tce).toFixed(1)), itemStyle: { color: '#16a34a' } },
+      { name: units.co2e, type: 'bar', data: groups.map((x) => +(+x.t_co2e).toFixed(1)), itemStyle: { color: '#64748b' } },
+      { name: units.tce, type: 'bar', data: groups.map((x) => +(+x.tce).toFixed(1)), itemStyle: { color: '#16a34a' } },
     ],
   };
 }
