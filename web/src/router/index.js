@@ -277,6 +277,19 @@ export const router = createRouter({
 router.afterEach((to) => {
   if (to.meta.public) session.relogin = '';
 });
+// a console left open across a new build asks for a page's chunk by its old name, gone from
+// the server: the click would do nothing. The new build is loaded instead, at the page asked
+// for; once a page (a chunk missing again right after is not a stale build: the error stays)
+const STALE_MODULE = /dynamically imported module|Importing a module script failed|Unable to preload CSS|Failed to load module script/i;
+const RELOADED_FOR = 'pj_reloaded_for';
+router.onError((err, to) => {
+  if (!STALE_MODULE.test(String(err?.message || err))) return;
+  const target = to?.fullPath || window.location.pathname;
+  if (sessionStorage.getItem(RELOADED_FOR) === target) return;
+  sessionStorage.setItem(RELOADED_FOR, target);
+  window.location.assign(target);
+});
+router.afterEach(() => sessionStorage.removeItem(RELOADED_FOR));
 router.beforeEach(async (to) => {
   const user = session.checked ? session.user : await restore();
   if (user && to.name === 'dashboard' && to.redirectedFrom && to.redirectedFrom.path === '/' && homeOf(user).name !== 'dashboard')
