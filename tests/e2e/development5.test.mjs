@@ -220,6 +220,26 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     await page.locator('.el-message--success', { hasText: '已取消' }).first().waitFor();
     await grid.locator(`tr[data-studio="${past.studio}"] td[data-slot="10:00"]:not(.busy)`).waitFor();
     assert.equal((await apiGet(page, `/ecommerce/bookings/${ahead.id}`)).state, 'cancelled');
+    // a night booking runs past midnight: its end says 次日, the times without seconds; closed
+    // by ×, nothing changes and nothing goes wrong
+    const night = await send(page, 'post', '/ecommerce/bookings', { studio_id: past.studio_id, starts_at: `${day}T15:00:00Z`, ends_at: `${day}T17:00:00Z`, purpose: '夜场直播' });
+    const off = await openPage(browser, LAPTOP);
+    await login(off.page, 'officer', DEMO_PW);
+    await send(off.page, 'post', '/ecommerce/bookings', { studio_id: past.studio_id, starts_at: `${day}T05:00:00Z`, ends_at: `${day}T06:00:00Z`, purpose: '区里的直播' });
+    await off.context.close();
+    await page.reload();
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="23:00"]`).click();
+    await box.getByText(`${day} 23:00–次日 01:00`, { exact: false }).waitFor();
+    assert.doesNotMatch(await box.innerText(), /\d{2}:\d{2}:\d{2}/, 'times without seconds');
+    await box.locator('.el-message-box__headerbtn').click();
+    await box.waitFor({ state: 'hidden' });
+    assert.equal((await apiGet(page, `/ecommerce/bookings/${night.id}`)).state, 'booked');
+    // another's booking: its information only, closed by × as well
+    await grid.locator(`tr[data-studio="${past.studio}"] td.busy[data-slot="13:00"]`).click();
+    await box.getByText('区里的直播', { exact: false }).waitFor();
+    assert.equal(await box.getByRole('button', { name: '取消预约' }).count(), 0);
+    await box.locator('.el-message-box__headerbtn').click();
+    await box.waitFor({ state: 'hidden' });
     noProblems(page);
     await context.close();
   });
