@@ -151,14 +151,20 @@ int pj_ent_reception_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, pj_err *err)
 {
     int added = 0;
-    static const char *const fields[] = {"year", NULL};
+    static const char *const fields[] = {"year", "from_today", NULL};
     int64_t year;
+    int from_today = 0;
     pj_cal cal;
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE) ||
         pj_in_object(body, err) || pj_in_only(body, fields, err) ||
         pj_in_int(body, "year", 1, PJ_ENT_CAL_YEAR_MIN, PJ_ENT_CAL_YEAR_MAX, &year, err) < 0 ||
-        ent_calendar_load(c, &cal, err))
+        pj_in_bool(body, "from_today", 0, &from_today, err) < 0 || ent_calendar_load(c, &cal, err))
         return -1;
+    /* from_today: the days of the months to come only (a day before today, Beijing, is left
+     * out); else every month, a past one's day recorded as the district held it */
+    char today[11];
+    pj_local_date(pj_now(), today);
+    int skipped = 0;
     /* without the year's holidays the days would fall on them unseen (the State Council
      * publishes each year's in the November before) */
     int32_t y0 = pj_cal_from_civil((int)year, 1, 1), y1 = pj_cal_from_civil((int)year + 1, 1, 1);
@@ -188,6 +194,10 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, p
         pj_stmt_done(s);
         if (rc < 0) goto fail;
         if (rc == 1) continue;
+        if (from_today && strcmp(hs, today) < 0) { /* a month without a day, left out */
+            skipped++;
+            continue;
+        }
         char reason[128] = "";
         if (held != mon)
             snprintf(reason, sizeof reason, "%s is not a working day; moved to the next one", ms);
@@ -213,6 +223,7 @@ int pj_ent_reception_schedule(pj_ctx *c, json_t *body, pj_jw *w, int *created, p
         added++;
     }
     pj_jw_arr_end(w);
+    pj_jw_kint(w, "skipped_past", skipped);
     pj_jw_obj_end(w);
     if (pj_db_commit(c->db, err)) goto fail;
     if (created) *created = added;

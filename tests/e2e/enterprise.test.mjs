@@ -302,8 +302,39 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
       if (!(await apiGet(officer.page, `/enterprise/calendar?year=${y}`)).items.length)
         await apiPost(officer.page, '/enterprise/calendar', { day: `${y}-01-01`, kind: 'holiday', name: '元旦' });
       await choose(officer.page, select, String(y));
+      // months over without a day (their first Monday, or the working day after, before today):
+      // the officer is asked; the months to come first, then the past ones recorded as well
+      const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+      const cal = new Map((await apiGet(officer.page, `/enterprise/calendar?year=${y}`)).items.map((x) => [x.day, x.kind]));
+      const dayOf = (m) => {
+        let d = new Date(Date.UTC(y, m - 1, 1));
+        while (d.getUTCDay() !== 1) d = new Date(+d + 864e5);
+        const worked = (x) => (cal.get(x) ? cal.get(x) === 'workday' : ![0, 6].includes(new Date(x + 'T00:00:00Z').getUTCDay()));
+        while (!worked(d.toISOString().slice(0, 10))) d = new Date(+d + 864e5);
+        return d.toISOString().slice(0, 10);
+      };
+      const had = new Set((await apiGet(officer.page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.first_monday.startsWith(`${y}-`)).map((d) => Number(d.first_monday.slice(5, 7))));
+      const missing = [...Array(12).keys()].map((i) => i + 1).filter((m) => !had.has(m));
+      const past = missing.filter((m) => dayOf(m) < today);
+      const box = officer.page.locator('.el-message-box');
       await officer.page.getByTestId('schedule-year').getByText(`生成 ${y} 年接待日`).click();
+      if (past.length && past.length < missing.length) {
+        await box.getByText('已经过去，还没有接待日').waitFor();
+        await box.getByRole('button', { name: '只生成今后的' }).click();
+        await officer.page.getByText(`已生成 ${missing.length - past.length} 个接待日`).first().waitFor();
+        const made = (await apiGet(officer.page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.first_monday.startsWith(`${y}-`));
+        assert.ok(made.every((d) => d.held_on >= today || had.has(Number(d.first_monday.slice(5, 7)))), 'no past day made');
+        assert.equal(made.length, 12 - past.length);
+        // the months past, recorded after all
+        await officer.page.getByTestId('schedule-year').getByText(`生成 ${y} 年接待日`).click();
+        await box.getByText('都已过去').waitFor();
+        await box.getByRole('button', { name: '补录' }).click();
+      } else if (past.length) {
+        await box.getByText('都已过去').waitFor();
+        await box.getByRole('button', { name: '补录' }).click();
+      }
       await officer.page.getByTestId('reception-calendar').locator(`[data-day^="${y}-"]`).first().waitFor();
+      await officer.page.getByTestId('schedule-year').waitFor({ state: 'detached' });
       const ofYear = (await apiGet(officer.page, '/enterprise/reception-days?limit=100')).items.filter((d) => d.held_on.startsWith(`${y}-`));
       assert.equal(ofYear.length, 12, `a reception day each month of ${y}`);
       assert.equal(await officer.page.getByTestId('reception-calendar').locator(`[data-day^="${y}-"]`).count(), 12);

@@ -259,6 +259,60 @@ TEST(enterprise_review_policies_by_validity)
     th_stop(&s);
 }
 
+/* A year scheduled in its middle: with from_today only the months to come get their day (the
+ * past months' are counted in skipped_past, not made: a day scheduled after it passed would
+ * read as one still to be held); the whole year later fills in the months past; a bad
+ * from_today is refused with nothing written. */
+TEST(enterprise_reception_days_scheduled_from_today)
+{
+    th_clock_at("2099-06-15", 10, 0);
+    th_server s;
+    th_start(&s, 1);
+    char off[80], before[TH_FINGERPRINT_SIZE], after[TH_FINGERPRINT_SIZE];
+    th_login(&s, "officer", s.demo_pw, off);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    th_fingerprint(&s, before, sizeof before);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off,
+                      "{\"year\":2099,\"from_today\":\"yes\"}", &o),
+              422);
+    CHECK_STR(th_err_field(o), "from_today");
+    json_decref(o);
+    th_fingerprint(&s, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off,
+                      "{\"year\":2099,\"from_today\":true}", &o),
+              201);
+    json_t *cr = json_object_get(o, "created");
+    CHECK_INT(json_array_size(cr), 6);
+    CHECK(strncmp(th_str(json_array_get(cr, 0), "held_on"), "2099-07-", 8) == 0);
+    CHECK(strncmp(th_str(json_array_get(cr, 5), "held_on"), "2099-12-", 8) == 0);
+    CHECK_INT(th_int(o, "skipped_past"), 6);
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT count(*) FROM ent_reception_days WHERE held_on < '2099-06-15'"
+                             " AND held_on >= '2099-01-01'"),
+              0);
+    /* the year again, from today: nothing to add, nothing written */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off,
+                      "{\"year\":2099,\"from_today\":true}", &o),
+              200);
+    CHECK_INT(json_array_size(json_object_get(o, "created")), 0);
+    CHECK_INT(th_int(o, "skipped_past"), 6);
+    json_decref(o);
+    /* the whole year: the months past are recorded too */
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/reception-days", off, "{\"year\":2099}", &o),
+              201);
+    cr = json_object_get(o, "created");
+    CHECK_INT(json_array_size(cr), 6);
+    CHECK(strncmp(th_str(json_array_get(cr, 0), "held_on"), "2099-01-", 8) == 0);
+    CHECK_INT(th_int(o, "skipped_past"), 0);
+    json_decref(o);
+    th_stop(&s);
+    th_clock_real();
+}
+
 /* Sign-ups for a day past are refused; 2026 is scheduled off its holidays; a year without a
  * calendar is refused rather than scheduled onto holidays. */
 TEST(enterprise_review_reception_days_past_and_calendar)

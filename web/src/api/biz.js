@@ -8,7 +8,7 @@ export const ent = {
   catalogue: (opts) => get(`${E}/dispatch-catalogue`, undefined, opts),
   receptions: (query, opts) => get(`${E}/reception-days`, query, opts),
   reception: (id, opts) => get(`${E}/reception-days/${id}`, undefined, opts),
-  schedule: (year) => post(`${E}/reception-days`, { year }),
+  schedule: (year, fromToday = false) => post(`${E}/reception-days`, fromToday ? { year, from_today: true } : { year }),
   updateReception: (id, body) => patch(`${E}/reception-days/${id}`, body),
   signup: (id, body) => post(`${E}/reception-days/${id}/signups`, body),
   withdrawSignup: (id, body = {}) => post(`${E}/reception-days/${id}/signups/withdraw`, body),
