@@ -112,4 +112,25 @@ describe('tables in English', { timeout: budget(300000) }, () => {
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     await context.close();
   });
+
+  test('every list of the console in English, at a laptop\'s and a phone\'s width: no word or badge cut in a cell', async () => {
+    // (a sweep of every page found these: the conversions' After-action report, the manuals'
+    // scenario and role, a policy's validity, a cohort's Graduated; on a phone the team types'
+    // names, the holiday kinds, the e-commerce channels, the indicators' codes, amounts in yuan)
+    const PHONE = { width: 390, height: 844 };
+    const pages = ['/conversions', '/manuals', '/team-types', '/enterprise/policies', '/enterprise/calendar', '/academy/cohorts/1', '/agri/output', '/logistics', '/development/indicators', '/development/ecommerce'];
+    for (const vp of [LAPTOP, PHONE]) {
+      const { context, page } = await openPage(browser, vp);
+      await signIn(page, 'en');
+      for (const p of pages) {
+        await page.goto(p);
+        await page.locator('.el-table tbody tr').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await whole(page, page.locator('.el-table td .cell'), `${p} at ${vp.width} px`);
+      }
+      assert.deepEqual(page.problems, []);
+      await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+      await context.close();
+    }
+  });
 });
