@@ -1175,11 +1175,12 @@ static int v_audit(cli *a)
         return cli_usage("--entity-id takes a positive id");
     if ((f.user_id = cli_opt_id(a, "user-id")) < 0)
         return cli_usage("--user-id takes a positive id");
-    /* the API's since and until: a date or a time (UTC), since not after until */
+    /* the API's since and until: a date (from Beijing midnight) or a time (UTC); since not
+     * after until */
     const char *since = cli_opt(a, "since"), *until = cli_opt(a, "until");
-    if (since && pj_time_parse(since, &f.since))
+    if (since && pj_time_parse_local(since, &f.since))
         return cli_usage("--since takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-    if (until && pj_time_parse(until, &f.until))
+    if (until && pj_time_parse_local(until, &f.until))
         return cli_usage("--until takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     if (since && until && f.since > f.until) {
         fprintf(stderr,
@@ -1665,9 +1666,9 @@ static const verb verbs[] = {
      "      [--since T] [--until T] [--limit N] [--cursor N]",
      "The audit trail, newest first, with the filters of GET /api/v1/audit: --user-id and\n"
      "--username the acting user; --since T (at or after) and --until T (before) take\n"
-     "YYYY-MM-DD (midnight UTC) or YYYY-MM-DDTHH:MM:SSZ; --since after --until is refused\n"
-     "(exit 2), as is any other bad value and an empty --entity, --action or --username (leave\n"
-     "it out for every row).",
+     "YYYY-MM-DD (from 00:00 Beijing time) or YYYY-MM-DDTHH:MM:SSZ; --since after --until\n"
+     "is refused (exit 2), as is any other bad value and an empty --entity, --action or\n"
+     "--username (leave it out for every row).",
      v_audit},
     {"backup", "backup [--db F] [--] FILE", "Online backup of the database into a new FILE.",
      v_backup},

@@ -353,7 +353,7 @@ static int farm_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
         if (strcmp(est, today) > 0)
             return pj_fail(err, 422, "invalid_value", "established",
                            "established %s is in the future: a farm is recorded once established"
-                           " (today is %s)",
+                           " (today is %s, Beijing time)",
                            est, today);
     }
     json_t *area = json_object_get(body, "area_mu");

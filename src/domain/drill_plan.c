@@ -85,7 +85,7 @@ static int plan_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
         if (strcmp(date, today) < 0)
             return pj_fail(err, 422, "invalid_value", "planned_date",
                            "planned_date %s is past: a drill is planned for today or later"
-                           " (today is %s)",
+                           " (today is %s, Beijing time)",
                            date, today);
     }
     if (state && !strcmp(state, "cancelled")) return 0;

@@ -399,7 +399,7 @@ static int tenant_opened(pj_ctx *c, int64_t id, json_t *body, const json_t *row,
         if (strcmp(since, today) <= 0)
             return pj_fail(err, 422, "invalid_value", "since",
                            "warehouse %lld is %s: a tenancy in it begins on a day to come, not %s"
-                           " (today is %s)",
+                           " (today is %s, Beijing time)",
                            (long long)json_integer_value(wh), status, since, today);
         return 0;
     }
@@ -534,7 +534,8 @@ static int freight_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *bo
     /* the running month is not over: its freight is not known yet (nor a later month's) */
     if (json_is_string(m) && strcmp(json_string_value(m), today) >= 0)
         return pj_fail(err, 422, "invalid_value", "month",
-                       "freight is recorded after the month: %s is not over (today is %s)",
+                       "freight is recorded after the month: %s is not over (today is %s,"
+                       " Beijing time)",
                        json_string_value(m), today);
     if (json_is_string(m) && strcmp(json_string_value(m), PJ_LG_FREIGHT_FIRST_MONTH) < 0)
         return pj_fail(err, 422, "invalid_value", "month",

@@ -98,8 +98,8 @@ int pj_rec_date_happened(json_t *body, const json_t *row, const char *key, int r
     }
     if (strcmp(d, today) > 0)
         return pj_fail(err, 422, "invalid_value", key,
-                       "%s %s is in the future: the %s %s (today is %s)", key, d, noun, what,
-                       today);
+                       "%s %s is in the future: the %s %s (today is %s, Beijing time)", key, d,
+                       noun, what, today);
     return 0;
 }
 

@@ -417,11 +417,11 @@ static int h_audit(pj_req *r)
         pj_h_q_int(r, "user_id", 1, INT64_MAX, &f.user_id))
         return -1;
     const char *since = pj_req_param(r, "since"), *until = pj_req_param(r, "until");
-    if (since && pj_time_parse(since, &f.since))
+    if (since && pj_time_parse_local(since, &f.since))
         return pj_fail(
             &r->err, 400, "bad_query", "since",
             "since must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");
-    if (until && pj_time_parse(until, &f.until))
+    if (until && pj_time_parse_local(until, &f.until))
         return pj_fail(
             &r->err, 400, "bad_query", "until",
             "until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, of the years 1900 to 2200");

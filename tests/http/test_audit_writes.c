@@ -196,3 +196,40 @@ TEST_T(audit_rows_name_the_actor_by_display_name, 60)
     json_decref(o);
     th_stop(&s);
 }
+
+/* Regression: the audit trail's bare dates were UTC midnight while every other date that stands
+ * for an instant is Beijing's (docs/api.md, Dates). A write at 07:00 Beijing time on 10 March
+ * (23:00 UTC on the 9th) is in since=03-10 and not in until=03-10; the UTC instant of the 10th's
+ * start, given as such, still reads as UTC. */
+TEST(audit_bare_dates_are_beijing_days)
+{
+    th_clock_at("2099-03-10", 7, 0);
+    th_server s;
+    th_start(&s, 1);
+    char off[80], adm[80];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "admin", s.admin_pw, adm);
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/calendar", off,
+                      "{\"day\":\"2099-01-01\",\"kind\":\"holiday\",\"name\":\"元旦\"}", NULL),
+              201);
+    long long at = th_sql_int(&s, "SELECT MAX(at) FROM audit WHERE username = 'officer'");
+    CHECK(at >= 4076780400LL && at < 4076780400LL + 60); /* 2099-03-09T23:00Z, Beijing 07:00 */
+    const char *q[][2] = {
+        {"/api/v1/audit?username=officer&since=2099-03-10", "1"},
+        {"/api/v1/audit?username=officer&until=2099-03-10", "0"},
+        {"/api/v1/audit?username=officer&since=2099-03-09&until=2099-03-10", "0"},
+        {"/api/v1/audit?username=officer&since=2099-03-10&until=2099-03-11", "1"},
+        {"/api/v1/audit?username=officer&since=2099-03-10T00:00:00Z", "0"},
+        {"/api/v1/audit?username=officer&since=2099-03-09T23:00:00Z", "1"},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        json_t *o = CALL(&s, "GET", adm, q[i][0], NULL, 200);
+        size_t n = json_array_size(json_object_get(o, "items"));
+        if ((n > 0) != (q[i][1][0] == '1'))
+            t_fail(__FILE__, __LINE__, "%s: %zu rows, expected %s", q[i][0], n,
+                   q[i][1][0] == '1' ? "the write" : "none");
+        json_decref(o);
+    }
+    th_stop(&s);
+    th_clock_real();
+}

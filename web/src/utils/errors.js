@@ -52,7 +52,7 @@ function labelledMessage(msg, field, labels) {
 const RULES = [
   [/([\d.]+) (?:barrier-free )?(\w+) is more \w+ than the facility's (\d+) \(peacetime_capacity\)/, 'apiRules.moreThanFacility', true],
   [/([\d.,]+) m² is more than the warehouse has left: of its ([\d.,]+) m², .* let ([\d.,]+) m² \(([\d.,]+) m² left\)/, 'apiRules.areaLeft', true],
-  [/(\d{4}-\d{2}-\d{2}) is in the future.*\(today is (\d{4}-\d{2}-\d{2})\)/, 'apiRules.futureToday', true],
+  [/(\d{4}-\d{2}-\d{2}) is in the future.*\(today is (\d{4}-\d{2}-\d{2})(?:, Beijing time)?\)/, 'apiRules.futureToday', true],
   [/is in the future|not in the future/, 'apiRules.future', true],
   [/(\d{4}-\d{2}-\d{2}) is before (?:\w+ )*(\d{4}-\d{2}-\d{2})/, 'apiRules.before', false],
   [/must be between (-?[\d.]+(?:e[+-]?\d+)?) and (-?[\d.]+(?:e[+-]?\d+)?)/, 'apiRules.between', false, true],
