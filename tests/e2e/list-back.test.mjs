@@ -4,7 +4,7 @@
 // starts at page 1 again, and Back then keeps that.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, DEMO_PW, budget } from './lib.mjs';
+import { launch, openPage, login, apiGet, DEMO_PW, budget } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -87,6 +87,43 @@ test('Back and reload keep the list page: facilities (zh-CN) and appeals (Englis
   await page.goBack();
   assert.equal(await atPage(page, 3, en, apFirst), a3, 'Back: the same appeals page 3');
   await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
+
+/** From page 1 to page 2 by the pager's next button: page 2's first row. */
+async function second(page, label, first) {
+  const p1 = await atPage(page, 1, label, first);
+  await page.locator('.pj-pager').first().getByRole('button').last().click();
+  await page.locator('.pj-page-no').first().getByText(label(2), { exact: true }).waitFor();
+  const p2 = await changed(page, first, p1);
+  assert.notEqual(p2, p1, 'page 2 shows other rows than page 1');
+  return p2;
+}
+
+test('Back keeps the page of the policies, and of a policy\'s qualifying firms', { timeout: budget(180000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+  await login(page, 'officer', DEMO_PW);
+  const zh = (n) => `第 ${n} 页`;
+  // the policies (the demo's 40, twenty a page): page 2, a policy, Back
+  const polFirst = (p) => p.getByTestId('policy-table').locator('.el-table__body tr td a').first();
+  await page.goto('/enterprise/policies');
+  const p2 = await second(page, zh, polFirst);
+  await polFirst(page).click();
+  await page.waitForURL(/\/enterprise\/policies\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 2, zh, polFirst), p2, 'Back: the same page 2 of the policies');
+  // a policy more than twenty firms qualify for: page 2 of them, a firm's profile, Back
+  const many = (await apiGet(page, '/enterprise/policies?limit=100')).items.find((x) => x.eligible_count > 20);
+  assert.ok(many, 'a policy with more than twenty qualifying firms');
+  await page.goto(`/enterprise/policies/${many.id}`);
+  const firmFirst = (p) => p.getByTestId('policy-matches').locator('.el-table__body tr td .cell').first();
+  const m2 = await second(page, zh, firmFirst);
+  await page.getByTestId('policy-matches').getByTestId('policy-why').first().click();
+  await page.getByTestId('explain-profile').click();
+  await page.waitForURL(/\/enterprise\/profiles\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 2, zh, firmFirst), m2, 'Back: the same page 2 of the firms');
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
