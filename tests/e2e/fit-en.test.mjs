@@ -118,7 +118,7 @@ describe('tables in English', { timeout: budget(300000) }, () => {
     // scenario and role, a policy's validity, a cohort's Graduated; on a phone the team types'
     // names, the holiday kinds, the e-commerce channels, the indicators' codes, amounts in yuan)
     const PHONE = { width: 390, height: 844 };
-    const pages = ['/conversions', '/manuals', '/team-types', '/enterprise/policies', '/enterprise/calendar', '/academy/cohorts/1', '/agri/output', '/logistics', '/development/indicators', '/development/ecommerce'];
+    const pages = ['/conversions', '/manuals', '/team-types', '/enterprise/policies', '/enterprise/calendar', '/academy/cohorts/1', '/agri/output', '/logistics', '/development/indicators', '/development/ecommerce', '/elder-alerts'];
     for (const vp of [LAPTOP, PHONE]) {
       const { context, page } = await openPage(browser, vp);
       await signIn(page, 'en');
