@@ -79,7 +79,7 @@ test('a departure alerts the district office of the helper of its number elsewhe
   await en.page.goto('/elder-alerts');
   const enRow = en.page.getByTestId('alert-table').locator('.pj-arow', { has: en.page.locator(`a[href="/helpers/${helper.id}"]`) });
   await enRow.waitFor();
-  await enRow.getByText('Same ID number moved/deceased').waitFor();
+  await enRow.getByText('Same ID number moved or deceased').waitFor();
   await badgeWhole(enRow);
   assert.equal((await enRow.getByTestId('alert-detail').innerText()).trim(), `An elder with the same ID number was recorded as deceased on ${today}`);
   await noProblems(en.page);

@@ -112,7 +112,8 @@ test('no message file names a key twice in one group', async () => {
 
 // A table's column headers are capitalised in English ("next visit due" stood among "Name",
 // "Village"…): every literal `t('…')` a column or form label names must start with a capital
-// (or a digit, a symbol) in en.js; a unit of measure ("kg CO₂e per unit") keeps its own case.
+// (or a digit, a symbol) in en.js; a unit of measure ("kg CO₂e per unit", "t CO₂e", "tce") keeps
+// its own case.
 test('English column and field labels start with a capital', async () => {
   const { readdirSync, readFileSync, statSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -133,7 +134,7 @@ test('English column and field labels start with a capital', async () => {
       const v = m[1].split('.').reduce((o, p) => (o ? o[p] : undefined), en);
       if (typeof v !== 'string') continue;
       seen++;
-      if (/^\p{Ll}/u.test(v) && !/^(kg|kgce|km|m²|mu)\b/.test(v)) bad.push(`${f.split('/web/src/')[1]}: ${m[1]} "${v}"`);
+      if (/^\p{Ll}/u.test(v) && !/^(kg|kgce|km|m²|mu|t|tce)\b/.test(v)) bad.push(`${f.split('/web/src/')[1]}: ${m[1]} "${v}"`);
     }
   }
   assert.ok(seen >= 200, `${seen} labels read`);

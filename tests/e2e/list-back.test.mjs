@@ -34,18 +34,20 @@ async function changed(page, first, was) {
   assert.fail(`the list still shows ${was} first`);
 }
 
-/** From page 1 to page 3 by the pager's next button: page 3's first row. */
-async function third(page, label, first) {
+/** From page 1 to page n by the pager's next button: page n's first row. */
+async function toPage(page, n, label, first) {
   const p1 = await atPage(page, 1, label, first);
   let shown = p1;
-  for (let n = 2; n <= 3; n++) {
-    await page.locator('.pj-pager').getByRole('button').last().click();
-    await page.locator('.pj-page-no').getByText(label(n), { exact: true }).waitFor();
+  for (let k = 2; k <= n; k++) {
+    await page.locator('.pj-pager').first().getByRole('button').last().click();
+    await page.locator('.pj-page-no').first().getByText(label(k), { exact: true }).waitFor();
     shown = await changed(page, first, shown);
   }
-  assert.notEqual(shown, p1, 'page 3 shows other rows than page 1');
+  assert.notEqual(shown, p1, `page ${n} shows other rows than page 1`);
   return shown;
 }
+const third = (page, label, first) => toPage(page, 3, label, first);
+const second = (page, label, first) => toPage(page, 2, label, first);
 
 test('Back and reload keep the list page: facilities (zh-CN) and appeals (English)', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 768 });
@@ -90,16 +92,6 @@ test('Back and reload keep the list page: facilities (zh-CN) and appeals (Englis
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
-
-/** From page 1 to page 2 by the pager's next button: page 2's first row. */
-async function second(page, label, first) {
-  const p1 = await atPage(page, 1, label, first);
-  await page.locator('.pj-pager').first().getByRole('button').last().click();
-  await page.locator('.pj-page-no').first().getByText(label(2), { exact: true }).waitFor();
-  const p2 = await changed(page, first, p1);
-  assert.notEqual(p2, p1, 'page 2 shows other rows than page 1');
-  return p2;
-}
 
 test('Back keeps the page of the policies, and of a policy\'s qualifying firms', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 768 });

@@ -1785,7 +1785,7 @@ export default {
       overdue_visit: 'Overdue visit',
       no_doctor: 'No doctor',
       helper_over_capacity: 'Helper over capacity',
-      helper_id_departed: 'Same ID number moved/deceased',
+      helper_id_departed: 'Same ID number moved or deceased',
     },
     alertStates: {
       open: 'Open',
