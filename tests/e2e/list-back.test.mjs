@@ -119,3 +119,34 @@ test('Back keeps the page of the policies, and of a policy\'s qualifying firms',
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
+
+test('Back from an elder keeps a pairing run’s tab and page: the unmatched ones, page 2', { timeout: budget(180000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 1366, height: 768 });
+  await login(page, 'officer', DEMO_PW);
+  // a run over the district: hundreds of elders no helper is left for, fifty a page
+  const district = (await apiGet(page, '/regions?type=district&limit=1')).items[0];
+  const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: district.id } });
+  assert.ok(res.ok(), await res.text());
+  const run = await res.json();
+  assert.ok(run.unmatched > 50, `more than a page of unmatched elders (${run.unmatched})`);
+  await page.goto(`/pairing/${run.id}`);
+  await page.getByTestId('proposal-state').getByText('未匹配', { exact: true }).click();
+  await page.waitForURL(/\?state=unmatched$/);
+  const zh = (n) => `第 ${n} 页`;
+  const elderFirst = (p) => p.getByTestId('proposals').locator('.el-table__body tr td a').first();
+  const r2 = await second(page, zh, elderFirst);
+  await elderFirst(page).click();
+  await page.waitForURL(/\/elders\/\d+$/);
+  await page.goBack();
+  assert.equal(await atPage(page, 2, zh, elderFirst), r2, 'Back: the same page 2 of the unmatched');
+  assert.match(page.url(), /\?state=unmatched$/);
+  assert.equal((await page.getByTestId('proposal-state').locator('.is-selected').innerText()).trim(), '未匹配');
+  // another tab: its page 1; the open proposals' tab has no state in the address
+  await page.getByTestId('proposal-state').getByText('待决定', { exact: true }).click();
+  await page.waitForURL(new RegExp(`/pairing/${run.id}$`));
+  await page.locator('.pj-page-no').getByText(zh(1), { exact: true }).waitFor();
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  // the run's open proposals decided: no run over the district left waiting for the next tests
+  if (run.proposed > 0) assert.ok((await page.request.post(`/api/v1/pairing-runs/${run.id}/reject`, { data: {} })).ok());
+  await context.close();
+});
