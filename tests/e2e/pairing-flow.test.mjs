@@ -21,7 +21,8 @@ const openCount = async (page, id) => (await apiGet(page, `/pairing-runs/${id}?s
 test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancelled nothing is decided, confirmed all are', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, TABLET);
   await login(page, 'officer', DEMO_PW);
-  // the township run with the most open proposals (金海湖's has more than one page shows, 50)
+  // the township run with the most open proposals (beyond the 50 a page shows, the dialog names
+  // the ones not shown too; the demo's runs have fewer)
   const towns = (await apiGet(page, '/regions?type=township&limit=100')).items.map((r) => r.id).sort((a, b) => (b === 303) - (a === 303));
   let run;
   let n = 0;
