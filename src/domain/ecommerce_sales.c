@@ -144,9 +144,7 @@ static int session_body(json_t *b, int create, session_in *x, pj_err *err)
     json_t *pids = json_object_get(b, "product_ids");
     x->pids = NULL;
     if (pids && !json_is_null(pids)) {
-        if (!json_is_array(pids) || json_array_size(pids) > 50)
-            return pj_fail(err, 422, "wrong_type", "product_ids",
-                           "product_ids must be an array of at most 50 ids");
+        if (pj_in_list(pids, "product_ids", 50, "product ids", err)) return -1;
         for (size_t i = 0; i < json_array_size(pids); i++) {
             json_t *v = json_array_get(pids, i);
             if (!json_is_integer(v) || json_integer_value(v) < 1)

@@ -297,9 +297,7 @@ static int categories_in(pj_ctx *c, json_t *b, const char **out, pj_err *err)
     json_t *a = json_object_get(b, "categories");
     *out = "";
     if (!a || json_is_null(a)) return 0;
-    if (!json_is_array(a) || json_array_size(a) > 10)
-        return pj_fail(err, 422, "wrong_type", "categories",
-                       "categories must be an array of at most 10 codes");
+    if (pj_in_list(a, "categories", 10, "category codes", err)) return -1;
     pj_buf bb;
     pj_buf_init(&bb, 1024);
     for (size_t i = 0; i < json_array_size(a); i++) {

@@ -530,8 +530,7 @@ int pj_el_in_skills(json_t *o, const char *key, int required, int *mask, pj_err 
         if (required) return pj_fail(err, 422, "missing_field", key, "%s is required", key);
         return 0;
     }
-    if (!json_is_array(v) || json_array_size(v) > 8)
-        return pj_fail(err, 422, "wrong_type", key, "%s must be an array of skills", key);
+    if (pj_in_list(v, key, 8, "skills", err)) return -1;
     int m = 0;
     size_t i;
     json_t *x;
@@ -637,9 +636,7 @@ static int in_str_array(pj_ctx *c, json_t *o, const char *key, size_t max_items,
         *out = "[]";
         return 1;
     }
-    if (!json_is_array(v) || json_array_size(v) > max_items)
-        return pj_fail(err, 422, "wrong_type", key, "%s must be an array of at most %zu strings",
-                       key, max_items);
+    if (pj_in_list(v, key, max_items, "texts", err)) return -1;
     size_t i;
     json_t *x;
     json_array_foreach(v, i, x)
@@ -662,9 +659,7 @@ static int in_weekdays(json_t *o, int64_t *out, pj_err *err)
 {
     json_t *v = json_object_get(o, "meal_weekdays");
     if (!v) return 0;
-    if (!json_is_array(v) || json_array_size(v) > 7)
-        return pj_fail(err, 422, "wrong_type", "meal_weekdays",
-                       "meal_weekdays must be an array of weekdays 1 (Monday) to 7 (Sunday)");
+    if (pj_in_list(v, "meal_weekdays", 7, "weekdays 1 (Monday) to 7 (Sunday)", err)) return -1;
     int64_t m = 0;
     size_t i;
     json_t *x;
@@ -706,9 +701,7 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
         *out = "[]";
         return 1;
     }
-    if (!json_is_array(v) || json_array_size(v) > 5)
-        return pj_fail(err, 422, "wrong_type", "emergency_contacts",
-                       "emergency_contacts must be an array of at most 5 contacts");
+    if (pj_in_list(v, "emergency_contacts", 5, "contacts", err)) return -1;
     /* the contacts the record has (`*out` on an update): their numbers sent back are kept */
     json_t *was = *out ? json_loads(*out, 0, NULL) : NULL;
     size_t i;

@@ -263,8 +263,10 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
         pj_in_int(b, "elder_id", 1, 1, INT64_MAX, &elder_id, err) < 0 ||
         pj_in_ref(b, "helper_id", 0, &helper_id, err) < 0 ||
         pj_in_enum(b, "kind", 1, pj_service_kinds, &kind, err) < 0 ||
-        pj_in_str(b, "time_in", !quick, 1, 20, &tin, err) < 0 ||
-        pj_in_str(b, "time_out", 0, 1, 20, &tout, err) < 0 ||
+        /* (a time of another length, "…+08:00" or "….5Z", is refused below as not of the form,
+         * not as too long) */
+        pj_in_str(b, "time_in", !quick, 1, 64, &tin, err) < 0 ||
+        pj_in_str(b, "time_out", 0, 1, 64, &tout, err) < 0 ||
         pj_in_int(b, "minutes", 0, 0, max, &minutes, err) < 0 ||
         pj_in_str(b, "remarks", 0, 0, 500, &remarks, err) < 0)
         return -1;
@@ -290,8 +292,11 @@ static int log_insert(pj_ctx *c, json_t *b, int quick, const int64_t *earlier, s
                        PJ_ALERT_SCAN_BACK_DAYS);
     if (t_out < t_in)
         return pj_fail(err, 422, "out_of_range", "time_out", "time_out is before time_in");
+    /* an end worked out from minutes: the minutes sent are what is refused */
     if (t_out > now + 300)
-        return pj_fail(err, 422, "out_of_range", "time_out", "time_out is in the future");
+        return tout ? pj_fail(err, 422, "out_of_range", "time_out", "time_out is in the future")
+                    : pj_fail(err, 422, "out_of_range", "minutes",
+                              "time_in + minutes is in the future");
     int64_t mins = (t_out - t_in) / 60;
     /* both given: they must tell the same length (minutes was dropped for time_out's, so a
      * visit sent as 400 minutes was logged, and credited, as the 10 its times said) */
@@ -490,10 +495,10 @@ int pj_service_log_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (quick) {
         static const char *const only[] = {"entries", NULL};
         if (pj_in_only(body, only, err)) return -1;
-        if (!json_is_array(entries) || json_array_size(entries) == 0 ||
-            json_array_size(entries) > 100)
-            return pj_fail(err, 422, "wrong_type", "entries",
-                           "entries must be an array of 1–100 logs");
+        if (pj_in_list(entries, "entries", 100, "logs", err)) return -1;
+        if (!json_array_size(entries))
+            return pj_fail(err, 422, "missing_field", "entries",
+                           "entries must hold at least one log");
     }
     size_t n = quick ? json_array_size(entries) : 1;
     int64_t *ids = pj_arena_alloc(c->arena, sizeof(int64_t) * n);

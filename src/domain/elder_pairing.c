@@ -1119,8 +1119,7 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
                  pj_in_str(body, "note", 0, 0, 200, &note, err) < 0))
         return -1;
     if (body) ids = json_object_get(body, "proposal_ids");
-    if (ids && (!json_is_array(ids) || json_array_size(ids) > 100000))
-        return pj_fail(err, 422, "wrong_type", "proposal_ids", "proposal_ids is an array of ids");
+    if (ids && pj_in_list(ids, "proposal_ids", 100000, "proposal ids", err)) return -1;
     if (ids && !json_array_size(ids))
         return pj_fail(err, 422, "invalid_value", "proposal_ids",
                        "name at least one proposal, or leave proposal_ids out for every open one");

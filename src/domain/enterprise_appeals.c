@@ -293,29 +293,37 @@ int pj_ent_reception_update(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_er
         pj_in_no_null(body, NULL, err) ||
         pj_in_str(body, "minutes", 0, 0, 20000, &minutes, err) < 0 ||
         pj_in_enum(body, "state", 0, pj_reception_states, &state, err) < 0 ||
-        pj_in_str(body, "held_on", 0, 0, 10, &held_on, err) < 0)
+        pj_in_str(body, "held_on", 0, 10, 10, &held_on, err) < 0)
         return -1;
     if (held_on && pj_cal_parse(held_on, &new_day))
         return pj_fail(err, 422, "invalid_value", "held_on", "held_on must be a date YYYY-MM-DD");
     json_t *leaders = json_object_get(body, "leaders"),
            *depts = json_object_get(body, "department_ids");
     if (leaders) {
-        if (!json_is_array(leaders) || json_array_size(leaders) > 20)
-            return pj_fail(err, 422, "wrong_type", "leaders", "leaders is a list of ≤ 20 names");
+        if (pj_in_list(leaders, "leaders", 20, "names", err)) return -1;
         for (size_t i = 0; i < json_array_size(leaders); i++) {
             json_t *v = json_array_get(leaders, i);
-            if (!json_is_string(v) || !json_string_length(v) ||
-                pj_utf8_len(json_string_value(v), json_string_length(v)) > 64)
+            if (!json_is_string(v))
+                return pj_fail(err, 422, "wrong_type", "leaders", "leaders holds names (strings)");
+            /* a name is stored without the spaces around it; one of spaces only is none (a
+             * blank name was stored and listed as a leader) */
+            size_t from, n = pj_text_trim(json_string_value(v), &from);
+            if (!n || pj_utf8_len(json_string_value(v) + from, n) > 64)
                 return pj_fail(err, 422, "invalid_value", "leaders",
-                               "each leader is a name of 1–64 characters");
-            if (pj_text_check("leaders", json_string_value(v), json_string_length(v), err))
-                return -1;
+                               "each leader is a name of 1–64 characters, not blank");
+            if (pj_text_check("leaders", json_string_value(v) + from, n, err)) return -1;
+            if (n < json_string_length(v))
+                json_array_set_new(leaders, i, json_stringn(json_string_value(v) + from, n));
+            v = json_array_get(leaders, i);
+            /* each leader named once */
+            for (size_t j = 0; j < i; j++)
+                if (json_equal(json_array_get(leaders, j), v))
+                    return pj_fail(err, 422, "invalid_value", "leaders", "%s is named twice",
+                                   json_string_value(v));
         }
     }
     if (depts) {
-        if (!json_is_array(depts) || json_array_size(depts) > 40)
-            return pj_fail(err, 422, "wrong_type", "department_ids",
-                           "department_ids is a list of ≤ 40 ids");
+        if (pj_in_list(depts, "department_ids", 40, "department ids", err)) return -1;
         for (size_t i = 0; i < json_array_size(depts); i++) {
             json_t *v = json_array_get(depts, i);
             if (!json_is_integer(v) ||
@@ -941,9 +949,7 @@ int pj_ent_appeal_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     if (bad) return pj_fail(err, 422, "invalid_value", "contact_phone", "%s", bad);
     json_t *att = json_object_get(body, "attachments");
     if (att) {
-        if (!json_is_array(att) || json_array_size(att) > 10)
-            return pj_fail(err, 422, "wrong_type", "attachments",
-                           "attachments is a list of ≤ 10 references");
+        if (pj_in_list(att, "attachments", 10, "references", err)) return -1;
         for (size_t i = 0; i < json_array_size(att); i++) {
             json_t *v = json_array_get(att, i);
             if (!json_is_string(v) || !json_string_length(v) || json_string_length(v) > 256)

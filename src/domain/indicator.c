@@ -712,7 +712,9 @@ int pj_ind_value_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_ind_def d;
     int64_t id = 0;
     if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
-        if (err && err->status == 404) err->status = 422;
+        /* a code in the body naming no indicator: unknown_id, as any reference */
+        if (err && err->status == 404)
+            pj_fail(err, 422, "unknown_id", "code", "no indicator with code %s", code);
         goto fail;
     }
     if (value_meta(c, body, &d, &region, &source, &note, err) ||
@@ -991,7 +993,9 @@ int pj_ind_target_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_ind_def d;
     int id;
     if (pj_ind_def_load(c, code, &d, 1, err) != 1) {
-        if (err && err->status == 404) err->status = 422;
+        /* a code in the body naming no indicator: unknown_id, as any reference */
+        if (err && err->status == 404)
+            pj_fail(err, 422, "unknown_id", "code", "no indicator with code %s", code);
         goto fail;
     }
     if (target_value_ok(&d, v, err) ||

@@ -123,9 +123,11 @@ static int in_str(json_t *o, const char *key, int required, size_t min_chars, si
         return required ? pj_fail(err, 422, "missing_field", key, "%s is required", key)
                         : pj_fail(err, 422, "missing_field", key,
                                   "%s must not be empty (leave it out for none)", key);
-    /* ten characters exactly: a date (its value is checked next) */
+    /* ten characters exactly: a date, seven a month (its value is checked next) */
     if ((n < min_chars || n > max_chars) && min_chars == 10 && max_chars == 10)
         return pj_fail(err, 422, "out_of_range", key, "%s must be a date YYYY-MM-DD", key);
+    if ((n < min_chars || n > max_chars) && min_chars == 7 && max_chars == 7)
+        return pj_fail(err, 422, "out_of_range", key, "%s must be a month YYYY-MM", key);
     if (n < min_chars)
         return pj_fail(err, 422, "out_of_range", key, "%s must have at least %zu characters", key,
                        min_chars);
@@ -464,6 +466,17 @@ int pj_in_trim(json_t *o, const char *key, int required_chars, pj_err *err)
                        "%s must not be blank (only spaces)", key);
     if (n < json_string_length(v))
         json_object_set_new(o, key, json_stringn(json_string_value(v) + from, n));
+    return 0;
+}
+
+int pj_in_list(json_t *v, const char *key, size_t max, const char *what, pj_err *err)
+{
+    if (!json_is_array(v))
+        return pj_fail(err, 422, "wrong_type", key, "%s must be a list of %s, not %s", key, what,
+                       type_name(v));
+    if (json_array_size(v) > max)
+        return pj_fail(err, 422, "too_long", key, "%s holds at most %zu %s, not %zu", key, max,
+                       what, json_array_size(v));
     return 0;
 }
 

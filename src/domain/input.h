@@ -59,6 +59,10 @@ int pj_in_text_trimmed(struct pj_arena *a, json_t *o, const char *key, int requi
  * key (missing_field when required_chars, else invalid_value). An absent key, an empty string
  * or a value of another type is left as it is, for the caller's own check. */
 int pj_in_trim(json_t *o, const char *key, int required_chars, pj_err *err);
+/* v, the value of key, a list of at most max items: 0; something else than a list is 422
+ * wrong_type ("key must be a list of <what>"), a longer list 422 too_long ("key holds at most
+ * max <what>"), both at key. Its items are the caller's to check. */
+int pj_in_list(json_t *v, const char *key, size_t max, const char *what, pj_err *err);
 int pj_in_int(json_t *o, const char *key, int required, int64_t min, int64_t max, int64_t *out,
               pj_err *err);
 int pj_in_num(json_t *o, const char *key, int required, double min, double max, double *out,
