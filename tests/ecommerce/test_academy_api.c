@@ -556,6 +556,19 @@ TEST_T(academy_enterprise_sees_only_its_posts, 60)
     json_decref(CALL(&s, "POST", town, "/api/v1/academy/cohorts", body, 201));
     snprintf(q, sizeof q, "SELECT COUNT(*) FROM ac_cohorts WHERE base_id = %lld", vb);
     CHECK_INT(th_sql_int(&s, q), 1);
+    /* the KPIs are the whole academy's, alike to every role (docs/api-development.md): the
+     * enterprise, the township officer and the grid worker, who see one, none and none of the
+     * enrolments, read the district's five */
+    json_t *all = CALL(&s, "GET", tok, "/api/v1/academy/kpi", NULL, 200);
+    CHECK_INT(th_int(json_object_get(all, "overall"), "enrolled"), 5);
+    const char *who[] = {jd, town, grid, view};
+    for (int i = 0; i < 4; i++) {
+        json_t *k = CALL(&s, "GET", who[i], "/api/v1/academy/kpi", NULL, 200);
+        CHECK(json_equal(json_object_get(k, "overall"), json_object_get(all, "overall")));
+        CHECK(json_equal(json_object_get(k, "cohorts"), json_object_get(all, "cohorts")));
+        json_decref(k);
+    }
+    json_decref(all);
     th_stop(&s);
 }
 
