@@ -151,6 +151,19 @@ int cli_out_check(cli *a, const char *path)
                 path, dir, errno ? strerror(errno) : "not a directory");
         return 1;
     }
+    /* and the file it is written under made there now, and removed: what the permissions do
+     * not tell (a file system that takes no new file, such as /proc) is known before the work
+     * (a plan solved and saved, then not written) */
+    pj_file_whole f;
+    pj_err e;
+    pj_err_clear(&e);
+    int fd = pj_file_whole_begin(&f, path, 1, "out", &e);
+    if (fd < 0) {
+        fprintf(stderr, "pingji: --out %s: cannot write it (%s)\n", path, e.message);
+        return 1;
+    }
+    close(fd);
+    pj_file_whole_drop(&f);
     return 0;
 }
 
@@ -774,6 +787,7 @@ int cli_json_body(cli *a, json_t **body)
     const char *j = cli_opt(a, "json");
     int rc = 2;
     if (!j) return cli_usage("give --json '{…}' or --json @file.json");
+    if (!strcmp(j, "@")) return cli_usage("--json @ names no file: give --json @file.json");
     *body =
         j[0] == '@' ? cli_json_file("--json", j + 1, &rc) : cli_json_text("--json", j, strlen(j));
     return *body ? 0 : rc;
@@ -1428,7 +1442,7 @@ static const verb verbs[] = {
      "state planned|cancelled); a drill started is held under the earliest open plan of its\n"
      "facility and scenario, an aborted drill gives it back.",
      cli_drill, cli_rec_options},
-    {"overview", "overview [--scenario S] [--population N]",
+    {"overview", "overview [show] [--scenario S] [--population N]",
      "The emergency overview: capacity ready/converting/convertible, coverage, manuals over\n"
      "target, drills overdue, days of supply.",
      cli_overview},
@@ -1706,8 +1720,11 @@ static void verb_help(const verb *v)
 static void print_usage(FILE *o)
 {
     fprintf(o, "usage: pingji VERB [ARGS]   (pingji VERB --help for one verb)\n\nverbs:\n");
+    int width = 0; /* the longest verb's: every description starts in one column */
+    for (int i = 0; i < NVERBS; i++)
+        if ((int)strlen(verbs[i].name) > width) width = (int)strlen(verbs[i].name);
     for (int i = 0; i < NVERBS; i++) { /* the first sentence of each verb's help, on one line */
-        fprintf(o, "  %-9s ", verbs[i].name);
+        fprintf(o, "  %-*s ", width, verbs[i].name);
         for (const char *p = verbs[i].help; *p; p++) {
             fputc(*p == '\n' ? ' ' : *p, o);
             if (*p == '.' && (p[1] == ' ' || p[1] == '\n' || !p[1])) break;

@@ -456,6 +456,6 @@ int cli_import_file(cli *a, int first, const char *usage, cli_import_fn csv_fn,
 
 int cli_import(cli *a)
 {
-    return cli_import_file(a, 1, "import FILE.csv [--dry-run]", pj_ind_import_csv,
+    return cli_import_file(a, 1, "import FILE.csv|FILE.xlsx [--dry-run]", pj_ind_import_csv,
                            pj_ind_import_xlsx);
 }

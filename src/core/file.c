@@ -48,7 +48,12 @@ int pj_file_whole_begin(pj_file_whole *f, const char *path, int replace, const c
     f->tmp = NULL;
     struct stat st;
     if (!replace && lstat(path, &st) == 0) return there(path, &st, err);
-    size_t n = strlen(path);
+    /* named after the file where the name then fits (a name of up to NAME_MAX bytes is the
+     * user's to give: one of 250 could not be written, its partial name too long), else
+     * ".partial-XXXXXX" alone in the file's directory */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base) + sizeof PARTIAL - 1 > NAME_MAX ? (size_t)(base - path) : strlen(path);
     f->tmp = malloc(n + sizeof PARTIAL);
     if (!f->tmp) return pj_fail(err, 500, code, "file", "cannot create %s: out of memory", path);
     memcpy(f->tmp, path, n);

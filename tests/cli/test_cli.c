@@ -26,6 +26,20 @@ TEST(cli_help_version_and_usage_codes)
         CHECK_INT(RUN(o2, verbs[i], "--help"), 0);
         CHECK(strstr(o2, "usage: pingji"));
     }
+    /* each verb's description begins in one column (vulnerable and enterprise, ten letters,
+     * pushed theirs one further) */
+    CHECK_INT(RUN(out, "help"), 0);
+    int col = -1, lines = 0;
+    for (char *l = strstr(out, "verbs:\n") + 7; l && !strncmp(l, "  ", 2);
+         l = strchr(l, '\n') + 1) {
+        char *word_end = l + 2 + strcspn(l + 2, " ");
+        int at = (int)(word_end - l) + (int)strspn(word_end, " ");
+        if (col < 0) col = at;
+        if (at != col)
+            t_fail(__FILE__, __LINE__, "description at column %d, not %d: %.40s", at, col, l);
+        lines++;
+    }
+    CHECK(lines > 20);
     CHECK_INT(RUN(out, "frobnicate"), 2);
     CHECK(strstr(out, "unknown verb"));
     CHECK_INT(th_run(out, sizeof out, (const char *const[]){NULL}), 2);

@@ -1558,6 +1558,9 @@ TEST_T(cli_output_input_and_arguments_checked, 180)
     /* an endless input: refused at its limit (a file not read whole: exit 1, as one missing) */
     CHECK_INT(RUN(out, "region", "add", "--json", "@/dev/zero", "--db", db), 1);
     CHECK(strstr(out, "/dev/zero is larger than 64 MiB"));
+    /* "@" alone names no file: a usage error saying so ("cannot read : no such file" before) */
+    CHECK_INT(RUN(out, "region", "add", "--json", "@", "--db", db), 2);
+    CHECK(strstr(out, "--json @ names no file") != NULL);
     CHECK_INT(RUN(out, "plan", "--scenario", "/dev/zero", "--db", db), 1);
     CHECK(strstr(out, "larger than 64 MiB"));
 

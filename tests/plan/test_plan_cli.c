@@ -630,3 +630,54 @@ TEST_T(cli_plan_two_stage_gap_per_stage, 60)
                       " 0.40%)\n") != NULL);
     CHECK(strstr(out, "gap 0.81%") == NULL);
 }
+
+static long long plans_in(const char *db)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_open(db, &h) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM plans", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return n;
+}
+
+/* --out: a file name of 250 bytes (the most a name may have is 255) is written — its partial
+ * name beside it was 15 bytes longer, past the limit, and the command failed after the plan was
+ * saved; a place no file can be made in (/proc) is refused before the plan is solved and saved,
+ * as the help says. */
+TEST_T(cli_plan_out_long_name_and_unwritable_place, 120)
+{
+    char out[1 << 16] = {0};
+    char db[600], scn[600], res[900];
+    snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
+    snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
+    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    FILE *f = fopen(scn, "w");
+    fputs("{\"name\":\"cli\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+          "\"affected\":{\"center\":{\"lat\":40.2,\"lon\":117.3},\"radius_km\":6},"
+          "\"demand\":{\"people\":400},\"teams\":{\"cleaning\":12,\"logistics\":16,"
+          "\"security\":4,\"medical\":4,\"catering\":6,\"it\":2},\"time_limit_s\":0.3}",
+          f);
+    fclose(f);
+    char name[251];
+    memset(name, 'p', 245);
+    memcpy(name + 245, ".json", 6);
+    snprintf(res, sizeof res, "%s/%s", t_tmpdir(), name);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
+    f = fopen(res, "r");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    CHECK_INT(plans_in(db), 1);
+    CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", "/proc/pj-plan.json"), 1);
+    CHECK(strstr(out, "cannot write it") != NULL);
+    CHECK_INT(plans_in(db), 1);
+    /* an export of the same long name */
+    memcpy(name + 245, ".csv", 5);
+    snprintf(res, sizeof res, "%s/%s", t_tmpdir(), name);
+    CHECK_INT(RUN(out, "facility", "export", "--out", res, "--db", db), 0);
+    CHECK(access(res, R_OK) == 0);
+}
