@@ -223,7 +223,8 @@ int pj_standard_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
         pj_in_num(body, "target_hours", 1, 0.1, 24 * 90, &target, err) < 0 ||
         pj_in_num(body, "coverage_per_10k", 0, 0, 100000, &cov, err) < 0 ||
         pj_in_str(body, "notes", 0, 0, 1000, &notes, err) < 0 ||
-        pj_in_str(body, "effective_from", 0, 1, 20, &eff, err) < 0 ||
+        /* (a time of another form, "…+08:00", is refused below as not of the form) */
+        pj_in_str(body, "effective_from", 0, 1, 64, &eff, err) < 0 ||
         pj_in_int(body, "based_on", 0, 1, INT64_MAX, &based_on, err) < 0 ||
         string_list(json_object_get(body, "checklist"), "checklist", 100, 200, err))
         return -1;

@@ -136,8 +136,11 @@ int pj_el_in_date(json_t *o, const char *key, int required, int past_only, int64
                   const char **out, pj_err *err)
 {
     const char *s;
-    int rc = pj_in_str(o, key, required, 1, 10, &s, err);
+    int rc = pj_in_str(o, key, required, 1, 64, &s, err);
     if (rc <= 0) return rc;
+    /* a text of another length (a date-time) is not a date, as in every module (api.md) */
+    if (strlen(s) != 10)
+        return pj_fail(err, 422, "out_of_range", key, "%s must be a date YYYY-MM-DD", key);
     int64_t d = pj_el_day(s);
     if (d == INT64_MIN)
         return pj_fail(err, 422, "invalid_value", key, "%s must be a date YYYY-MM-DD", key);

@@ -1,8 +1,9 @@
 /* The codes of a value of the wrong shape, alike in every module (docs/api.md §1 and §5): a
  * date-time in a date field is out_of_range "must be a date YYYY-MM-DD" (the agri-tech,
- * logistics and drill-plan records and a reception day said "too_long … at most 10
- * characters"); a list longer than its maximum is too_long (the appeals' attachments and a
- * reception day's lists said wrong_type); a code naming no record is unknown_id (an indicator
+ * logistics and drill-plan records, a reception day and an elder said "too_long … at most 10
+ * characters"; a service log's times and a standard's effective_from of another form were
+ * too long, not invalid); a list longer than its maximum is too_long (the appeals' attachments and
+ * a reception day's lists said wrong_type); a code naming no record is unknown_id (an indicator
  * value's said 422 not_found, the code of a missing path); a reception day's leaders are names,
  * trimmed, none blank, each once (blanks were stored); a service log's end worked out from
  * minutes is refused at minutes, the field sent. Each refusal writes nothing. */
@@ -121,7 +122,7 @@ TEST_T(input_reception_day_leaders_trimmed_once_each_and_lists_too_long, 90)
     th_stop(&s);
 }
 
-TEST_T(input_unknown_indicator_code_and_a_log_ending_in_the_future, 90)
+TEST_T(input_unknown_indicator_code_a_log_ending_later_and_other_dates, 90)
 {
     th_server s;
     th_start(&s, 1);
@@ -162,5 +163,18 @@ TEST_T(input_unknown_indicator_code_and_a_log_ending_in_the_future, 90)
              "\"2026-12-07T08:00:00.5Z\"}",
              e, tin);
     REFUSED_ON(&s, "POST", off, "/api/v1/service-logs", body, 422, "invalid_value", "time_out");
+    /* an elder's date given a date-time (too_long "at most 10 characters" before); a standard's
+     * effective_from of another form than the two it takes (too_long "at most 20") */
+    char path[64], sql[96];
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e);
+    snprintf(sql, sizeof sql, "SELECT version FROM elders WHERE id = %lld", e);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"birth_date\":\"1940-03-15T00:00:00Z\"}",
+             th_sql_int(&s, sql));
+    REFUSED_ON(&s, "PATCH", g, path, body, 422, "out_of_range", "birth_date");
+    SAYS(&s, "PATCH", g, path, body, "birth_date must be a date YYYY-MM-DD");
+    REFUSED_ON(&s, "POST", off, "/api/v1/standards",
+               "{\"facility_type\":\"hotel\",\"scenario\":\"event\",\"role\":\"isolation\","
+               "\"target_hours\":12,\"effective_from\":\"2026-12-07T10:00:00+08:00\"}",
+               422, "invalid_value", "effective_from");
     th_stop(&s);
 }
