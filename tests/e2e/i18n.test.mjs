@@ -23,6 +23,18 @@ test('no message uses vue-i18n special characters by accident', () => {
     }
 });
 
+// The Chinese page says its words in Chinese: "留空记为 manual（手工录入）" showed a stored code.
+// English words stand only in the examples of what a user types (codes, headings, rules).
+test('Chinese messages name no English word but in the examples of what is typed', () => {
+  const EXAMPLES = new Set(['teamTypePage.codeHint', 'manual.importHint', 'ent.policyForm.rulePlaceholder', 'dev.imp.hint']);
+  const bad = [];
+  for (const k of keys(zh)) {
+    const v = k.split('.').reduce((o, p) => o[p], zh).replace(/\{[^}]*\}/g, '');
+    if (!EXAMPLES.has(k) && /(?<![\w.@/-])[a-z][a-z_]{3,}(?![\w.@/-])/.test(v)) bad.push(`${k}: ${v}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
 // "1 sites are converting" read wrong: an English count takes the singular for 1. Both forms
 // name the same placeholders, the count is {n} or {count} (a number: vue-i18n picks the form by
 // it; count first, so {n} may be another number of the sentence, "{n} of {count} rows").

@@ -852,7 +852,7 @@ export default {
     holidays: { newYear: "New Year's Day", springFestival: 'Spring Festival', qingming: 'Qingming Festival', labourDay: 'Labour Day', dragonBoat: 'Dragon Boat Festival', midAutumn: 'Mid-Autumn Festival', nationalDay: 'National Day' },
     makeUpOf: '{holiday} make-up day',
     source: 'Source',
-    sourceHint: 'e.g. gov.cn (the State Council\'s notice); empty: manual',
+    sourceHint: 'e.g. gov.cn (the State Council\'s notice); left empty: entered by hand',
     rangeInfo: '{n} day: {from} to {to} | {n} days: {from} to {to}',
     rangeTooLong: 'At most {max} days at once',
     rangeOrder: 'The end cannot be before the start',

@@ -851,7 +851,7 @@ export default {
     holidays: { newYear: '元旦', springFestival: '春节', qingming: '清明节', labourDay: '劳动节', dragonBoat: '端午节', midAutumn: '中秋节', nationalDay: '国庆节' },
     makeUpOf: '{holiday}调休',
     source: '来源',
-    sourceHint: '如 gov.cn（国务院办公厅通知）；留空记为 manual（手工录入）',
+    sourceHint: '如 gov.cn（国务院办公厅通知）；留空记为人工录入',
     rangeInfo: '共 {n} 天：{from} 至 {to}',
     rangeTooLong: '一次最多录入 {max} 天',
     rangeOrder: '结束日期不能早于开始日期',
