@@ -52,6 +52,12 @@ test("a drill's report shows the trend of its scenario's drills; an aborted one 
   const own = (await page.getByTestId('drill-trend').getAttribute('data-drills')).split(' ').map(Number);
   assert.deepEqual(own, trend.filter((d) => d.scenario === done.scenario).map((d) => d.drill_id));
   assert.equal(await page.getByTestId('trend-aborted').count(), 0);
+  // the bars' colours named in the legend: a series of the passed drills and one of the failed,
+  // each there when such drills are (one grey key named neither the green nor the red)
+  const drawnDrills = trend.filter((d) => d.scenario === done.scenario);
+  const label = await page.getByTestId('drill-trend').getByRole('img').getAttribute('aria-label');
+  assert.equal(label.includes('总用时（通过）'), drawnDrills.some((d) => d.passed), label);
+  assert.equal(label.includes('总用时（未通过）'), drawnDrills.some((d) => !d.passed), label);
   // the step chart's key says every colour drawn: planned, and the actual by each result there
   const report = await api(page, 'get', `/conversions/${done.drill_id}/report`);
   const results = [...new Set(report.steps.map((x) => x.result))];

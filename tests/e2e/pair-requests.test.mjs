@@ -102,3 +102,41 @@ test('pairing requests: a grid worker asks, the officer declines with a reason, 
   await grid.context.close();
   await off.context.close();
 });
+
+test('a grid worker’s request: the helper box says it lists their grids’ helpers, and why it finds none', { timeout: budget(60000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 390, height: 844 });
+  await login(page, 'grid01', DEMO_PW);
+  const unpaired = (await apiGet(page, '/elders?status=active&unpaired=1&limit=1')).items[0];
+  assert.ok(unpaired, 'an unpaired elder of grid01');
+  await page.goto(`/elders/${unpaired.id}`);
+  await page.getByTestId('pair-request').click();
+  const dlg = page.getByTestId('pair-request-dialog');
+  // (it said 本乡镇 under a hint saying the worker's own grids)
+  await dlg.getByText('输入姓名查找本人网格中有空位的互助员').waitFor();
+  await dlg.getByTestId('pair-request-helper').click();
+  await page.keyboard.type('无此互助员');
+  await page.getByText('没有找到：只列出在岗且尚有名额的互助员').waitFor();
+  await page.keyboard.press('Escape');
+
+  // the list of requests on the phone: each whole on the screen, 撤回申请 of a finger's size
+  // (the table went off the screen after the helper, the button out of sight)
+  const n = Date.now() % 100000;
+  const gridId = unpaired.grid_id;
+  const elder = await apiSend(page, 'post', '/elders', { name: `手机申请老人${n}`, sex: 'F', birth_date: '1941-05-06', id_number: idNumber('19410506'), grid_id: gridId, ability_level: 1 });
+  const helper = await apiSend(page, 'post', '/helpers', { name: `手机帮手${n}`, sex: 'F', birth_date: '1971-05-06', id_number: idNumber('19710506'), grid_id: gridId, skills: ['companionship', 'meals'], capacity: 2 });
+  const req = await apiSend(page, 'post', '/pair-requests', { elder_id: elder.id, helper_id: helper.id, note: '住得近' });
+  await page.goto('/pair-requests');
+  const withdraw = page.getByTestId('list-withdraw-' + req.id);
+  await withdraw.waitFor();
+  const b = await withdraw.boundingBox();
+  assert.ok(b.x >= 0 && b.x + b.width <= 390 && b.height >= 44, `撤回申请 at ${b.x}+${b.width}, ${b.height} px high`);
+  const row = page.locator(`[data-request="${req.id}"]`);
+  await row.getByText(`手机帮手${n}`).waitFor();
+  await row.getByText('住得近', { exact: false }).waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing wider than the screen');
+  await withdraw.click();
+  await page.locator('.el-message-box').getByRole('button', { name: /撤回|确定/ }).last().click();
+  await page.getByTestId('request-state-' + req.id).waitFor({ state: 'detached' });
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

@@ -1305,6 +1305,8 @@ export default {
     trendScore: 'Score',
     manualVersion: 'manual v{v}',
     trendMinutes: 'Total time (min)',
+    trendPassed: 'Total time (passed)',
+    trendFailed: 'Total time (failed)',
     noDrills: 'No finished drills yet',
     openFindings: 'Open findings',
     downloadCsv: 'Download CSV',
@@ -1744,6 +1746,8 @@ export default {
       states: { pending: 'Waiting', accepted: 'Accepted', declined: 'Declined', withdrawn: 'Withdrawn' },
     },
     findHelper: 'Type a name: helpers of the township with a place left',
+    findHelperOwn: 'Type a name: helpers of your grids with a place left',
+    noFreeHelper: 'None found: only active helpers with a place left are listed',
     helperOption: '{name} · {grid} · places left: {left} (#{id})',
     helperLacks: 'lacks {skills}',
     helperSexMismatch: {

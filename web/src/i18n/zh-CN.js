@@ -1308,6 +1308,8 @@ export default {
     trendScore: '得分',
     manualVersion: '手册第 {v} 版',
     trendMinutes: '总用时（分钟）',
+    trendPassed: '总用时（通过）',
+    trendFailed: '总用时（未通过）',
     noDrills: '暂无已结束的演练',
     openFindings: '待整改问题',
     downloadCsv: '下载 CSV',
@@ -1747,6 +1749,9 @@ export default {
       states: { pending: '待审核', accepted: '已同意', declined: '未同意', withdrawn: '已撤回' },
     },
     findHelper: '输入姓名查找本乡镇有空位的互助员',
+    // a grid worker's request: the helpers of their own grids (the server lists no others)
+    findHelperOwn: '输入姓名查找本人网格中有空位的互助员',
+    noFreeHelper: '没有找到：只列出在岗且尚有名额的互助员',
     helperOption: '{name} · {grid} · 余{left}个名额（#{id}）',
     helperLacks: '缺少所需技能：{skills}',
     helperSexMismatch: {

@@ -20,6 +20,38 @@ export function holdsWork(dirty) {
   onBeforeUnmount(() => holders.delete(dirty));
 }
 
+/** The question itself: true when the user lets the typed work go. */
+async function askToDrop() {
+  const { t } = i18n.global;
+  try {
+    await ElMessageBox.confirm(t('common.leaveUnsaved'), t('common.leaveUnsavedTitle'), {
+      type: 'warning',
+      confirmButtonText: t('common.leaveAnyway'),
+      cancelButtonText: t('common.stay'),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** dirty(): typed work not saved. A reload, a closed tab (the browser's own question), leaving
+ * the page and a session ending count with it; returns the question, true when nothing typed is
+ * lost or the user chose to let it go. */
+function guardWork(dirty) {
+  const unload = (e) => {
+    if (!dirty()) return;
+    e.preventDefault();
+    e.returnValue = '';
+  };
+  onMounted(() => window.addEventListener('beforeunload', unload));
+  onBeforeUnmount(() => window.removeEventListener('beforeunload', unload));
+  const mayLeave = async () => !dirty() || askToDrop();
+  onBeforeRouteLeave(mayLeave);
+  holdsWork(dirty);
+  return mayLeave;
+}
+
 /**
  * state(): the form's values now (compared as JSON with those last marked). Returns mark(),
  * to call once the record is loaded into the form, release(), to call before leaving after a
@@ -29,36 +61,29 @@ export function useLeaveGuard(state) {
   let base = JSON.stringify(state());
   let free = false;
   const dirty = () => !free && JSON.stringify(state()) !== base;
-  // a reload or a closed tab: the browser's own question
-  const unload = (e) => {
-    if (!dirty()) return;
-    e.preventDefault();
-    e.returnValue = '';
-  };
-  onMounted(() => window.addEventListener('beforeunload', unload));
-  onBeforeUnmount(() => window.removeEventListener('beforeunload', unload));
-  // true when nothing typed is lost, or the user chose to let it go
-  const mayLeave = async () => {
-    if (!dirty()) return true;
-    const { t } = i18n.global;
-    try {
-      await ElMessageBox.confirm(t('common.leaveUnsaved'), t('common.leaveUnsavedTitle'), {
-        type: 'warning',
-        confirmButtonText: t('common.leaveAnyway'),
-        cancelButtonText: t('common.stay'),
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  onBeforeRouteLeave(mayLeave);
-  holdsWork(dirty);
+  const mayLeave = guardWork(dirty);
   return {
     mark: () => (base = JSON.stringify(state())),
     release: () => (free = true),
     dirty,
     // for a form closed without leaving the page (an editor's 放弃修改): asks as leaving does
     mayLeave,
+  };
+}
+
+/**
+ * A dialog's form (state(), while isOpen()): closing it with something typed — Esc, ×, its
+ * cancel button — asks first, as leaving the page does (an appeal written out was lost at
+ * Esc). mark() when the dialog opens with its values; beforeClose(done) is the dialog's
+ * before-close; mayClose() the question for its own cancel button.
+ */
+export function useDialogGuard(state, isOpen) {
+  let base = JSON.stringify(state());
+  const dirty = () => isOpen() && JSON.stringify(state()) !== base;
+  const mayClose = guardWork(dirty);
+  return {
+    mark: () => (base = JSON.stringify(state())),
+    beforeClose: async (done) => (await mayClose()) && done(),
+    mayClose,
   };
 }
