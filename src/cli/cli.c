@@ -98,7 +98,8 @@ static const char *database_side_name(cli *a, const char *path, char *buf, size_
     return NULL;
 }
 
-int cli_out_check(cli *a, const char *path)
+/* What the name tells of --out path: 0, or 1 after saying why it is not written */
+static int out_refused(cli *a, const char *path)
 {
     struct stat st;
     char dbf[PATH_MAX + 16];
@@ -151,6 +152,12 @@ int cli_out_check(cli *a, const char *path)
                 path, dir, errno ? strerror(errno) : "not a directory");
         return 1;
     }
+    return 0;
+}
+
+int cli_out_check(cli *a, const char *path)
+{
+    if (out_refused(a, path)) return 1;
     /* and the file it is written under made there now, and removed: what the permissions do
      * not tell (a file system that takes no new file, such as /proc) is known before the work
      * (a plan solved and saved, then not written) */
@@ -169,7 +176,8 @@ int cli_out_check(cli *a, const char *path)
 
 int cli_out_write(cli *a, const char *path, const void *data, size_t n)
 {
-    if (cli_out_check(a, path)) return 1;
+    /* (the file made next says what the name does not: no trial file made first) */
+    if (out_refused(a, path)) return 1;
     /* written beside it and renamed (core/file.h): a reader, or a killed write, never leaves
      * half a file under its name; with --force an existing file is replaced at once */
     int replace = cli_opt(a, "force") != NULL;

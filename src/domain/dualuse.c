@@ -185,12 +185,8 @@ int pj_standard_get(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
 static int string_list(json_t *v, const char *field, int max, size_t maxlen, pj_err *err)
 {
     if (!v) return 0;
-    if (!json_is_array(v))
-        return pj_fail(err, 422, "wrong_type", field, "%s must be an array of at most %d strings",
-                       field, max);
-    if ((int)json_array_size(v) > max) /* as the CSV's limit: too long, not of the wrong type */
-        return pj_fail(err, 422, "too_long", field, "%s holds at most %d entries, not %zu", field,
-                       max, json_array_size(v));
+    /* more than max: too long (as the CSV's limit), not of the wrong type */
+    if (pj_in_list(v, field, (size_t)max, "entries", err)) return -1;
     size_t i;
     json_t *x;
     json_array_foreach(v, i, x)

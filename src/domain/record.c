@@ -373,15 +373,15 @@ static int check_field(pj_ctx *c, const pj_rec_field *f, json_t *body, int creat
     case PJ_RT_ENUM:
         return pj_in_enum(body, f->name, 1, f->values, &str, err) < 0 ? -1 : 0;
     case PJ_RT_DATE:
-    case PJ_RT_MONTH:
+    case PJ_RT_MONTH: {
         /* a text of another length is not "too long" (a date-time in a date field) */
-        if (f->type == PJ_RT_DATE ? pj_in_str(body, f->name, 1, 10, 10, &str, err) < 0
-                                  : pj_in_str(body, f->name, 1, 7, 7, &str, err) < 0)
-            return -1;
+        size_t n = f->type == PJ_RT_DATE ? 10 : 7;
+        if (pj_in_str(body, f->name, 1, n, n, &str, err) < 0) return -1;
         if (f->type == PJ_RT_DATE ? !pj_rec_date_ok(str) : !pj_month_valid(str))
             return pj_fail(err, 422, "invalid_value", f->name, "%s must be %s", f->name,
                            f->type == PJ_RT_DATE ? "a date YYYY-MM-DD" : "a month YYYY-MM");
         return 0;
+    }
     case PJ_RT_REF: {
         if (pj_in_ref(body, f->name, 1, &i, err) < 0) return -1;
         pj_stmt *s = pj_db_prepare(c->db, f->ref, err);

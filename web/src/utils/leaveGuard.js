@@ -35,10 +35,13 @@ async function askToDrop() {
   }
 }
 
-/** dirty(): typed work not saved. A reload, a closed tab (the browser's own question), leaving
- * the page and a session ending count with it; returns the question, true when nothing typed is
- * lost or the user chose to let it go. */
-function guardWork(dirty) {
+/** state(): the form's values now, compared as JSON with those last marked, while live(). A
+ * change not saved counts at a reload, a closed tab (the browser's own question), leaving the
+ * page and a session ending. Returns mark(), dirty() and mayLeave(): the question, true when
+ * nothing typed is lost or the user chose to let it go. */
+function guardWork(state, live) {
+  let base = JSON.stringify(state());
+  const dirty = () => live() && JSON.stringify(state()) !== base;
   const unload = (e) => {
     if (!dirty()) return;
     e.preventDefault();
@@ -49,7 +52,7 @@ function guardWork(dirty) {
   const mayLeave = async () => !dirty() || askToDrop();
   onBeforeRouteLeave(mayLeave);
   holdsWork(dirty);
-  return mayLeave;
+  return { mark: () => (base = JSON.stringify(state())), dirty, mayLeave };
 }
 
 /**
@@ -58,12 +61,10 @@ function guardWork(dirty) {
  * save, and mayLeave(), the question itself, for a form closed without leaving the page.
  */
 export function useLeaveGuard(state) {
-  let base = JSON.stringify(state());
   let free = false;
-  const dirty = () => !free && JSON.stringify(state()) !== base;
-  const mayLeave = guardWork(dirty);
+  const { mark, dirty, mayLeave } = guardWork(state, () => !free);
   return {
-    mark: () => (base = JSON.stringify(state())),
+    mark,
     release: () => (free = true),
     dirty,
     // for a form closed without leaving the page (an editor's 放弃修改): asks as leaving does
@@ -78,12 +79,6 @@ export function useLeaveGuard(state) {
  * before-close; mayClose() the question for its own cancel button.
  */
 export function useDialogGuard(state, isOpen) {
-  let base = JSON.stringify(state());
-  const dirty = () => isOpen() && JSON.stringify(state()) !== base;
-  const mayClose = guardWork(dirty);
-  return {
-    mark: () => (base = JSON.stringify(state())),
-    beforeClose: async (done) => (await mayClose()) && done(),
-    mayClose,
-  };
+  const { mark, mayLeave } = guardWork(state, isOpen);
+  return { mark, beforeClose: async (done) => (await mayLeave()) && done(), mayClose: mayLeave };
 }
