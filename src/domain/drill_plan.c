@@ -5,6 +5,7 @@
  * a drill aborted gives its plan back (pj_drill_plan_unlink), still due. Officers write plans
  * (district roles anywhere, a township officer in their township); every official reads them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -87,6 +88,15 @@ static int plan_check(pj_ctx *c, const pj_rec_kind *k, int64_t id, json_t *body,
                            "planned_date %s is past: a drill is planned for today or later"
                            " (today is %s, Beijing time)",
                            date, today);
+        /* a date years ahead is a typo (2062 for 2026), not a plan: two years at most */
+        char last[16]; /* the modulo bounds the width for the compiler: a year is below 9998 */
+        snprintf(last, sizeof last, "%04u%s", (unsigned)strtol(today, NULL, 10) % 9998u + 2u,
+                 strcmp(today + 4, "-02-29") ? today + 4 : "-02-28");
+        if (strcmp(date, last) > 0)
+            return pj_fail(err, 422, "out_of_range", "planned_date",
+                           "planned_date %s is more than two years ahead: a drill is planned"
+                           " for %s at the latest (today is %s, Beijing time)",
+                           date, last, today);
     }
     if (state && !strcmp(state, "cancelled")) return 0;
     s = pj_db_prepare(c->db,

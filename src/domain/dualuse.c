@@ -1448,7 +1448,8 @@ static int stock_expiry(json_t *b, int *set, int *has, int64_t *expiry, pj_err *
 static int stock_read(pj_ctx *c, json_t *b, int required, const char **cat, double *qty,
                       const char **unit, pj_err *err)
 {
-    if (pj_in_str(b, "category", required, 1, 32, cat, err) < 0 ||
+    if (pj_in_trim(b, "category", 1, err) ||
+        pj_in_str(b, "category", required, 1, 32, cat, err) < 0 ||
         pj_in_num(b, "quantity", required, 0, 1e12, qty, err) < 0)
         return -1;
     pj_stmt *s = pj_db_prepare(c->db, "SELECT unit FROM supply_categories WHERE code = ?", err);

@@ -196,6 +196,23 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     snprintf(path, sizeof path, "/api/v1/drill-plans/%lld", id);
     json_decref(CALL(&s, "DELETE", tok, path, NULL, 204));
     json_decref(CALL(&s, "GET", tok, path, NULL, 404));
+
+    /* up to two years ahead, not a day more (2062 typed for 2026) */
+    char far[11];
+    th_day_rel(-2, 1, far);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"planned_date\":\"%s\"}", fid, far);
+    e = CALL(&s, "POST", tok, "/api/v1/drill-plans", body, 422);
+    CHECK_STR(th_err_code(e), "out_of_range");
+    CHECK_STR(th_err_field(e), "planned_date");
+    CHECK(strstr(th_err_message(e), "more than two years ahead") != NULL);
+    json_decref(e);
+    th_day_rel(-2, 0, far);
+    snprintf(body, sizeof body,
+             "{\"facility_id\":%lld,\"scenario\":\"epidemic\",\"planned_date\":\"%s\"}", fid, far);
+    p = CALL(&s, "POST", tok, "/api/v1/drill-plans", body, 201);
+    CHECK_STR(th_str(p, "planned_date"), far);
+    json_decref(p);
     th_stop(&s);
 }
 

@@ -274,6 +274,18 @@ TEST(dualuse_stock_source_is_not_blank)
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM stock_lines WHERE id = %lld AND source = '采购入库'", id);
     CHECK_INT(th_sql_int(&s, sql), 1); /* kept without the spaces around it */
+    /* a category code with spaces around it (pasted from a sheet) is that category; a blank
+     * one is missing, not "no supply category" */
+    json_t *o = CALL(&s, "POST", tok, "/api/v1/stock",
+                     "{\"facility_id\":1,\"category\":\" water \",\"quantity\":5}", 201);
+    CHECK_STR(th_str(o, "category"), "water");
+    CHECK(th_str(o, "unit")[0] != '\0'); /* the category's unit */
+    json_decref(o);
+    o = CALL(&s, "POST", tok, "/api/v1/stock",
+             "{\"facility_id\":1,\"category\":\"  \",\"quantity\":5}", 422);
+    CHECK_STR(th_err_code(o), "missing_field");
+    CHECK_STR(th_err_field(o), "category");
+    json_decref(o);
     th_stop(&s);
 }
 
