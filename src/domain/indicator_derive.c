@@ -1014,19 +1014,23 @@ static const struct {
     const char *key, *label, *code;
     int (*reg)(pj_ctx *c, pj_jw *w, pj_err *err);
     int derive; /* the fallback: progress to the latest target, else the latest value */
+    /* the register's total is a few firms' records (the logistics KPIs' rule): an enterprise
+     * user gets the indicator instead, or no figure where there is none (derive -1) */
+    int firms;
 } dash_kept[] = {
     {"freight_register_progress",
      "货运量（物流登记近12个月折年）对规划目标的进度 (Freight, last 12 months from the logistics"
      " records annualised, against its target)",
-     "freight_volume", dash_freight, -1},
+     "freight_volume", dash_freight, -1, 1},
     {"warehouse_progress", "高标准仓储开工面积对规划面积 (Warehouses started / planned)",
-     "warehouse_area_started", dash_warehouses, 1},
+     "warehouse_area_started", dash_warehouses, 1, 1},
     {"ecommerce_enterprises", "直播电商产业功能区企业 (E-commerce enterprises)",
-     "ecommerce_enterprises", dash_zone, 0},
-    {"streamers", "新农人主播 (New-farmer streamers)", "new_farmer_streamers", dash_streamers, 0},
-    {"doctor_farms", "博士农场 (Doctor farms)", "doctor_farms", dash_farms, 0},
+     "ecommerce_enterprises", dash_zone, 0, 0},
+    {"streamers", "新农人主播 (New-farmer streamers)", "new_farmer_streamers", dash_streamers, 0,
+     0},
+    {"doctor_farms", "博士农场 (Doctor farms)", "doctor_farms", dash_farms, 0, 0},
     {"enterprise_problems_solved", "服务企业解决问题 (Enterprise problems solved)",
-     "enterprise_problems_solved", dash_solved, 0},
+     "enterprise_problems_solved", dash_solved, 0, 0},
 };
 
 /* One figure into w as {key, label, basis?, figure}: 0 done (a missing figure included), -1 a
@@ -1102,8 +1106,13 @@ int pj_ind_dashboard(pj_ctx *c, pj_jw *w, pj_err *err)
         pj_jw tw;
         pj_jw_init(&tw, &b);
         const char *basis = dash_kept[i].reg ? "register" : NULL;
-        int rc = dash_kept[i].reg ? dash_kept[i].reg(c, &tw, &e) : 1;
-        if (rc == 1 && dash_kept[i].derive >= 0) { /* no register rows: the indicator */
+        int withheld = dash_kept[i].firms && c->actor.role == PJ_ROLE_ENTERPRISE;
+        int rc = dash_kept[i].reg && !withheld ? dash_kept[i].reg(c, &tw, &e) : 1;
+        if (rc == 1 && withheld && dash_kept[i].derive < 0) {
+            pj_fail(&e, 403, "withheld", "",
+                    "the district total of the logistics records (a few firms' reports) is not"
+                    " shown to an enterprise: the logistics page shows your own");
+        } else if (rc == 1 && dash_kept[i].derive >= 0) { /* no register rows: the indicator */
             pj_err_clear(&e);
             pj_buf_reset(&b);
             pj_jw_init(&tw, &b);

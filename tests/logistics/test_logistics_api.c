@@ -1134,6 +1134,38 @@ TEST_T(logistics_kpi_scoped_for_enterprise, 90)
     CHECK(num(fr, "last_12_months_t") > (double)own);
     CHECK(th_int(fr, "reporters") > 1);
     json_decref(k);
+
+    /* the dashboard keeps the rule: the register's district freight (whose total less its own
+     * was the other firms') is withheld from the enterprise, the warehouses read from the
+     * published indicator; the officer's read from the registers (each role cached apart) */
+    for (int who = 0; who < 2; who++) {
+        json_t *d = CALL(&s, "GET", who ? jd : off, "/api/v1/dashboard", NULL, 200);
+        json_t *figs = json_object_get(d, "figures"), *f;
+        size_t i;
+        int seen = 0;
+        json_array_foreach(figs, i, f)
+        {
+            const char *fk = th_str(f, "key");
+            json_t *g = json_object_get(f, "figure");
+            if (!strcmp(fk, "freight_register_progress")) {
+                seen++;
+                if (who) {
+                    CHECK_STR(th_str(g, "missing"), "withheld");
+                    CHECK(json_object_get(g, "current") == NULL);
+                    CHECK(json_object_get(g, "sources") == NULL);
+                } else {
+                    CHECK(json_object_get(g, "missing") == NULL);
+                    CHECK_STR(th_str(f, "basis"), "register");
+                }
+            } else if (!strcmp(fk, "warehouse_progress")) {
+                seen++;
+                CHECK(json_object_get(g, "missing") == NULL);
+                CHECK_STR(th_str(f, "basis"), who ? "indicator" : "register");
+            }
+        }
+        CHECK_INT(seen, 2);
+        json_decref(d);
+    }
     th_stop(&s);
 }
 

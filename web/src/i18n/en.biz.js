@@ -404,7 +404,7 @@ export default {
   dev: {
     nav: { group: 'District development', dashboard: 'District dashboard', import: 'Indicator import', carbon: 'Carbon', ecommerce: 'Livestream zone', studios: 'Studio booking' },
     dash: {
-      missing: { missing_value: 'data it needs not recorded yet', missing_target: 'no target set', undefined: 'the data give no figure', other: 'not available' },
+      missing: { missing_value: 'data it needs not recorded yet', missing_target: 'no target set', undefined: 'the data give no figure', withheld: 'a district total of a few firms\' records, not shown to an enterprise; your own is on the logistics page', other: 'not available' },
       hint: 'Every figure is computed from stored values; click one for its source rows',
       sources: '{n} source row | {n} source rows',
       traced: '{label}: source rows',

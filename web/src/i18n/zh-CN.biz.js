@@ -403,7 +403,7 @@ export default {
   dev: {
     nav: { group: '区域发展', dashboard: '区域发展看板', import: '指标导入', carbon: '碳管理', ecommerce: '直播电商', studios: '直播间预约' },
     dash: {
-      missing: { missing_value: '缺少所需数据，暂无法计算', missing_target: '尚未设定目标', undefined: '现有数据无法得出该数字', other: '暂无法计算' },
+      missing: { missing_value: '缺少所需数据，暂无法计算', missing_target: '尚未设定目标', undefined: '现有数据无法得出该数字', withheld: '全区合计仅由少数企业填报，不向企业用户显示；本企业数据见物流页面', other: '暂无法计算' },
       hint: '每个数字由平台按存储的数据计算，点击查看来源记录',
       sources: '来源 {n} 条',
       traced: '{label}：来源记录',
