@@ -377,11 +377,16 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
     pj_jw_key(w, "drills_overdue");
     pj_jw_arr(w);
     /* whether the next drill is planned: the earliest open drill plan of the facility and
-     * scenario (its date may have passed too) */
+     * scenario (its date may have passed too); and whether one is under way now (a drill
+     * running holds its plan: the facility is not waiting for one to be planned) */
     s = pj_db_prepare(c->db,
-                      "SELECT id, planned_date FROM drill_plans WHERE facility_id = ? AND scenario"
-                      " = ? AND state = 'planned' AND conversion_id IS NULL ORDER BY planned_date,"
-                      " id LIMIT 1",
+                      "SELECT (SELECT id FROM drill_plans WHERE facility_id = ?1 AND scenario = ?2"
+                      " AND state = 'planned' AND conversion_id IS NULL ORDER BY planned_date, id"
+                      " LIMIT 1), (SELECT planned_date FROM drill_plans WHERE facility_id = ?1 AND"
+                      " scenario = ?2 AND state = 'planned' AND conversion_id IS NULL ORDER BY"
+                      " planned_date, id LIMIT 1), (SELECT id FROM conversions WHERE facility_id ="
+                      " ?1 AND scenario = ?2 AND mode = 'drill' AND state = 'running' ORDER BY id"
+                      " DESC LIMIT 1)",
                       err);
     if (!s) return -1;
     for (int i = 0; i < nm; i++) {
@@ -398,11 +403,9 @@ static int overview(pj_ctx *c, const char *scenario, int64_t population, pj_jw *
         pj_stmt_text(s, 2, scenario);
         rc = pj_stmt_step(s, err);
         if (rc == 1) {
-            pj_jw_kint(w, "drill_plan_id", pj_col_int(s, 0));
-            pj_jw_kstr(w, "planned_date", pj_col_text(s, 1));
-        } else {
-            pj_jw_knull(w, "drill_plan_id");
-            pj_jw_knull(w, "planned_date");
+            pj_render_ref(w, "drill_plan_id", s, 0);
+            pj_render_text(w, "planned_date", s, 1);
+            pj_render_ref(w, "running_drill_id", s, 2);
         }
         pj_stmt_done(s);
         if (rc < 0) return -1;

@@ -114,6 +114,7 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     ov = CALL(&s, "GET", tok, "/api/v1/overview?scenario=epidemic", NULL, 200);
     CHECK_STR(th_str(overdue_of(ov, fid), "planned_date"), day);
     CHECK_INT(th_int(overdue_of(ov, fid), "drill_plan_id"), id);
+    CHECK(json_is_null(json_object_get(overdue_of(ov, fid), "running_drill_id")));
     json_decref(ov);
 
     /* the drill started there is held under the plan, which is then kept as it is */
@@ -137,8 +138,11 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     CHECK(strstr(th_err_message(e), "held by drill") != NULL);
     json_decref(e);
     json_decref(plan_of(&s, tok, id));
+    /* the overview says the drill is under way, not only that none is planned (the console
+     * offered 排期 beside a facility drilling under its plan) */
     ov = CALL(&s, "GET", tok, "/api/v1/overview?scenario=epidemic", NULL, 200);
     CHECK(json_is_null(json_object_get(overdue_of(ov, fid), "planned_date")));
+    CHECK_INT(th_int(overdue_of(ov, fid), "running_drill_id"), cid);
     json_decref(ov);
     /* the day's plan is held: a re-drill that day (this one failing) is planned anew — it was
      * 409 "drill plan N already plans a drill …" */
@@ -159,6 +163,10 @@ TEST_T(drill_plans_held_by_the_drill_given_back_on_abort_and_shown_as_overdue, 9
     CHECK_STR(th_str(p, "status"), "planned");
     long long version = th_int(p, "version");
     json_decref(p);
+    ov = CALL(&s, "GET", tok, "/api/v1/overview?scenario=epidemic", NULL, 200);
+    CHECK(json_is_null(json_object_get(overdue_of(ov, fid), "running_drill_id")));
+    CHECK_INT(th_int(overdue_of(ov, fid), "drill_plan_id"), id);
+    json_decref(ov);
     /* the plan's create, held and given back; the re-drill's plan's create and delete */
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE entity = 'drill_plan'"), audits + 5);
     snprintf(path, sizeof path,

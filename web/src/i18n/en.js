@@ -347,6 +347,7 @@ export default {
     lastDrill: 'Last passed drill',
     plannedOn: 'Planned {date}',
     planDrill: 'Plan a drill',
+    drillRunning: 'Drill under way',
     listsScope: 'Covering: {scope}',
     scopeDistrict: 'the whole district',
     scopeTownship: '{name} (your township)',

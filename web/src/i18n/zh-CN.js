@@ -350,6 +350,7 @@ export default {
     lastDrill: '上次通过演练',
     plannedOn: '已排期 {date}',
     planDrill: '排期',
+    drillRunning: '演练进行中',
     listsScope: '范围：{scope}',
     scopeDistrict: '全区',
     scopeTownship: '{name}（本乡镇）',
