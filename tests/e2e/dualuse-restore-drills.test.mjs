@@ -81,6 +81,13 @@ describe('dual-use review fixes', { timeout: budget(240000) }, () => {
       const now = await api('GET', `/conversions/${conv.id}`);
       assert.equal(now.state, 'completed');
       await shot(page, `du-restore-no-steps-${lang}`);
+      // the facility's page leads to the live conversion's review, as the conversions list
+      // does (it offered 打开 only, the report to drills alone)
+      await page.goto(`/facilities/${fac.id}`);
+      const report = page.getByTestId('facility-conv-report').first();
+      await report.getByText(zh ? '复盘报告' : 'After-action report').waitFor();
+      await report.click();
+      await page.waitForURL((u) => u.pathname === `/conversions/${conv.id}/report`);
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);
