@@ -1564,7 +1564,7 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
         err);
     if (!s) return -1;
     pj_stmt_int(s, 1, h->id);
-    int rc, behind = 0;
+    int rc, behind = 0, too_fast = 0;
     while ((rc = pj_stmt_step(s, err)) == 1) {
         const char *status = pj_col_text(s, 4);
         int64_t planned = pj_col_int(s, 3), st = pj_col_int(s, 5), fin = pj_col_int(s, 6);
@@ -1598,9 +1598,15 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
         /* a step left running when the conversion left its phase (an abort that sent the site
          * to its restore steps, or the conversion's end) was stopped: no one works on it any
          * more, though it keeps its status */
+        /* a step recorded done in under a quarter of its planned time is questioned, as in
+         * a drill (clicked through rather than worked): the review says so, the step stays
+         * done and counts for nothing else */
+        int fast = pj_drill_step_too_fast((double)planned, actual, done);
+        too_fast += fast;
         pj_jw_kstr(w, "result",
-                   done                        ? (actual <= (double)planned ? "on_time" : "late")
-                   : strcmp(status, "running") ? "not_done"
+                   fast   ? "too_fast"
+                   : done ? (actual <= (double)planned ? "on_time" : "late")
+                   : strcmp(status, "running")        ? "not_done"
                    : phase_open(h, pj_col_text(s, 0)) ? "running"
                                                       : "stopped");
         pj_jw_obj_end(w);
@@ -1619,6 +1625,8 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
         pj_jw_knull(w, "plan_ready_minutes");
     pj_jw_kbool(w, "over_deadline", d.over);
     pj_jw_kint(w, "steps_behind_plan", behind);
+    pj_jw_kint(w, "steps_too_fast", too_fast);
+    pj_jw_knum(w, "too_fast_share", PJ_DRILL_TOO_FAST_SHARE);
     if (h->restore_at)
         pj_jw_knum(w, "restore_minutes", minutes1(conv_clock(h, now) - h->restore_at));
     else

@@ -88,6 +88,9 @@ describe('dual-use review fixes', { timeout: budget(240000) }, () => {
       await report.getByText(zh ? '复盘报告' : 'After-action report').waitFor();
       await report.click();
       await page.waitForURL((u) => u.pathname === `/conversions/${conv.id}/report`);
+      // its one step, 30 minutes planned, was recorded done at once: the review questions it
+      await page.getByTestId('live-report-too-fast').getByText(zh ? '1 个步骤记录的用时不足计划的四分之一' : 'Steps recorded done in under a quarter of their planned time (questioned: check they were really done): 1').waitFor();
+      await page.getByTestId('report-steps').getByText(zh ? '过快存疑' : 'Too fast').waitFor();
     }
     await page.evaluate(() => localStorage.setItem('pj_locale', 'zh-CN'));
     noProblems(page);

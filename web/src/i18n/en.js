@@ -1264,6 +1264,7 @@ export default {
     noPlan: 'Not started by a plan: no plan schedule',
     phase: 'Phase',
     actualWindow: 'Actual (from the start)',
+    tooFast: 'Steps recorded done in under a quarter of their planned time (questioned: check they were really done): {n}',
   },
   drill: {
     stepMinutes: 'Minutes',

@@ -1267,6 +1267,7 @@ export default {
     noPlan: '非按方案启动，无方案排程',
     phase: '阶段',
     actualWindow: '实际起止（自开始）',
+    tooFast: '{n} 个步骤记录的用时不足计划的四分之一（过快存疑）：请核实是否确已完成',
   },
   drill: {
     stepMinutes: '分钟',
