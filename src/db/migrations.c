@@ -1781,6 +1781,12 @@ const pj_migration pj_migrations[] = {
      " grid_id, kind, helper_id, minutes, voided_at);"
      "CREATE INDEX audit_action ON audit(action, id);"
      "CREATE INDEX audit_username ON audit(username, id);"},
+    /* the demo named the logistics valley's land figure 土地可转让率, the console 可流转率 (流转
+     * is rural land circulation, another thing); the source's term is 土地出让率. A name the
+     * district changed since is kept */
+    {491, "indicators: the land figure named as the source names it (土地出让率)",
+     "UPDATE indicators SET name = '东久新宜物流谷土地出让率' WHERE code = 'land_transfer_rate'"
+     " AND name = '东久新宜物流谷土地可转让率';"},
     /* migration 202 entered the 2026 holidays and make-up days, but the appeals open then kept
      * the deadlines counted without them (every Monday to Friday a working day, through 国庆)
      * and a later calendar write moved them only by its own change. Their deadlines counted

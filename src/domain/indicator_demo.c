@@ -25,7 +25,7 @@ static const struct {
     {"strategic_output", "战略性新兴产业产值", "亿元", "level", 1},
     {"freight_volume", "货运量", "万吨", "level", 1},
     {"warehouse_area_started", "高标准仓储开工面积", "m²", "level", 1},
-    {"land_transfer_rate", "东久新宜物流谷土地可转让率", "%", "share", 1},
+    {"land_transfer_rate", "东久新宜物流谷土地出让率", "%", "share", 1},
     {"energy_consumption", "能源消费总量", "万吨标准煤", "level", 0},
     {"ecommerce_enterprises", "直播电商产业功能区企业数", "家", "level", 1},
     {"new_farmer_streamers", "新农人主播", "人", "level", 1},

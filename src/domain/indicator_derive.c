@@ -660,7 +660,7 @@ static const dash_item dash[] = {
      1,
      {.fn = "progress", .code = "freight_volume"}},
     {"land_transfer_points",
-     "东久新宜物流谷土地可转让率变化 (Land-transfer rate change, Dongjiu Xinyi logistics valley)",
+     "东久新宜物流谷土地出让率变化 (Land-transfer rate change, Dongjiu Xinyi logistics valley)",
      PICK_POINTS,
      1,
      {.fn = "points", .code = "land_transfer_rate"}},

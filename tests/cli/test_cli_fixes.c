@@ -537,6 +537,34 @@ TEST(cli_serve_during_a_restore_neither_opens_nor_migrates)
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM schema_migrations WHERE version = 487"), 0);
 }
 
+/* Regression: the demo named the logistics valley's land figure 土地可转让率 (the source says
+ * 土地出让率; the console said 可流转率, rural land circulation). A database made before is
+ * renamed when it is opened; a name the district gave it since stays. */
+TEST(cli_land_figure_renamed_as_the_source_names_it)
+{
+    char out[65536] = {0};
+    char db[600];
+    path_in_tmp(db, sizeof db, "land.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    th_server sv = {0};
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_sql_exec(&sv, "INSERT INTO indicators (code, name, unit, kind, created_at, updated_at)"
+                     " VALUES ('land_transfer_rate', '东久新宜物流谷土地可转让率', '%', 'share',"
+                     " 0, 0), ('other_rate', '东久新宜物流谷土地可转让率', '%', 'share', 0, 0);"
+                     "DELETE FROM schema_migrations WHERE version = 491");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM indicators WHERE code = 'land_transfer_rate' AND"
+                          " name = '东久新宜物流谷土地出让率'"),
+              1);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM indicators WHERE code = 'other_rate' AND"
+                          " name = '东久新宜物流谷土地可转让率'"),
+              1);
+    th_sql_exec(&sv, "UPDATE indicators SET name = '物流谷出让率' WHERE code = 'land_transfer_rate';"
+                     "DELETE FROM schema_migrations WHERE version = 491");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM indicators WHERE name = '物流谷出让率'"), 1);
+}
+
 TEST(cli_numbers_print_as_stored)
 {
     char out[65536] = {0};

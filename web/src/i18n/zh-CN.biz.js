@@ -687,7 +687,7 @@ export default {
         strategic_output: '战略性新兴产业产值',
         freight_volume: '货运量',
         warehouse_area_started: '高标准仓储开工面积',
-        land_transfer_rate: '东久新宜物流谷土地可转让率',
+        land_transfer_rate: '东久新宜物流谷土地出让率',
         energy_consumption: '能源消费总量',
         ecommerce_enterprises: '直播电商产业功能区企业数',
         new_farmer_streamers: '新农人主播',
