@@ -2,6 +2,7 @@
  * to be computed rather than typed (source 'synthetic'): e.g. GDP levels whose growth rates
  * chain to the seed's 9.1 % three-year average, the 2023 H1 revenue that makes 54.8 亿元 a
  * 10.2 % growth, peer districts' values for ranks. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,12 @@ static const dv vals[] = {
     {"enterprise_problems_solved", "2024H1", 290, "seed", "精准解决企业问题290个"},
 };
 
+/* a figure of 亿元 to two decimals, as published (29.0664 was exported 29.066399999999998) */
+static double cents(double v)
+{
+    return round(v * 100) / 100;
+}
+
 static const char *const peers[] = {"东城区",   "西城区",   "朝阳区", "海淀区", "丰台区",
                                     "石景山区", "门头沟区", "房山区", "通州区", "顺义区",
                                     "昌平区",   "大兴区",   "怀柔区", "密云区", "延庆区"};
@@ -136,10 +143,11 @@ int pj_indicators_demo(pj_ctx *c, uint64_t seed, pj_err *err)
         double g = i == 4 ? 11.4 : (double)(rnd(&s) % 90) / 10.0; /* 0.0 .. 8.9 % */
         double ab = 2.0 + (double)(rnd(&s) % 300) / 10.0, ag = (double)(rnd(&s) % 120) / 10.0;
         if (put(c, "budget_revenue", peers[i], "2023H1", base, "synthetic", "", err) ||
-            put(c, "budget_revenue", peers[i], "2024H1", base * (1 + g / 100), "synthetic", "",
-                err) ||
+            put(c, "budget_revenue", peers[i], "2024H1", cents(base * (1 + g / 100)), "synthetic",
+                "", err) ||
             put(c, "agri_output", peers[i], "2022", ab, "synthetic", "", err) ||
-            put(c, "agri_output", peers[i], "2023", ab * (1 + ag / 100), "synthetic", "", err))
+            put(c, "agri_output", peers[i], "2023", cents(ab * (1 + ag / 100)), "synthetic", "",
+                err))
             goto fail;
     }
     pj_ind_def d;

@@ -463,6 +463,39 @@ static long export_rows(th_server *s, const char *query)
 /* Regression: the export took code, region and the years of from/to but ignored period,
  * period_kind and source, so "export the half-year figures" exported everything. It holds the
  * rows the values list holds with the same filters, and refuses what the list refuses. */
+/* Regression: the demo's peer districts' values were products of a base and a growth rate,
+ * exported as 29.066399999999998 and 448.13280000000003. A figure of the demo has a few decimals
+ * (at most six: the GDP levels chained from the growth rates, 519.36768), no binary noise. */
+TEST_T(indicator_demo_values_export_as_typed, 60)
+{
+    th_server s;
+    th_start(&s, 1);
+    load_demo(&s);
+    th_ctx t;
+    th_ctx_open(&s, &t, "demo", PJ_ROLE_DISTRICT_OFFICER);
+    pj_value_filter f;
+    memset(&f, 0, sizeof f);
+    pj_buf b;
+    pj_buf_init(&b, 1 << 24);
+    pj_err err;
+    pj_err_clear(&err);
+    CHECK_INT(pj_ind_export_csv(&t.c, &f, 0, &b, &err), 0);
+    long rows = 0;
+    for (size_t i = 0; i < b.len; i++) {
+        rows += b.data[i] == '\n';
+        if (b.data[i] != '.' || i == 0 || b.data[i - 1] < '0' || b.data[i - 1] > '9') continue;
+        size_t d = 0;
+        while (i + 1 + d < b.len && b.data[i + 1 + d] >= '0' && b.data[i + 1 + d] <= '9') d++;
+        if (d > 6)
+            t_fail(__FILE__, __LINE__, "a value of %zu decimals: %.40s", d,
+                   b.data + (i > 20 ? i - 20 : 0));
+    }
+    CHECK(rows > 40);
+    pj_buf_free(&b);
+    th_ctx_close(&t);
+    th_stop(&s);
+}
+
 TEST_T(indicator_export_takes_the_lists_filters, 60)
 {
     th_server s;
