@@ -10,7 +10,9 @@ int pj_csv_parse(pj_arena *a, const char *s, size_t n, pj_csv *out, pj_err *err)
 {
     memset(out, 0, sizeof *out);
     if (!pj_utf8_valid(s, n))
-        return pj_fail(err, 400, "bad_csv", "csv", "the CSV is not valid UTF-8");
+        return pj_fail(err, 400, "bad_csv", "csv",
+                       "the CSV is not valid UTF-8 (GBK, as Excel saves \"CSV\" on a Chinese"
+                       " Windows?): save it as \"CSV UTF-8\" and send it again");
     int cap = 64;
     out->ncols = pj_arena_alloc(a, sizeof(int) * (size_t)cap);
     out->cells = pj_arena_alloc(a, sizeof(char **) * (size_t)cap);

@@ -110,7 +110,9 @@ too_long:
 int pj_sheet_csv(pj_arena *a, pj_sheet *r, const char *text, size_t len, pj_err *err)
 {
     if (!pj_utf8_valid(text, len))
-        return pj_fail(err, 422, "bad_csv", "csv", "the CSV is not valid UTF-8");
+        return pj_fail(err, 422, "bad_csv", "csv",
+                       "the CSV is not valid UTF-8 (GBK, as Excel saves \"CSV\" on a Chinese"
+                       " Windows?): save it as \"CSV UTF-8\", or send the .xlsx workbook");
     /* a NUL is valid UTF-8 but no text: a cell holding one was cut short at it, silently (the
      * cells are C strings); a UTF-16 file ("Unicode Text") is mostly NULs */
     const char *nul = memchr(text, 0, len);

@@ -353,10 +353,15 @@ int pj_carbon_factor_create(pj_ctx *c, json_t *body, pj_jw *w, pj_err *err)
     pj_stmt_text(s, 1, type);
     int rc = pj_stmt_step(s, err);
     int same = rc == 1 ? !strcmp(pj_col_text(s, 0), unit) : 1;
+    char had[64] = "";
+    if (!same) snprintf(had, sizeof had, "%s", pj_col_text(s, 0));
     pj_stmt_done(s);
     if (rc < 0) goto fail;
     if (!same) {
-        pj_fail(err, 422, "unit_mismatch", "unit", "%s is measured in another unit", type);
+        /* its factors and recorded uses are of that unit: a version in another would mix them */
+        pj_fail(err, 422, "unit_mismatch", "unit",
+                "%s is measured in %s, not %s: give the factor per %s (convert it first)", type,
+                had, unit, had);
         goto fail;
     }
     /* a version dated before recorded periods governs them from its date: their totals follow */

@@ -66,6 +66,16 @@ TEST_T(carbon_energy_refuses_unknown_sector_unended_period_and_nothing, 60)
     refused(&s, "POST", off, P,
             "{\"sector\":\"\",\"period\":\"2024-02\",\"energy_type\":\"coal\",\"quantity\":5}", 422,
             "missing_field", "sector");
+    /* a factor in another unit than the energy type's: refused naming the unit to give (it
+     * said only "measured in another unit") */
+    static const char *const mwh = "{\"energy_type\":\"electricity\",\"unit\":\"MWh\","
+                                   "\"kg_co2e_per_unit\":581,\"kgce_per_unit\":122.9,"
+                                   "\"effective_from\":\"2025-01-01\"}";
+    refused(&s, "POST", off, "/api/v1/carbon/factors", mwh, 422, "unit_mismatch", "unit");
+    json_t *um = call(&s, "POST", off, "/api/v1/carbon/factors", mwh, 422);
+    CHECK_STR(th_err_message(um),
+              "electricity is measured in kWh, not MWh: give the factor per kWh (convert it first)");
+    json_decref(um);
     /* periods not over by Beijing's today: this month, this year, next year, 2099 */
     char today[11], body[256];
     th_day_rel(0, 0, today);
