@@ -61,6 +61,33 @@ test('elder form: 显示完整号码, then a contact added keeps the others\' nu
   await page.getByTestId('reveal-numbers').click();
   await page.getByTestId('numbers-revealed').waitFor();
   await page.getByText(full[0].phone, { exact: true }).first().waitFor();
+  // a number shown whole is a link to call it (copied by hand before); a masked one is text
+  const tel = page.getByRole('link', { name: full[0].phone, exact: true }).first();
+  assert.equal(await tel.getAttribute('href'), `tel:${full[0].phone.replace(/[^\d+]/g, '')}`);
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
+});
+
+test('elder form on a phone: a contact\'s name and number wide enough to read what is typed', { timeout: budget(90000) }, async () => {
+  for (const width of [360, 390]) {
+    const { context, page } = await openPage(browser, { width, height: 740 }, { hasTouch: true, isMobile: true });
+    await login(page, 'grid01', DEMO_PW);
+    await page.goto('/elders/new');
+    await page.getByRole('button', { name: '添加联系人' }).click();
+    const name = page.getByTestId('contact-name-0');
+    const phone = page.getByTestId('contact-phone-0');
+    await name.fill('欧阳明亮');
+    await phone.fill('13112341821');
+    // in one row with the relation and the delete button they were 21-36 px wide
+    for (const [box, what] of [[await name.boundingBox(), 'name'], [await phone.boundingBox(), 'phone']]) {
+      assert.ok(box.width >= 120, `${what} at ${width}: ${box.width} px`);
+      assert.ok(box.x + box.width <= width, `${what} at ${width} within the screen`);
+    }
+    assert.equal(await phone.getAttribute('type'), 'tel', 'the phone keypad');
+    assert.equal(await name.getAttribute('aria-label'), '联系人 1 姓名');
+    const del = await page.getByRole('button', { name: '删除联系人' }).boundingBox();
+    assert.ok(del.height >= 44 && del.width >= 44, `delete ${del.width}×${del.height}`);
+    assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+    await context.close();
+  }
 });

@@ -46,3 +46,34 @@ test('phone: alert card buttons, the elder link and the header controls are a fi
   assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
   await context.close();
 });
+
+test('phone: the elder cards\' 查看 and 编辑, the helpers\' actions and the elder page\'s buttons are a finger\'s size', { timeout: budget(90000) }, async () => {
+  const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  await login(page, 'grid01', DEMO_PW);
+  await page.goto('/elders');
+  const card = page.locator('.pj-ecard').first();
+  await card.waitFor();
+  // they were 32×24 and 12 px apart, the name 24 px high
+  const view = await box(card.locator('.pj-ecard-foot').getByRole('link', { name: '查看' }));
+  const edit = await box(card.locator('.pj-ecard-foot').getByRole('link', { name: '编辑' }));
+  assert.ok(view.height >= 44 && edit.height >= 44, `查看 ${view.height}, 编辑 ${edit.height} px high`);
+  assert.ok(edit.x - (view.x + view.width) >= 16, `查看 and 编辑 ${edit.x - (view.x + view.width)} px apart`);
+  const name = await box(card.locator('.pj-ecard-head .pj-name'));
+  assert.ok(name.height >= 44, `the name ${name.height} px high`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no sideways scroll');
+  const elderId = await card.getAttribute('data-elder');
+
+  await page.goto('/helpers');
+  const hview = page.locator('.el-table__fixed-right, .el-table__body').getByRole('link', { name: '查看' }).first();
+  await hview.waitFor();
+  assert.ok((await box(hview)).height >= 44, 'a helper\'s 查看 44 px high (28×20 before)');
+
+  await page.goto(`/elders/${elderId}`);
+  const reveal = page.getByTestId('reveal-numbers');
+  await reveal.waitFor();
+  assert.ok((await box(reveal)).height >= 44, '显示完整号码 44 px high (24 before)');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no sideways scroll');
+  await shot(page, 'tap-targets-elder');
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});
