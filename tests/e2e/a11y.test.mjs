@@ -243,6 +243,14 @@ async function tabTo(page, selector, max = 40) {
   assert.fail(`${selector} is not reached with the Tab key`);
 }
 
+async function shiftTabTo(page, selector, max = 40) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Shift+Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+  }
+  assert.fail(`${selector} is not reached with Shift+Tab`);
+}
+
 /** The focused element shows where it is: an outline, or Element Plus' focus ring on its box. */
 async function focusShown(page, what) {
   const r = await page.evaluate(() => {
@@ -373,9 +381,14 @@ describe('accessibility', { timeout: budget(600000) }, () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/facilities$/);
     await page.getByRole('heading', { name: '设施台账' }).waitFor();
-    // a group of the menu opens with Enter, its entries follow in the Tab order
-    await page.keyboard.press('Shift+Tab'); // back into the menu from the page
-    await tabTo(page, '.pj-nav .el-sub-menu[data-key="eldercare"] > .el-sub-menu__title');
+    // the page chosen has the focus, as after the skip link: its first Tab stop is the page's
+    // (the focus stayed in the menu, 30 Tabs from the first elder of 老人台账)
+    await page.waitForFunction(() => document.activeElement?.id === 'pj-main');
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => document.getElementById('pj-main').contains(document.activeElement)), 'the next Tab stop is in the page');
+    // a group of the menu opens with Enter, its entries follow in the Tab order (back into
+    // the menu from the page: past the header's controls)
+    await shiftTabTo(page, '.pj-nav .el-sub-menu[data-key="eldercare"] > .el-sub-menu__title');
     await page.keyboard.press('Enter');
     await tabTo(page, '.pj-nav .el-menu-item[aria-label="三有覆盖"]', 12);
     // the user menu opens with Enter; 修改密码 opens the password dialog with the focus inside

@@ -31,7 +31,11 @@ test('an alert someone else resolved meanwhile: the dialog closes, the message s
   const row = page.getByTestId('alert-table').locator('.pj-arow', { hasText: who(alert) }).first();
   await row.getByTestId('resolve').click();
   const dlg = page.getByRole('dialog', { name: '办结预警' });
-  await dlg.getByTestId('alert-note').fill('已上门查看');
+  // the cursor is put in the required note: typed at once, it lands there (it went nowhere,
+  // the focus on the dialog's box)
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'alert-note');
+  await page.keyboard.type('已上门查看');
+  assert.equal(await dlg.getByTestId('alert-note').inputValue(), '已上门查看');
   // resolved meanwhile in another tab
   const other = await page.request.post(`/api/v1/elder-alerts/${alert.id}/resolve`, { data: { version: alert.version, note: '另一标签页已办结' } });
   assert.equal(other.status(), 200, await other.text());

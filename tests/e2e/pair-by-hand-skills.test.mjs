@@ -20,6 +20,8 @@ async function offered(page, q) {
   await page.getByTestId('pair-by-hand').click();
   const dlg = page.getByTestId('pair-by-hand-dialog');
   await dlg.waitFor();
+  // the cursor is in the helper search once the dialog is open (it was on the dialog's box)
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid="pair-by-hand-dialog"] .el-select'));
   await dlg.getByTestId('pair-by-hand-helper').click();
   await page.keyboard.type(q);
   const options = page.locator('.el-select-dropdown__item:visible');
