@@ -19,6 +19,7 @@ test('老人台账 on a phone: 待探访 lists the overdue elders, then those du
   await page.goto('/elders');
   await page.getByTestId('next-visit').first().waitFor();
   const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/elders' && new URL(r.url()).searchParams.get('visit_overdue') === '1');
+  await page.getByTestId('filters-toggle').click(); // on a phone the filters are folded behind 筛选
   await choose(page, page.getByTestId('filter-due'), '探访已逾期');
   await asked;
   await page.waitForURL((u) => u.searchParams.get('due') === 'overdue');

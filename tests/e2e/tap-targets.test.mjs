@@ -62,6 +62,16 @@ test('phone: the elder cards\' 查看 and 编辑, the helpers\' actions and the 
   assert.ok(name.height >= 44, `the name ${name.height} px high`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no sideways scroll');
   const elderId = await card.getAttribute('data-elder');
+  // the filters fold behind 筛选: the first elder on the first screen (at y≈556 of 667 before)
+  assert.ok((await box(card)).y < 667 / 2, `the first card at y ${(await box(card)).y}`);
+  assert.equal(await page.getByTestId('filter-due').isVisible(), false, 'the filters folded');
+  await page.getByTestId('filters-toggle').click();
+  await page.getByTestId('filter-due').click();
+  await page.getByRole('option', { name: '探访已逾期' }).click();
+  await page.getByTestId('filters-toggle').getByText('筛选（1 项）').waitFor();
+  await page.getByTestId('filters-toggle').click();
+  assert.equal(await page.getByTestId('filter-due').isVisible(), false, 'folded again, the filter kept');
+  await page.waitForURL((u) => u.searchParams.get('due') === 'overdue');
 
   await page.goto('/helpers');
   const hview = page.locator('.el-table__fixed-right, .el-table__body').getByRole('link', { name: '查看' }).first();

@@ -1452,6 +1452,8 @@ export default {
     contactRelationN: 'Contact {n} relation',
     contactPhoneN: 'Contact {n} phone',
     contactNameN: 'Contact {n} name',
+    filters: 'Filters',
+    filtersN: 'Filters ({n} set)',
     retypePhones: 'The contacts\' phones are shown masked: press “Full numbers (audited)”, or retype the full numbers',
     idCheckHint: 'The check character should be {c}; please check the number',
     idSexMismatch: 'The ID number does not match the sex (its 17th digit is odd for a man, even for a woman): check the sex or the number',

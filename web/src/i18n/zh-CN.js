@@ -1456,6 +1456,8 @@ export default {
     contactRelationN: '联系人 {n} 关系',
     contactPhoneN: '联系人 {n} 电话',
     contactNameN: '联系人 {n} 姓名',
+    filters: '筛选',
+    filtersN: '筛选（{n} 项）',
     idCheckHint: '校验位应为 {c}，请核对身份证号',
     idSexMismatch: '身份证号与性别不符（第 17 位奇数为男、偶数为女），请核对性别或身份证号',
     idBirthMismatch: '身份证号与出生日期不符（第 7–14 位为出生日期），请核对',
