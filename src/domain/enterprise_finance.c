@@ -639,7 +639,7 @@ static int need_open(pj_ctx *c, int64_t need, const char *field, pj_err *err)
 int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *err)
 {
     static const char *const fields[] = {"version", "consent", NULL};
-    static const char *const vals[] = {"granted", "refused", NULL};
+    static const char *const vals[] = {"granted", "refused", "revoked", NULL};
     int64_t version;
     const char *consent;
     if (pj_in_object(body, err) || pj_in_only(body, fields, err) ||
@@ -651,7 +651,21 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     /* consent is the enterprise's own decision: no one else gives it */
     if (c->actor.role != PJ_ROLE_ENTERPRISE || c->actor.organisation_id != m.org)
         return pj_fail(err, 403, "forbidden", "", "only the enterprise itself consents");
-    if (strcmp(m.consent, "pending"))
+    /* granted or refused once, from pending; a consent granted is taken back (revoked) while
+     * no application stands on it: the bank no longer sees the match, the need through it, the
+     * firm's contact nor the explanation stored (withdraw an application first; an approval or
+     * a rejection is the bank's record of what it decided) */
+    int revoke = !strcmp(consent, "revoked");
+    if (revoke && strcmp(m.consent, "granted"))
+        return pj_fail(err, 409, "wrong_state", "consent",
+                       "only a consent granted is revoked; this one is %s", m.consent);
+    if (revoke && strcmp(m.outcome, "pending") && strcmp(m.outcome, "withdrawn"))
+        return pj_fail(err, 409, "wrong_state", "consent",
+                       strcmp(m.outcome, "applied")
+                           ? "the bank has %s the application: its decision keeps what it saw"
+                           : "an application is %s on this consent: withdraw it first",
+                       m.outcome);
+    if (!revoke && strcmp(m.consent, "pending"))
         return pj_fail(err, 409, "wrong_state", "consent", "consent was %s already", m.consent);
     if (pj_db_begin(c->db, err)) return -1;
     char *before = NULL;
@@ -662,8 +676,9 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
         !(before = pj_render_to_string(c, id, match_render, err)))
         goto fail;
     pj_stmt *s = pj_db_prepare(c->db,
-                               "UPDATE ent_fin_matches SET consent = ?, consent_at = ?, version ="
-                               " version + 1 WHERE id = ?",
+                               "UPDATE ent_fin_matches SET consent = ?1, consent_at = ?2,"
+                               " consent_explanation = CASE WHEN ?1 = 'revoked' THEN NULL ELSE"
+                               " consent_explanation END, version = version + 1 WHERE id = ?3",
                                err);
     if (!s) goto fail;
     pj_stmt_text(s, 1, consent);

@@ -127,6 +127,18 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
     const kpi = await apiGet(page, '/ecommerce/kpi');
     assert.equal(Number(await chart.getAttribute('data-sessions')), kpi.sessions, 'the chart counts every session');
     assert.equal(kpi.sessions, all.length);
+    // a year's figures (there was no choosing one: always every session): the tiles and the
+    // chart that year's, the registers' counts at its end, said under the choice
+    const year = sorted[0].slice(0, 4);
+    const yearKpi = await apiGet(page, `/ecommerce/kpi?from=${year}-01-01&to=${year}-12-31`);
+    assert.ok(yearKpi.sessions > 0 && yearKpi.sessions < kpi.sessions, 'the first year holds some of the sessions');
+    await page.getByTestId('ec-period').click();
+    await page.getByRole('option', { name: `${year} 年` }).click();
+    await page.getByTestId('ec-period-note').getByText(`为 ${year} 年（截至 ${year}-12-31）`).waitFor();
+    await page.waitForFunction((n) => document.querySelector('[data-testid="ec-sessions"][data-months]')?.dataset.sessions === String(n), yearKpi.sessions);
+    const yearMonths = (await chart.getAttribute('data-months')).split(' ');
+    assert.ok(yearMonths.every((m) => m.startsWith(year)), 'the chart is the year\'s months');
+    await page.getByTestId('ec-kpis').getByTestId('ec-sessions').locator('.pj-big').filter({ hasText: yearKpi.sessions.toLocaleString('zh-CN') }).waitFor();
     noProblems(page);
     await context.close();
   });

@@ -112,9 +112,13 @@ describe('enterprise services (3)', { timeout: budget(240000) }, () => {
     const m = (consent, outcome) => ({ bank_id: 3, consent, outcome, enterprise: { organisation_id: 7 } });
     assert.deepEqual(financeActions(firm, open, m('pending', 'pending')), ['grant', 'refuse']);
     assert.deepEqual(financeActions(firm, matched, m('pending', 'pending')), ['refuse'], 'no consent once matched');
-    assert.deepEqual(financeActions(firm, open, m('granted', 'pending')), ['apply', 'withdraw']);
-    assert.deepEqual(financeActions(firm, matched, m('granted', 'pending')), ['withdraw']);
-    assert.deepEqual(financeActions(firm, open, m('granted', 'applied')), ['withdraw']);
+    assert.deepEqual(financeActions(firm, open, m('granted', 'pending')), ['apply', 'withdraw', 'revoke']);
+    assert.deepEqual(financeActions(firm, matched, m('granted', 'pending')), ['withdraw', 'revoke']);
+    assert.deepEqual(financeActions(firm, open, m('granted', 'applied')), ['withdraw'], 'an application withdrawn before the consent is revoked');
+    assert.deepEqual(financeActions(firm, open, m('granted', 'withdrawn')), ['revoke'], 'withdrawn: the consent may still be taken back');
+    assert.deepEqual(financeActions(firm, open, m('granted', 'approved')), [], 'the bank\'s decision keeps its consent');
+    assert.deepEqual(financeActions(firm, open, m('revoked', 'withdrawn')), []);
+    assert.deepEqual(financeActions(officer, open, m('granted', 'withdrawn')), [], 'a consent is the firm\'s own to revoke');
     assert.deepEqual(financeActions(bank, open, m('granted', 'applied')), ['approve', 'reject']);
     assert.deepEqual(financeActions(bank, matched, m('granted', 'applied')), ['reject'], 'no second approval');
     assert.deepEqual(financeActions(bank, open, m('granted', 'pending')), []);
@@ -167,7 +171,7 @@ describe('enterprise services (3)', { timeout: budget(240000) }, () => {
       await matchRow(firm.page, p).getByText('已申请').waitFor();
     }
     assert.deepEqual(await buttons(matchRow(firm.page, P1)), ['撤回'], 'applied: the firm may withdraw');
-    assert.deepEqual(await buttons(matchRow(firm.page, P3)), ['申请', '撤回']);
+    assert.deepEqual(await buttons(matchRow(firm.page, P3)), ['申请', '撤回', '撤回授权']);
     assert.deepEqual(await buttons(matchRow(firm.page, P4)), ['授权银行查看', '拒绝']);
     await listRow.getByTestId('need-state').getByText('待对接').waitFor();
     await firm.page.getByTestId('need-detail-state').getByText('待对接').waitFor();
@@ -224,13 +228,20 @@ describe('enterprise services (3)', { timeout: budget(240000) }, () => {
     await press(matchRow(firm.page, P3), '撤回');
     await firm.page.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
     await matchRow(firm.page, P3).getByText('已撤回').waitFor();
+    // its consent taken back (the bank no longer sees the firm): asked first, naming the bank
+    assert.deepEqual(await buttons(matchRow(firm.page, P3)), ['撤回授权']);
+    await press(matchRow(firm.page, P3), '撤回授权');
+    await firm.page.getByRole('dialog').getByText('该银行将不再看到本需求、企业联系人和匹配说明').waitFor();
+    await firm.page.getByRole('dialog').getByRole('button', { name: '撤回授权' }).click();
+    await matchRow(firm.page, P3).getByText('已撤回授权').waitFor();
+    assert.deepEqual(await buttons(matchRow(firm.page, P3)), []);
     await press(matchRow(firm.page, P4), '拒绝');
     await matchRow(firm.page, P4).getByText('已拒绝').waitFor();
     const last = await apiGet(firm.page, `/enterprise/financing-needs/${need.id}`);
     assert.deepEqual(last.matches.slice(0, 4).map((m) => [m.consent, m.outcome]), [
       ['granted', 'approved'],
       ['granted', 'rejected'],
-      ['granted', 'withdrawn'],
+      ['revoked', 'withdrawn'],
       ['refused', 'pending'],
     ]);
     noProblems(firm.page);

@@ -441,6 +441,102 @@ TEST(enterprise_finance_need_is_matched_once)
  * already met. Granting is 409 already_matched on `consent` now, naming the approved match,
  * and writes nothing; the bank keeps seeing nothing of it. Refusing consent shares nothing and
  * stays possible. */
+/* Regression: a consent once granted could not be taken back, and withdrawing the match left
+ * the bank reading the firm's contact in full. The firm revokes it while no application stands
+ * on it; the bank then sees nothing of the match, the need or the firm. */
+TEST(enterprise_finance_consent_revoked_hides_the_firm_again)
+{
+    th_server s;
+    th_start(&s, 1);
+    char adm[80], off[80], jd[80], bank[80], body[200];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long abc =
+        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
+             " WHERE id = %lld",
+             org);
+    th_sql_exec(&s, sql);
+    mk_user(&s, adm, "abcbank", abc, bank);
+    product(&s, off, abc, "通用贷", 10, 1000, 3.5, 36, "true");
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
+                      "{\"amount_wan\":100,\"term_months\":12,\"purpose\":\"周转\"}", &o),
+              201);
+    long long need = th_int(o, "id");
+    long long m = th_int(json_array_get(json_object_get(o, "matches"), 0), "id");
+    json_decref(o);
+    char consent[128], outcome[128], mpath[128], npath[128];
+    snprintf(consent, sizeof consent, "/api/v1/enterprise/financing-matches/%lld/consent", m);
+    snprintf(outcome, sizeof outcome, "/api/v1/enterprise/financing-matches/%lld/outcome", m);
+    snprintf(mpath, sizeof mpath, "/api/v1/enterprise/financing-matches/%lld", m);
+    snprintf(npath, sizeof npath, "/api/v1/enterprise/financing-needs/%lld", need);
+    /* a consent not granted is not revoked */
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":1,\"consent\":\"revoked\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":1,\"consent\":\"granted\"}", &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", mpath, bank, NULL, &o), 200);
+    CHECK_STR(th_str(json_object_get(o, "enterprise"), "contact_phone"), "13900001111");
+    json_decref(o);
+    /* applied on it: withdrawn first; no one but the firm revokes */
+    CHECK_INT(th_call(&s, "POST", outcome, jd, "{\"version\":2,\"status\":\"applied\"}", &o), 200);
+    json_decref(o);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":3,\"consent\":\"revoked\"}", &o), 409);
+    CHECK_STR(th_err_code(o), "wrong_state");
+    CHECK(strstr(msg_of(o), "withdraw it first") != NULL);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", consent, off, "{\"version\":3,\"consent\":\"revoked\"}", &o), 403);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", consent, bank, "{\"version\":3,\"consent\":\"revoked\"}", &o), 403);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    CHECK_INT(th_call(&s, "POST", outcome, jd, "{\"version\":3,\"status\":\"withdrawn\"}", &o), 200);
+    json_decref(o);
+    /* withdrawn, the consent still stands until revoked */
+    CHECK_INT(th_call(&s, "GET", mpath, bank, NULL, &o), 200);
+    json_decref(o);
+    long long audits = th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'consent'");
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":4,\"consent\":\"revoked\"}", &o), 200);
+    CHECK_STR(th_str(o, "consent"), "revoked");
+    json_decref(o);
+    CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit WHERE action = 'consent'"), audits + 1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ent_fin_matches WHERE id = %lld AND consent = 'revoked' AND"
+             " consent_explanation IS NULL",
+             m);
+    CHECK_INT(th_sql_int(&s, sql), 1);
+    /* the bank sees nothing again: the match, the need, the lists */
+    CHECK_INT(th_call(&s, "GET", mpath, bank, NULL, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", npath, bank, NULL, &o), 404);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "GET", "/api/v1/enterprise/financing-matches", bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    snprintf(body, sizeof body, "/api/v1/enterprise/financing-needs?organisation_id=%lld", org);
+    CHECK_INT(th_call(&s, "GET", body, bank, NULL, &o), 200);
+    CHECK_INT(json_array_size(json_object_get(o, "items")), 0);
+    json_decref(o);
+    /* the firm and the officers still read it, revoked; it is not granted again */
+    CHECK_INT(th_call(&s, "GET", mpath, jd, NULL, &o), 200);
+    CHECK_STR(th_str(o, "consent"), "revoked");
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":5,\"consent\":\"granted\"}", &o), 409);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", consent, jd, "{\"version\":5,\"consent\":\"revoked\"}", &o), 409);
+    json_decref(o);
+    th_stop(&s);
+}
+
 TEST(enterprise_finance_matched_need_refuses_consent)
 {
     th_server s;

@@ -285,6 +285,8 @@ export function financeActions(user, need, m) {
     out.push('reject');
   }
   if ((firm || officer) && (m.outcome === 'applied' || (m.outcome === 'pending' && m.consent === 'granted'))) out.push('withdraw');
+  // the firm takes its consent back while no application stands on it (the bank then sees nothing)
+  if (firm && m.consent === 'granted' && (m.outcome === 'pending' || m.outcome === 'withdrawn')) out.push('revoke');
   return out;
 }
 
