@@ -1604,9 +1604,9 @@ static int live_report(pj_ctx *c, const conv_head *h, pj_jw *w, pj_err *err)
         int fast = pj_drill_step_too_fast((double)planned, actual, done);
         too_fast += fast;
         pj_jw_kstr(w, "result",
-                   fast   ? "too_fast"
-                   : done ? (actual <= (double)planned ? "on_time" : "late")
-                   : strcmp(status, "running")        ? "not_done"
+                   fast                        ? "too_fast"
+                   : done                      ? (actual <= (double)planned ? "on_time" : "late")
+                   : strcmp(status, "running") ? "not_done"
                    : phase_open(h, pj_col_text(s, 0)) ? "running"
                                                       : "stopped");
         pj_jw_obj_end(w);

@@ -405,6 +405,25 @@ int pj_ent_contact_create(pj_ctx *c, int64_t post_id, json_t *body, pj_jw *w, pj
     if (owner == org)
         return pj_fail(err, 409, "own_post", "organisation_id", "this is your own post");
     if (!open) return pj_fail(err, 409, "wrong_state", "", "the post is closed");
+    /* an accepted request gives each firm the other's contact: a firm asking with none on file
+     * got the post's firm's name and phone and gave nothing back. It adds its own first (an
+     * officer entering a request for a firm, at a reception day say, relays the contacts) */
+    if (c->actor.role == PJ_ROLE_ENTERPRISE) {
+        s = pj_db_prepare(c->db, "SELECT TRIM(contact_phone) <> '' FROM organisations WHERE id = ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, org);
+        rc = pj_stmt_step(s, err);
+        int reachable = rc == 1 && pj_col_int(s, 0);
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+        if (!reachable)
+            return pj_fail(
+                err, 422, "missing_contact", "",
+                "your organisation has no contact phone on file: the firm you write to gets"
+                " your contact when it accepts; add contact_name and contact_phone to"
+                " your organisation first");
+    }
     s = pj_db_prepare(c->db,
                       "SELECT 1 FROM ent_coop_contacts WHERE post_id = ? AND from_org_id = ?", err);
     if (!s) return -1;

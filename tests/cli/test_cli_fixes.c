@@ -559,8 +559,9 @@ TEST(cli_land_figure_renamed_as_the_source_names_it)
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM indicators WHERE code = 'other_rate' AND"
                           " name = '东久新宜物流谷土地可转让率'"),
               1);
-    th_sql_exec(&sv, "UPDATE indicators SET name = '物流谷出让率' WHERE code = 'land_transfer_rate';"
-                     "DELETE FROM schema_migrations WHERE version = 491");
+    th_sql_exec(&sv,
+                "UPDATE indicators SET name = '物流谷出让率' WHERE code = 'land_transfer_rate';"
+                "DELETE FROM schema_migrations WHERE version = 491");
     CHECK_INT(RUN(out, "init", "--db", db), 0);
     CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM indicators WHERE name = '物流谷出让率'"), 1);
 }

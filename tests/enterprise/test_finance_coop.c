@@ -493,13 +493,16 @@ TEST(enterprise_finance_consent_revoked_hides_the_firm_again)
     CHECK_STR(th_err_code(o), "wrong_state");
     CHECK(strstr(msg_of(o), "withdraw it first") != NULL);
     json_decref(o);
-    CHECK_INT(th_call(&s, "POST", consent, off, "{\"version\":3,\"consent\":\"revoked\"}", &o), 403);
+    CHECK_INT(th_call(&s, "POST", consent, off, "{\"version\":3,\"consent\":\"revoked\"}", &o),
+              403);
     json_decref(o);
-    CHECK_INT(th_call(&s, "POST", consent, bank, "{\"version\":3,\"consent\":\"revoked\"}", &o), 403);
+    CHECK_INT(th_call(&s, "POST", consent, bank, "{\"version\":3,\"consent\":\"revoked\"}", &o),
+              403);
     json_decref(o);
     th_fingerprint(&s, fp1, sizeof fp1);
     CHECK_STR(fp1, fp0);
-    CHECK_INT(th_call(&s, "POST", outcome, jd, "{\"version\":3,\"status\":\"withdrawn\"}", &o), 200);
+    CHECK_INT(th_call(&s, "POST", outcome, jd, "{\"version\":3,\"status\":\"withdrawn\"}", &o),
+              200);
     json_decref(o);
     /* withdrawn, the consent still stands until revoked */
     CHECK_INT(th_call(&s, "GET", mpath, bank, NULL, &o), 200);
@@ -1340,6 +1343,62 @@ TEST(enterprise_coop_board_newest_first_paged_by_smaller_ids)
         cursor = next;
     } while (next && ++pages < 100);
     CHECK_INT(seen, needs);
+    th_stop(&s);
+}
+
+/* Regression: a firm with no contact on file asked for a contact, and the firm accepting gave
+ * its name and phone and got nothing back. Its own account adds its contact first; an officer
+ * entering the request for it is not refused. */
+TEST(enterprise_coop_request_needs_the_asking_firms_contact)
+{
+    th_server s;
+    th_start(&s, 1);
+    th_demo(&s, pj_enterprise_demo);
+    char adm[80], off[80], jd[80], firm[80], path[128], body[200];
+    th_login(&s, "admin", s.admin_pw, adm);
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "jd", s.demo_pw, jd);
+    long long own = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    char sql[240];
+    snprintf(sql, sizeof sql,
+             "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id <> %lld AND"
+             " TRIM(contact_phone) = ''",
+             own);
+    long long bare = th_sql_int(&s, sql);
+    CHECK(bare > 0);
+    mk_user(&s, adm, "barefirm", bare, firm);
+    long long p = post(&s, jd, 0, "offer", "supply", 0, "联系测试：冷库开放");
+    snprintf(path, sizeof path, "/api/v1/enterprise/coop-posts/%lld/contacts", p);
+    char fp0[TH_FINGERPRINT_SIZE], fp1[TH_FINGERPRINT_SIZE];
+    th_fingerprint(&s, fp0, sizeof fp0);
+    json_t *o;
+    CHECK_INT(th_call(&s, "POST", path, firm, "{\"message\":\"希望合作\"}", &o), 422);
+    CHECK_STR(th_err_code(o), "missing_contact");
+    CHECK(strstr(msg_of(o), "add contact_name and contact_phone") != NULL);
+    json_decref(o);
+    th_fingerprint(&s, fp1, sizeof fp1);
+    CHECK_STR(fp1, fp0);
+    /* its contact added (its own account may), the request is taken */
+    snprintf(sql, sizeof sql, "/api/v1/organisations/%lld", bare);
+    CHECK_INT(th_call(&s, "GET", sql, firm, NULL, &o), 200);
+    snprintf(body, sizeof body,
+             "{\"version\":%lld,\"contact_name\":\"李经理\",\"contact_phone\":\"13800002222\"}",
+             th_int(o, "version"));
+    json_decref(o);
+    CHECK_INT(th_call(&s, "PATCH", sql, firm, body, &o), 200);
+    json_decref(o);
+    CHECK_INT(th_call(&s, "POST", path, firm, "{\"message\":\"希望合作\"}", &o), 201);
+    json_decref(o);
+    /* an officer relays for a firm with none on file */
+    snprintf(
+        sql, sizeof sql,
+        "SELECT MIN(id) FROM organisations WHERE type = 'enterprise' AND id NOT IN (%lld, %lld)"
+        " AND TRIM(contact_phone) = ''",
+        own, bare);
+    snprintf(body, sizeof body, "{\"message\":\"代为联系\",\"organisation_id\":%lld}",
+             th_sql_int(&s, sql));
+    CHECK_INT(th_call(&s, "POST", path, off, body, &o), 201);
+    json_decref(o);
     th_stop(&s);
 }
 

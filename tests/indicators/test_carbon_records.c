@@ -73,8 +73,9 @@ TEST_T(carbon_energy_refuses_unknown_sector_unended_period_and_nothing, 60)
                                    "\"effective_from\":\"2025-01-01\"}";
     refused(&s, "POST", off, "/api/v1/carbon/factors", mwh, 422, "unit_mismatch", "unit");
     json_t *um = call(&s, "POST", off, "/api/v1/carbon/factors", mwh, 422);
-    CHECK_STR(th_err_message(um),
-              "electricity is measured in kWh, not MWh: give the factor per kWh (convert it first)");
+    CHECK_STR(
+        th_err_message(um),
+        "electricity is measured in kWh, not MWh: give the factor per kWh (convert it first)");
     json_decref(um);
     /* periods not over by Beijing's today: this month, this year, next year, 2099 */
     char today[11], body[256];

@@ -797,6 +797,7 @@ export default {
     rule_syntax: 'Rule syntax error',
     consent_required: "The enterprise's consent is needed first",
     own_post: 'That is your own post',
+    missing_contact: 'Your organisation has no contact phone on file: the other firm gets your contact when it accepts. Add it to your organisation (registry) first',
     value_exists: 'A value exists for that period',
     period_not_begun: 'The period has not begun; enter a planned figure as a target',
     no_factor: 'No emission factor',

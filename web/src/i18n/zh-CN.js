@@ -800,6 +800,7 @@ export default {
     rule_syntax: '规则语法错误',
     consent_required: '需先取得企业授权',
     own_post: '不能联系自己发布的信息',
+    missing_contact: '本单位尚未登记联系电话：对方接受请求后会得到您的联系方式，请先在单位信息中填写联系人和电话',
     value_exists: '该期间已有数值',
     period_not_begun: '期间尚未开始；计划数请作为目标值录入',
     no_factor: '缺少排放因子',
