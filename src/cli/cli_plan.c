@@ -125,7 +125,7 @@ static const char *site_name(json_t *sites, json_t *e)
  * the people needing medical care, who may go only to a medical site or (unless the plan says
  * `needs: medical`) into barrier-free rooms. */
 static const char *short_reason(const char *why, int vuln, const char *needs, double km,
-                                json_t *excluded)
+                                double deadline_h, json_t *excluded)
 {
     static char b[400];
     const char *sites = !vuln                                ? "candidate site"
@@ -138,6 +138,13 @@ static const char *short_reason(const char *why, int vuln, const char *needs, do
     }
     if (!strcmp(why, "sites_full")) {
         snprintf(b, sizeof b, "every %s in reach is full", sites);
+        return b;
+    }
+    if (!strcmp(why, "beyond_deadline")) {
+        snprintf(b, sizeof b,
+                 "every %s in reach takes longer than the deadline of %g h to convert (a later"
+                 " deadline, not a longer distance, brings them in)",
+                 sites, deadline_h);
         return b;
     }
     if (!strcmp(why, "short_of_teams") || !strcmp(why, "full_short_of_teams")) {
@@ -380,9 +387,10 @@ static void print_plan(json_t *plan)
         int all_v = json_integer_value(json_object_get(e, "vulnerable")) >=
                     json_integer_value(json_object_get(e, "people"));
         json_t *excl = json_object_get(res, "excluded");
-        if (why) printf(": %s", short_reason(why, all_v, needs, km, excl));
+        double dh = num(req, "deadline_hours");
+        if (why) printf(": %s", short_reason(why, all_v, needs, km, dh, excl));
         if (why && why_v && !all_v && strcmp(why, why_v))
-            printf("; those needing medical care: %s", short_reason(why_v, 1, needs, km, excl));
+            printf("; those needing medical care: %s", short_reason(why_v, 1, needs, km, dh, excl));
         printf("\n");
     }
     /* candidates in reach the teams could not staff: more teams of these types bring them in */

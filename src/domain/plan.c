@@ -894,6 +894,7 @@ typedef struct pexcl {
     const char *name, *role;
     double lat, lon;
     int main_ok, vok; /* it could have taken the general people, the vulnerable */
+    double crit_min;  /* its conversion's critical path (of a site the deadline kept out) */
     int nshort;
     struct {
         const char *team;
@@ -924,11 +925,37 @@ typedef struct pcount {
     int64_t fast_fid;
     double fast_min;
     int fast_ok;
-    /* the candidates the teams left out (NULL: not noted), and the role they were wanted for */
-    pexcls *excl;
+    /* the candidates the teams left out (NULL: not noted), and the role they were wanted for;
+     * those the deadline kept out (NULL: not noted), for the shortfall's reason */
+    pexcls *excl, *slow;
     const char *excl_role;
     pj_arena *arena;
 } pcount;
+
+/* st noted in x (once: NULL when it is there already), with where it is and whom it could take. */
+static pexcl *excl_add(pcount *cnt, pexcls *x, const preq *q, const psite *st)
+{
+    for (int i = 0; i < x->n; i++)
+        if (x->v[i].fid == st->fid) return NULL;
+    if (x->n == x->cap) {
+        int nc = x->cap ? 2 * x->cap : 16;
+        pexcl *v2 = pj_arena_alloc(cnt->arena, sizeof *v2 * (size_t)nc);
+        if (x->n) memcpy(v2, x->v, sizeof *v2 * (size_t)x->n);
+        x->v = v2, x->cap = nc;
+    }
+    pexcl *e = &x->v[x->n++];
+    memset(e, 0, sizeof *e);
+    e->fid = st->fid;
+    e->name = st->name;
+    e->role = cnt->excl_role;
+    e->lat = st->lat;
+    e->lon = st->lon;
+    e->main_ok = st->main_ok;
+    e->vok =
+        st->medical || (strcmp(q->vneeds, "medical") && st->cap >= 1 && st->bf - st->vhousing >= 1);
+    e->crit_min = st->crit_min;
+    return e;
+}
 
 /* 0 when the available teams can do every step of st (a count of at least the step's), else
  * 1; with cnt, the site's shortages are noted when it needs fewer more teams than the one
@@ -956,33 +983,13 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
         if (sp->count > need[i]) need[i] = sp->count;
     }
     if (n == 0 && extra == 0) return 0;
-    if (cnt && cnt->excl && n > 0) {
-        pexcls *x = cnt->excl;
-        int dup = 0;
-        for (int i = 0; i < x->n; i++) dup |= x->v[i].fid == st->fid;
-        if (!dup) {
-            if (x->n == x->cap) {
-                int nc = x->cap ? 2 * x->cap : 16;
-                pexcl *v2 = pj_arena_alloc(cnt->arena, sizeof *v2 * (size_t)nc);
-                if (x->n) memcpy(v2, x->v, sizeof *v2 * (size_t)x->n);
-                x->v = v2, x->cap = nc;
-            }
-            pexcl *e = &x->v[x->n++];
-            memset(e, 0, sizeof *e);
-            e->fid = st->fid;
-            e->name = st->name;
-            e->role = cnt->excl_role;
-            e->lat = st->lat;
-            e->lon = st->lon;
-            e->main_ok = st->main_ok;
-            e->vok = st->medical ||
-                     (strcmp(q->vneeds, "medical") && st->cap >= 1 && st->bf - st->vhousing >= 1);
-            e->nshort = n;
-            for (int i = 0; i < n; i++) {
-                e->shortage[i].team = team[i];
-                e->shortage[i].need = need[i];
-                e->shortage[i].have = have[i];
-            }
+    pexcl *e = cnt && cnt->excl && n > 0 ? excl_add(cnt, cnt->excl, q, st) : NULL;
+    if (e) {
+        e->nshort = n;
+        for (int i = 0; i < n; i++) {
+            e->shortage[i].team = team[i];
+            e->shortage[i].need = need[i];
+            e->shortage[i].have = have[i];
         }
     }
     for (int i = 0; i < n; i++) extra += need[i] - have[i];
@@ -1100,6 +1107,7 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         if (!st->ready0 && q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) {
             /* the quickest one kept out, preferring those that could serve the plan */
             int ok = best <= q->max_km && !teams_short(q, st, NULL);
+            if (ok && cnt->slow) excl_add(cnt, cnt->slow, q, st); /* in reach and staffable */
             if (!cnt->fast_site || ok > cnt->fast_ok ||
                 (ok == cnt->fast_ok && st->crit_min < cnt->fast_min)) {
                 cnt->fast_site = st->name;
@@ -1151,6 +1159,7 @@ typedef struct pstate {
     int cflp_ran, cflp_v_ran, single_relaxed, fallback;
     double fixed_cost, service_cost;
     pexcls excl; /* candidates the teams left out */
+    pexcls slow; /* candidates in reach the deadline kept out (their manuals too slow) */
     pj_supply_sol ss;
     int sup_ran;
     int64_t *sup_stores; /* facility ids */
@@ -1707,7 +1716,16 @@ static const char *short_reason(const pstate *p, int j)
             left_out = 1;
     }
     if (full) return left_out ? "full_short_of_teams" : "sites_full";
-    return left_out ? "short_of_teams" : "out_of_reach";
+    if (left_out) return "short_of_teams";
+    /* none in reach takes them, but one the deadline kept out would: the deadline, not the
+     * distance, is what to change (a longer distance brought nothing) */
+    for (int k = 0; k < p->slow.n; k++) {
+        const pexcl *e = &p->slow.v[k];
+        if ((p->cu[j].vuln ? e->vok : e->main_ok) &&
+            pj_haversine_km(e->lat, e->lon, v->lat, v->lon) * p->q.road <= p->q.max_km)
+            return "beyond_deadline";
+    }
+    return "out_of_reach";
 }
 
 static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
@@ -2228,7 +2246,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
         goto out;
     pcount cnt;
     memset(&cnt, 0, sizeof cnt);
-    cnt.excl = &P.excl, cnt.excl_role = P.q.role, cnt.arena = c->arena;
+    cnt.excl = &P.excl, cnt.excl_role = P.q.role, cnt.arena = c->arena, cnt.slow = &P.slow;
     int cap = 0;
     if (load_sites(c, &P.q, P.q.role, 0, P.v, P.nv, &P.st, &P.ns, &cap, &cnt, err)) goto out;
     if (P.ns == 0) {
@@ -2240,7 +2258,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
     if (vdemand > 0 && strcmp(P.q.role, "medical")) {
         pcount cm;
         memset(&cm, 0, sizeof cm);
-        cm.excl = &P.excl, cm.excl_role = "medical", cm.arena = c->arena;
+        cm.excl = &P.excl, cm.excl_role = "medical", cm.arena = c->arena, cm.slow = &P.slow;
         if (load_sites(c, &P.q, "medical", 1, P.v, P.nv, &P.st, &P.ns, &cap, &cm, err)) goto out;
     }
     pj_db_read_end(c->db, rd);

@@ -917,6 +917,48 @@ TEST_T(plan_shortfall_says_why, 60)
     th_stop(&s);
 }
 
+/* Regression: a village whose only site in reach for its vulnerable people was kept out by the
+ * deadline (its manual takes 10 h, the deadline is 5 h) was said out of reach ("no medical site
+ * within 30 km"), and an officer raising the distance changed nothing. It is beyond_deadline;
+ * with a deadline of 12 h the site serves them. 远村 (1003), beyond reach of M, stays out of
+ * reach; the command line says it too. */
+TEST_T(plan_shortfall_beyond_deadline, 60)
+{
+    th_server s;
+    char tok[80];
+    tiny_open(&s, tok);
+    tiny_site(&s, 3, "M 医疗", "hotel", 117.08, "medical", "beds", 10, 600);
+    th_sql_exec(&s, "INSERT INTO regions (id, parent_id, code, name, type, lat, lon, population,"
+                    " created_at, updated_at) VALUES"
+                    " (1003, 1000, 'V3', '远村', 'village', 40.0, 117.5, 50, 0, 0)");
+#define SLOW_BODY(hours)                                                                           \
+    "{\"name\":\"slow\",\"scenario\":\"disaster\",\"role\":\"resettlement\","                      \
+    "\"affected\":{\"village_ids\":[1001,1003]},\"demand\":{\"share\":1},"                         \
+    "\"vulnerable\":{\"count\":10,\"needs\":\"medical\"},\"teams\":{\"cleaning\":2},"              \
+    "\"deadline_hours\":" hours ",\"time_limit_s\":0.3}"
+    json_t *p = post_ok(&s, tok, "/api/v1/plans?wait=1", SLOW_BODY("5"), 201);
+    json_t *res = json_object_get(p, "result");
+    json_t *near = short_village(res, 1001), *far = short_village(res, 1003);
+    CHECK(near != NULL && far != NULL);
+    if (!near || !far) return;
+    CHECK(th_int(near, "vulnerable") > 0);
+    CHECK_STR(th_str(near, "vulnerable_reason"), "beyond_deadline");
+    CHECK_STR(th_str(far, "vulnerable_reason"), "out_of_reach");
+    char out[65536] = {0}, id[24];
+    snprintf(id, sizeof id, "%lld", th_int(p, "id"));
+    json_decref(p);
+    CHECK_INT(RUN(out, "plan", "show", id, "--db", s.db), 0);
+    CHECK(strstr(out, "takes longer than the deadline of 5 h to convert") != NULL);
+    p = post_ok(&s, tok, "/api/v1/plans?wait=1", SLOW_BODY("12"), 201);
+    res = json_object_get(p, "result");
+    near = short_village(res, 1001);
+    CHECK(near == NULL || th_int(near, "vulnerable") == 0);
+    CHECK(vulnerable_at(res, 3) > 0);
+#undef SLOW_BODY
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* A village whose only sites in reach for its vulnerable people were left out for lack of
  * teams is short of teams (short_of_teams), not out of reach: the medical site M is 6.8 km
  * away but needs a medical team, none given. 远村 (1003), beyond reach of M, stays out of

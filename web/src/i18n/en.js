@@ -2097,6 +2097,7 @@ export default {
       no_location: 'the village has no location',
       short_of_teams: 'every {sites} in reach is short of teams (see the sites left out)',
       full_short_of_teams: 'every {sites} in reach is full, and more in reach are short of teams (see the sites left out): more teams would place them',
+      beyond_deadline: 'every {sites} in reach takes longer than the {h} h deadline to convert: a later deadline, not a longer distance, would place them',
     },
     shortReasonIs: '. Why: {why}',
     shortReasonThem: '; those needing medical care: {why}',

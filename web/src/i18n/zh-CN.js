@@ -2102,6 +2102,7 @@ export default {
       no_location: '该村（社区）没有位置坐标',
       short_of_teams: '可达的{sites}均因队伍不足未纳入方案（见未纳入的场所）',
       full_short_of_teams: '可达的{sites}已满，另有可达场所因队伍不足未纳入方案（见未纳入的场所）：增加队伍可安置他们',
+      beyond_deadline: '可达的{sites}转换用时均超过时限 {h} 小时：放宽时限（而非距离）可安置他们',
     },
     shortReasonIs: '。原因：{why}',
     shortReasonThem: '；需医疗照护者：{why}',

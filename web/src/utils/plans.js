@@ -683,7 +683,7 @@ export function shipRefusal(code, details) {
 }
 
 /** The reasons a village is short (the plan's shortfall.villages[].reason). */
-export const SHORT_REASONS = ['out_of_reach', 'sites_full', 'no_location', 'short_of_teams', 'full_short_of_teams'];
+export const SHORT_REASONS = ['out_of_reach', 'sites_full', 'no_location', 'short_of_teams', 'full_short_of_teams', 'beyond_deadline'];
 
 /**
  * Why village v of a plan's shortfall is short, for the plan page: {main, them} with each
