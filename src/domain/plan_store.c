@@ -154,7 +154,8 @@ static int conversions_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
  * conversions, or one started by hand. Per team type the request gives (at least one team), the
  * plan's schedule uses (`used`: the result's schedule.teams_used as JSON text; NULL for a plan
  * solved before it was kept: every type given) and such steps need: `team_type`, `given`,
- * `needed` (the conversions' `teams` summed) and
+ * `needed` (the conversions' `teams` summed, those of one adopted plan at most the teams that
+ * plan was given of the type: its schedule kept them within those) and
  * `conversions` (`conversion_id`, `facility_id`, `facility_name`, `plan_id` or null, `state`,
  * `steps` not done, `teams`: the most one of those steps needs), by id, as it is now: the
  * array, `[]` when none. */
@@ -167,13 +168,20 @@ static int teams_busy_write(pj_ctx *c, const char *request, const char *used, pj
         " WHERE t.type = 'integer' AND t.value > 0 AND (?2 IS NULL OR t.key IN (SELECT u.value"
         " FROM json_each(?2) u))), busy AS (SELECT ms.team_type AS team_type,"
         " v.id AS cid, v.facility_id AS fid, v.state AS state, COUNT(*) AS steps,"
-        " MAX(ms.team_count) AS teams FROM conversions v JOIN conversion_steps cs ON"
+        " MAX(ms.team_count) AS teams, (SELECT MIN(pc.plan_id) FROM plan_conversions pc WHERE"
+        " pc.conversion_id = v.id) AS pid FROM conversions v JOIN conversion_steps cs ON"
         " cs.conversion_id = v.id JOIN manual_steps ms ON ms.id = cs.step_id WHERE v.mode ="
         " 'live' AND v.state IN ('converting', 'restoring') AND cs.status <> 'done' AND"
         " ms.phase = CASE v.state WHEN 'converting' THEN 'convert' ELSE 'restore' END GROUP BY"
-        " ms.team_type, v.id) SELECT b.team_type, g.n, (SELECT SUM(x.teams) FROM busy x WHERE"
-        " x.team_type = b.team_type), b.cid, b.fid, f.name, (SELECT MIN(pc.plan_id) FROM"
-        " plan_conversions pc WHERE pc.conversion_id = b.cid), b.state, b.steps, b.teams FROM"
+        " ms.team_type, v.id),"
+        /* at once: an adopted plan's conversions were scheduled within the teams that plan was
+         * given, so together they take at most those; one started by hand its own most */
+        " need AS (SELECT b.team_type AS team_type, CASE WHEN b.pid IS NULL THEN SUM(b.teams)"
+        " ELSE MIN(SUM(b.teams), COALESCE((SELECT CAST(json_extract(p.request_json, '$.teams.'"
+        " || b.team_type) AS INTEGER) FROM plans p WHERE p.id = b.pid), SUM(b.teams))) END AS n"
+        " FROM busy b GROUP BY b.team_type, COALESCE(b.pid, -b.cid))"
+        " SELECT b.team_type, g.n, (SELECT SUM(x.n) FROM need x WHERE x.team_type ="
+        " b.team_type), b.cid, b.fid, f.name, b.pid, b.state, b.steps, b.teams FROM"
         " busy b JOIN given g ON g.team_type = b.team_type JOIN facilities f ON f.id = b.fid"
         " ORDER BY b.team_type, b.cid",
         err);

@@ -350,6 +350,67 @@ TEST_T(plan_draft_names_the_teams_conversions_under_way_need, 60)
     th_stop(&s);
 }
 
+/* Regression: the teams an adopted plan's conversions need were summed conversion by
+ * conversion, though its schedule kept them within the teams the plan was given: 21
+ * conversions of a plan given 12 cleaning teams read "up to 126 needed". Here the first plan,
+ * given 1 cleaning team, converts both hotels (1 team each): the draft on a third hotel reads
+ * needed 1, not 2 — and 2 once a conversion started by hand needs one more. */
+TEST_T(plan_teams_busy_counts_an_adopted_plan_within_its_teams, 60)
+{
+    th_server s;
+    th_start(&s, 0);
+    char tok[80], path[80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    two_hotels(&s);
+    th_sql_exec(&s, "UPDATE facility_roles SET capacity = 60 WHERE role = 'resettlement'");
+    th_sql_exec(&s, "INSERT INTO facilities (id, name, type, township_id, village_id, lat, lon,"
+                    " peacetime_capacity, barrier_free_rooms, created_at, updated_at) VALUES"
+                    " (3, 'C 更远', 'hotel', 1000, 1001, 40.0, 117.09, 0, 0, 0, 0),"
+                    " (4, 'D 手动', 'hotel', 1000, 1001, 40.0, 117.2, 0, 0, 0, 0)");
+    th_sql_exec(&s, "INSERT INTO facility_roles (facility_id, role, unit, capacity) VALUES"
+                    " (3, 'resettlement', 'beds', 200), (4, 'resettlement', 'beds', 10)");
+    th_sql_exec(&s, "INSERT INTO manuals (id, facility_id, scenario, role, version, title,"
+                    " created_at, created_by) VALUES"
+                    " (4, 3, 'disaster', 'resettlement', 1, 'm', 0, 't'),"
+                    " (5, 4, 'disaster', 'resettlement', 1, 'm', 0, 't')");
+    th_sql_exec(&s, "INSERT INTO manual_steps (manual_id, phase, seq, code, name, planned_minutes,"
+                    " team_type, team_count) VALUES"
+                    " (4, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1),"
+                    " (5, 'convert', 1, 'c1', '清洁', 60, 'cleaning', 1)");
+    /* C and D far dearer than A and B: the first plan takes A and B (60 + 60 for 100) */
+    th_sql_exec(&s, "UPDATE facilities SET lat = 40.3 WHERE id IN (3, 4)");
+    static const char *const one =
+        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":1},\"max_distance_km\":80,"
+        "\"single_source\":false,"
+        "\"vulnerable\":false,\"teams\":{\"cleaning\":1},\"time_limit_s\":1}";
+    json_t *p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", one, 201);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld/adopt", th_int(p, "id"));
+    json_decref(p);
+    json_t *ad = call_ok(&s, tok, "POST", path, "{}", 200);
+    CHECK_INT((long long)json_array_size(json_object_get(ad, "conversions")), 2);
+    json_decref(ad);
+    static const char *const three =
+        "{\"name\":\"r\",\"scenario\":\"disaster\",\"role\":\"resettlement\","
+        "\"affected\":{\"village_ids\":[1001]},\"demand\":{\"share\":0.5},\"max_distance_km\":80,"
+        "\"vulnerable\":false,\"teams\":{\"cleaning\":3},\"time_limit_s\":1}";
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", three, 201);
+    json_t *b = json_array_get(json_object_get(p, "teams_busy"), 0);
+    CHECK_STR(th_str(b, "team_type"), "cleaning");
+    CHECK_INT((long long)json_array_size(json_object_get(b, "conversions")), 2);
+    CHECK_INT(th_int(b, "needed"), 1);
+    json_decref(p);
+    /* a conversion started by hand counts its own */
+    json_decref(call_ok(&s, tok, "POST", "/api/v1/conversions",
+                        "{\"facility_id\":4,\"scenario\":\"disaster\",\"mode\":\"live\"}", 201));
+    p = call_ok(&s, tok, "POST", "/api/v1/plans?wait=1", three, 201);
+    b = json_array_get(json_object_get(p, "teams_busy"), 0);
+    CHECK_INT((long long)json_array_size(json_object_get(b, "conversions")), 3);
+    CHECK_INT(th_int(b, "needed"), 2);
+    json_decref(p);
+    th_stop(&s);
+}
+
 /* Regression: with no candidate left, the answer named the wrong cause: sites all full (or of
  * no capacity for the role) were "no peacetime facility with the resettlement role has a
  * manual for disaster" at `scenario`, and manuals without conversion steps were "no candidate
