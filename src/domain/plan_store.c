@@ -713,6 +713,8 @@ static const char *const cmp_keys[] = {"objective",
                                        "sites",
                                        "max_ready_minutes",
                                        "mean_ready_minutes",
+                                       /* null without a deadline: under one, the figure */
+                                       "sites_after_deadline",
                                        "gap",
                                        NULL};
 

@@ -221,7 +221,7 @@ TEST_T(plan_shortfall_compare, 120)
     long long short_sum = 0;
     json_array_foreach(sv, i, e) short_sum += th_int(e, "people");
     CHECK_INT(short_sum, (long long)num(sum, "shortfall"));
-    scenario(&s, body, sizeof body, "small", "{\"share\":0.05}", NULL);
+    scenario(&s, body, sizeof body, "small", "{\"share\":0.05}", ",\"deadline_hours\":48");
     json_t *small = post(&s, tok, "/api/v1/plans?wait=1", body, 201);
     snprintf(path, sizeof path, "/api/v1/plans/compare?a=%lld&b=%lld", th_int(small, "id"),
              th_int(big, "id"));
@@ -232,6 +232,15 @@ TEST_T(plan_shortfall_compare, 120)
     CHECK_INT((long long)num(json_object_get(cmp, "a"), "shortfall"), 0);
     CHECK(num(json_object_get(cmp, "difference"), "served") > 0);
     CHECK(json_array_size(json_object_get(cmp, "sites")) > 0);
+    /* the sites ready after the deadline, the figure under a deadline (it was left out); none
+     * for a plan without one, nor a difference */
+    json_t *late = json_object_get(
+        json_object_get(json_object_get(small, "result"), "summary"), "sites_after_deadline");
+    CHECK(json_is_integer(late));
+    CHECK_INT((long long)num(json_object_get(cmp, "a"), "sites_after_deadline"),
+              json_integer_value(late));
+    CHECK(json_is_null(json_object_get(json_object_get(cmp, "b"), "sites_after_deadline")));
+    CHECK(json_is_null(json_object_get(json_object_get(cmp, "difference"), "sites_after_deadline")));
     json_decref(cmp);
     CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1", tok, NULL, &cmp), 400);
     json_decref(cmp);

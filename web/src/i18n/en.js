@@ -2232,6 +2232,7 @@ export default {
       max_km: 'Max distance',
       mean_ready_minutes: 'Mean ready time',
       max_ready_minutes: 'All ready after',
+      sites_after_deadline: 'Sites ready after the deadline',
       gap: 'Gap to the bound',
       supplies_short: 'Supply categories short',
       supplies_worst: 'Largest supply shortfall',

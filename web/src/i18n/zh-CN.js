@@ -2237,6 +2237,7 @@ export default {
       max_km: '最远距离',
       mean_ready_minutes: '平均就绪用时',
       max_ready_minutes: '全部就绪用时',
+      sites_after_deadline: '超过时限就绪的场所',
       supplies_short: '物资短缺类别',
       supplies_worst: '物资最大缺口',
       gap: '与下界差距',

@@ -344,6 +344,7 @@ export const COMPARE_FIGURES = [
   ['max_km', 'lower'],
   ['mean_ready_minutes', 'lower'],
   ['max_ready_minutes', 'lower'],
+  ['sites_after_deadline', 'lower'],
   ['gap', 'lower'],
 ];
 
