@@ -135,6 +135,11 @@ describe('plans', { timeout: budget(180000) }, () => {
     assert.match(await siteRows.first().innerText(), new RegExp(`${first.name}[\\s\\S]*${fmt(first.used)}/${fmt(first.capacity)}[\\s\\S]*${formatMinutes(first.ready_minutes)}`));
     // the map, the Gantt and the curve are drawn
     assert.ok((await inked(page.getByTestId('plan-map'))) > 2000, 'map drawn');
+    // the lines of those needing medical care, drawn in their colour, have a legend entry
+    const legend = (await page.getByTestId('plan-map').getAttribute('data-legend')).split('|');
+    const vulnAssigned = p.result.assignments.some((a) => a.class === 'vulnerable');
+    assert.equal(legend.includes('村 → 场所（需医疗照护人员）'), vulnAssigned, `legend ${legend.join(', ')}`);
+    assert.ok(legend.includes('村 → 场所'));
     assert.ok((await inked(page.getByTestId('plan-gantt'))) > 300, 'Gantt drawn');
     assert.ok((await inked(page.getByTestId('plan-curve'))) > 300, 'curve drawn');
     // the Gantt's legend names the team types the schedule uses

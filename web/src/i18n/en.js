@@ -2112,6 +2112,7 @@ export default {
       title: 'Sites and assignments',
       hint: 'Line width: people; the legend switches supply flows on; click a site to open the facility',
       assignLines: 'Village → site',
+      assignLinesVuln: 'Village → site (needing medical care)',
       villages: 'Affected villages',
       sites: 'Chosen sites',
       supplyLines: 'Supply flows',
