@@ -657,14 +657,17 @@ static int leaf_value(const pj_rule *r, const node *n, const pj_rule_rec *rec)
 }
 
 /* flip: the leaf whose value is inverted (-1 none); unknown stays unknown. */
-static int eval_node(const pj_rule *r, int i, const pj_rule_rec *rec, int flip, int *leafv)
+/* The node's value for rec; leaf `flip` (-1: none) inverted, an unknown one taken as
+ * `unknown_as`; leafv (NULL: not wanted) gets every leaf's own value. */
+static int eval_node(const pj_rule *r, int i, const pj_rule_rec *rec, int flip, int unknown_as,
+                     int *leafv)
 {
     const node *n = &r->n[i];
     switch (n->kind) {
     case N_AND: {
         int res = PJ_RULE_TRUE;
         for (int k = n->kid; k >= 0; k = r->n[k].next) {
-            int v = eval_node(r, k, rec, flip, leafv);
+            int v = eval_node(r, k, rec, flip, unknown_as, leafv);
             if (v == PJ_RULE_FALSE) {
                 res = PJ_RULE_FALSE;
                 if (!leafv) return res; /* explain wants every leaf */
@@ -676,7 +679,7 @@ static int eval_node(const pj_rule *r, int i, const pj_rule_rec *rec, int flip, 
     case N_OR: {
         int res = PJ_RULE_FALSE;
         for (int k = n->kid; k >= 0; k = r->n[k].next) {
-            int v = eval_node(r, k, rec, flip, leafv);
+            int v = eval_node(r, k, rec, flip, unknown_as, leafv);
             if (v == PJ_RULE_TRUE) {
                 res = PJ_RULE_TRUE;
                 if (!leafv) return res;
@@ -686,13 +689,13 @@ static int eval_node(const pj_rule *r, int i, const pj_rule_rec *rec, int flip, 
         return res;
     }
     case N_NOT: {
-        int v = eval_node(r, n->kid, rec, flip, leafv);
+        int v = eval_node(r, n->kid, rec, flip, unknown_as, leafv);
         return v == PJ_RULE_UNKNOWN ? v : !v;
     }
     default: {
         int v = leaf_value(r, n, rec);
         if (leafv) leafv[n->leaf] = v;
-        if (n->leaf == flip) v = v == PJ_RULE_UNKNOWN ? PJ_RULE_TRUE : !v;
+        if (n->leaf == flip) v = v == PJ_RULE_UNKNOWN ? unknown_as : !v;
         return v;
     }
     }
@@ -700,7 +703,7 @@ static int eval_node(const pj_rule *r, int i, const pj_rule_rec *rec, int flip, 
 
 int pj_rule_eval(const pj_rule *r, const pj_rule_rec *rec)
 {
-    return eval_node(r, r->root, rec, -1, NULL);
+    return eval_node(r, r->root, rec, -1, PJ_RULE_TRUE, NULL);
 }
 
 int pj_rule_nclauses(const pj_rule *r)
@@ -809,7 +812,7 @@ int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *ou
     int neg[PJ_RULE_MAX_NODES] = {0};
     leaf_negations(r, r->root, 0, neg);
     int leafv[PJ_RULE_MAX_NODES];
-    int res = eval_node(r, r->root, rec, -1, leafv);
+    int res = eval_node(r, r->root, rec, -1, PJ_RULE_TRUE, leafv);
     for (int i = 0; i < r->nn; i++) {
         const node *n = &r->n[i];
         if (n->leaf < 0) continue;
@@ -820,10 +823,14 @@ int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *ou
         c->negated = neg[n->leaf];
         c->effect = c->negated && c->value != PJ_RULE_UNKNOWN ? !c->value : c->value;
         leaf_form(r, n, c);
-        /* decisive: with this clause's outcome inverted (an unknown one taken as true), does
-         * the rule's qualification change? */
+        /* decisive: with this clause's outcome inverted, does the rule's qualification change?
+         * An unknown one is taken as held, and as failed too under a `not`: the figure not
+         * reported may be what keeps the firm out either way (not (tax_wan > 100) with tax
+         * unreported: reporting 100 or less qualifies it) */
         int dummy[PJ_RULE_MAX_NODES];
-        int alt = eval_node(r, r->root, rec, n->leaf, dummy);
+        int alt = eval_node(r, r->root, rec, n->leaf, PJ_RULE_TRUE, dummy);
+        if (c->value == PJ_RULE_UNKNOWN && c->negated && alt != PJ_RULE_TRUE)
+            alt = eval_node(r, r->root, rec, n->leaf, PJ_RULE_FALSE, dummy);
         c->decisive = (res == PJ_RULE_TRUE) != (alt == PJ_RULE_TRUE);
     }
     return res;

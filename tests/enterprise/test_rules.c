@@ -255,6 +255,23 @@ TEST(enterprise_rules_explain_match_and_near_miss)
     CHECK_INT(c3[2].col, 29);
     CHECK(pj_rule_attrs_used(r) ==
           ((1u << PJ_RA_HIGH_TECH) | (1u << PJ_RA_SPECIALIZED) | (1u << PJ_RA_EMPLOYEES)));
+    /* regression: a figure not reported under a `not` was tried as held only, which never
+     * qualifies: "not (tax_wan > 100)" with tax unreported named no near miss, though reporting
+     * 100 or less qualifies the firm */
+    CHECK_INT(pj_rule_compile(&a, "not (tax_wan > 100)", "c", &r, &e), 0);
+    pj_rule_clause c1[1];
+    f = firm();
+    f.known[PJ_RA_TAX_WAN] = 0;
+    CHECK_INT(pj_rule_explain(r, &f, c1), PJ_RULE_UNKNOWN);
+    CHECK_INT(c1[0].value, PJ_RULE_UNKNOWN);
+    CHECK_INT(c1[0].negated, 1);
+    CHECK_INT(c1[0].decisive, 1);
+    /* not under a `not`: held is what qualifies, as before */
+    CHECK_INT(pj_rule_compile(&a, "tax_wan > 100 and employees > 10", "c", &r, &e), 0);
+    pj_rule_clause c2[2];
+    CHECK_INT(pj_rule_explain(r, &f, c2), PJ_RULE_UNKNOWN);
+    CHECK_INT(c2[0].decisive, 1);
+    CHECK_INT(c2[1].decisive, 0);
     pj_arena_free(&a);
 }
 
