@@ -242,6 +242,10 @@ static void clauses_json(pj_jw *w, pj_rule *r, const pj_rule_rec *rec)
                                                        : "unknown");
             pj_jw_kbool(w, "decisive", cl[i].decisive);
         }
+        if (cl[i].any_of)
+            pj_jw_kint(w, "any_of", cl[i].any_of);
+        else
+            pj_jw_knull(w, "any_of");
         pj_jw_obj_end(w);
     }
     pj_jw_arr_end(w);

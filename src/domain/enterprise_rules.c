@@ -813,6 +813,18 @@ int pj_rule_explain(const pj_rule *r, const pj_rule_rec *rec, pj_rule_clause *ou
     leaf_negations(r, r->root, 0, neg);
     int leafv[PJ_RULE_MAX_NODES];
     int res = eval_node(r, r->root, rec, -1, PJ_RULE_TRUE, leafv);
+    for (int i = 0; i < r->nn; i++)
+        if (r->n[i].leaf >= 0) out[r->n[i].leaf].any_of = 0;
+    int groups = 0;
+    for (int i = 0; i < r->nn; i++) {
+        if (r->n[i].kind != N_OR) continue;
+        int leaves = 0;
+        for (int k = r->n[i].kid; k >= 0; k = r->n[k].next) leaves += r->n[k].leaf >= 0;
+        if (leaves < 2) continue;
+        groups++;
+        for (int k = r->n[i].kid; k >= 0; k = r->n[k].next)
+            if (r->n[k].leaf >= 0) out[r->n[k].leaf].any_of = groups;
+    }
     for (int i = 0; i < r->nn; i++) {
         const node *n = &r->n[i];
         if (n->leaf < 0) continue;

@@ -82,6 +82,11 @@ typedef struct pj_rule_clause {
      * as the opposite of its own value (effect) */
     int negated;
     int effect; /* PJ_RULE_*: value after the enclosing `not`s */
+    /* the `or` the clause stands directly in (with at least one other clause beside it), 1
+     * for the first such `or` of the rule, 2 for the next …; 0 when none: the clauses of one
+     * group are alternatives, one of them is enough (a reader lists them as such, not as
+     * conditions all required) */
+    int any_of;
     /* The clause's structured form, so a reader can word it in its own language: attr is
      * PJ_RA_* (-1 for a constant true/false); op one of "==" "!=" "<" "<=" ">" ">=" "in"
      * "not_in" (a bare bool attribute reads as "==" true; a constant as "const"); nvals values

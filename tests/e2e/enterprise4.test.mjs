@@ -111,6 +111,20 @@ describe('enterprise services (4)', { timeout: budget(240000) }, () => {
     assert.equal(await page.getByTestId('clause-decisive').count(), 0, 'a qualifying firm: no clause marked');
     assert.doesNotMatch(await page.getByTestId('policy-explain').innerText(), /关键条件/);
     await shot(page, 'ent4-policy-words');
+    // the alternatives of an `or` under 满足其一, indented: "高新技术企业 或 专精特新企业" read as
+    // two conditions both failed
+    // (a policy the firm does not qualify for: its explanation, which says why not)
+    let alt = null;
+    for (let id = 1; id <= 12 && !alt; id++) {
+      const ex = await apiGet(page, `/enterprise/policies/${id}/explain`);
+      if (/\(high_tech or specialized\)/.test(ex.conditions || '')) alt = { id };
+    }
+    assert.ok(alt, 'a demo policy for high-tech or specialised firms');
+    await page.goto(`/enterprise/policies/${alt.id}`);
+    await page.getByTestId('explain-any-of').getByText('以下条件满足其一即可：').waitFor();
+    const alts = page.locator('[data-testid="explain-clause"].pj-alt');
+    assert.equal(await alts.count(), 2, 'high-tech and specialised, one of them');
+    assert.match((await alts.allInnerTexts()).join(' | '), /高新技术企业[\s\S]*专精特新/);
     // finance: what held for each match, and each product's conditions, in words
     const need = await call(page, 'POST', '/enterprise/financing-needs', { amount_wan: 200, term_months: 12, purpose: '购置分拣设备' });
     await page.goto('/enterprise/finance');

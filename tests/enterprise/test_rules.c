@@ -272,6 +272,23 @@ TEST(enterprise_rules_explain_match_and_near_miss)
     CHECK_INT(pj_rule_explain(r, &f, c2), PJ_RULE_UNKNOWN);
     CHECK_INT(c2[0].decisive, 1);
     CHECK_INT(c2[1].decisive, 0);
+    CHECK_INT(c2[0].any_of, 0);
+    /* the alternatives of one `or` are marked as a group (a reader listed them as conditions
+     * all required); an `or` with one clause of its own beside a subrule groups nothing */
+    CHECK_INT(pj_rule_compile(&a,
+                              "employees > 10 and (high_tech or specialized) and (credit == \"A\""
+                              " or (tax_wan > 1 and revenue_wan > 1))",
+                              "c", &r, &e),
+              0);
+    pj_rule_clause g[6];
+    f = firm();
+    pj_rule_explain(r, &f, g);
+    CHECK_INT(g[0].any_of, 0);
+    CHECK_INT(g[1].any_of, 1);
+    CHECK_INT(g[2].any_of, 1);
+    CHECK_INT(g[3].any_of, 0);
+    CHECK_INT(g[4].any_of, 0);
+    CHECK_INT(g[5].any_of, 0);
     pj_arena_free(&a);
 }
 

@@ -253,6 +253,7 @@ export default {
       clause: { held: 'held', failed: 'failed', unknown: 'unknown' },
       decisive: 'changing this alone qualifies',
       nearMiss: 'Near miss',
+      anyOf: 'One of these is enough:',
       noNearMiss: 'No single clause would make it eligible',
       status: 'Status',
       statuses: { in_force: 'In force', expired: 'Expired', not_yet: 'Not yet in force' },

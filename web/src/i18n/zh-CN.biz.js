@@ -252,6 +252,7 @@ export default {
       clause: { held: '满足', failed: '不满足', unknown: '未知' },
       decisive: '改变此条即可符合',
       nearMiss: '差一点',
+      anyOf: '以下条件满足其一即可：',
       noNearMiss: '没有单独一条改变即可符合的条件',
       status: '状态',
       statuses: { in_force: '有效', expired: '已过期', not_yet: '未生效' },
