@@ -441,6 +441,21 @@ TEST(enterprise_finance_need_is_matched_once)
  * already met. Granting is 409 already_matched on `consent` now, naming the approved match,
  * and writes nothing; the bank keeps seeing nothing of it. Refusing consent shares nothing and
  * stays possible. */
+/* The officers, jd and a user `bank_user` of 农行 logged in (tokens of 80 bytes): 农行's
+ * organisation id, jd's into *org. */
+static long long bank_and_firm(th_server *s, char *adm, char *off, char *jd, char *bank,
+                               const char *bank_user, long long *org)
+{
+    th_login(s, "admin", s->admin_pw, adm);
+    th_login(s, "officer", s->demo_pw, off);
+    th_login(s, "jd", s->demo_pw, jd);
+    long long abc =
+        th_sql_int(s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
+    *org = th_sql_int(s, "SELECT organisation_id FROM users WHERE username = 'jd'");
+    mk_user(s, adm, bank_user, abc, bank);
+    return abc;
+}
+
 /* Regression: a consent once granted could not be taken back, and withdrawing the match left
  * the bank reading the firm's contact in full. The firm revokes it while no application stands
  * on it; the bank then sees nothing of the match, the need or the firm. */
@@ -448,20 +463,13 @@ TEST(enterprise_finance_consent_revoked_hides_the_firm_again)
 {
     th_server s;
     th_start(&s, 1);
-    char adm[80], off[80], jd[80], bank[80], body[200];
-    th_login(&s, "admin", s.admin_pw, adm);
-    th_login(&s, "officer", s.demo_pw, off);
-    th_login(&s, "jd", s.demo_pw, jd);
-    long long abc =
-        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
-    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
-    char sql[300];
+    char adm[80], off[80], jd[80], bank[80], body[200], sql[300];
+    long long org, abc = bank_and_firm(&s, adm, off, jd, bank, "abcbank", &org);
     snprintf(sql, sizeof sql,
              "UPDATE organisations SET contact_name = '王经理', contact_phone = '13900001111'"
              " WHERE id = %lld",
              org);
     th_sql_exec(&s, sql);
-    mk_user(&s, adm, "abcbank", abc, bank);
     product(&s, off, abc, "通用贷", 10, 1000, 3.5, 36, "true");
     json_t *o;
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
@@ -1535,20 +1543,14 @@ TEST(enterprise_bank_reads_the_consented_explanation)
 {
     th_server s;
     th_start(&s, 1);
-    char adm[80], off[80], jd[80], bank[80], path[128], body[256];
-    th_login(&s, "admin", s.admin_pw, adm);
-    th_login(&s, "officer", s.demo_pw, off);
-    th_login(&s, "jd", s.demo_pw, jd);
-    long long abc =
-        th_sql_int(&s, "SELECT id FROM organisations WHERE name = '中国农业银行北京平谷支行'");
-    long long org = th_sql_int(&s, "SELECT organisation_id FROM users WHERE username = 'jd'");
-    char sql[300];
+    char adm[80], off[80], jd[80], bank[80], path[128], body[256], sql[300];
+    long long org;
+    bank_and_firm(&s, adm, off, jd, bank, "abcbank2", &org);
     snprintf(sql, sizeof sql,
              "INSERT OR REPLACE INTO ent_profiles (org_id, scale, credit, employees, revenue_wan,"
              " high_tech, updated_at) VALUES (%lld, 'medium', 'A', 120, 3343, 0, 0)",
              org);
     th_sql_exec(&s, sql);
-    mk_user(&s, adm, "abcbank2", abc, bank);
     long long p = product(&s, bank, 0, "营收贷", 10, 2000, 1.1, 60, "revenue_wan >= 100");
     json_t *o;
     CHECK_INT(th_call(&s, "POST", "/api/v1/enterprise/financing-needs", jd,
