@@ -659,11 +659,12 @@ int pj_ent_match_consent(pj_ctx *c, int64_t id, json_t *body, pj_jw *w, pj_err *
     if (revoke && strcmp(m.consent, "granted"))
         return pj_fail(err, 409, "wrong_state", "consent",
                        "only a consent granted is revoked; this one is %s", m.consent);
+    if (revoke && !strcmp(m.outcome, "applied"))
+        return pj_fail(err, 409, "wrong_state", "consent",
+                       "an application stands on this consent: withdraw it first");
     if (revoke && strcmp(m.outcome, "pending") && strcmp(m.outcome, "withdrawn"))
         return pj_fail(err, 409, "wrong_state", "consent",
-                       strcmp(m.outcome, "applied")
-                           ? "the bank has %s the application: its decision keeps what it saw"
-                           : "an application is %s on this consent: withdraw it first",
+                       "the bank has %s the application: its decision keeps what it saw",
                        m.outcome);
     if (!revoke && strcmp(m.consent, "pending"))
         return pj_fail(err, 409, "wrong_state", "consent", "consent was %s already", m.consent);
