@@ -21,6 +21,8 @@ export const facilities = {
   summary: (query, opts) => get('/facilities/summary', query, opts),
   get: (id, opts) => get(`/facilities/${id}`, undefined, opts),
   update: (id, body) => patch(`/facilities/${id}`, body),
+  create: (body) => post('/facilities', body),
+  remove: (id) => del(`/facilities/${id}`),
   /** a facility table (CSV or XLSX bytes with its type); dry_run previews and writes nothing;
    * the same table imported twice changes nothing the second time (a timed-out commit may be
    * sent again) */

@@ -15,7 +15,9 @@ export const PERMISSIONS = {
   facilities: ALL,
   'facilities.edit': ['admin', 'district_officer', 'township_officer', 'facility_operator'],
   'facilities.history': DISTRICT, // GET /audit is admin + district officer
-  'facilities.import': ['admin', 'district_officer', 'township_officer'], // POST /facilities/import (a township officer: their township's rows)
+  'facilities.import': ['admin', 'district_officer', 'township_officer'],
+  // POST /facilities, DELETE /facilities/{id} (a township officer: their township's)
+  'facilities.create': ['admin', 'district_officer', 'township_officer'], // POST /facilities/import (a township officer: their township's rows)
   users: ['admin'],
   audit: DISTRICT,
   overview: OFFICIALS, // GET /overview (the dashboard falls back to the facilities list without it)

@@ -29,6 +29,12 @@ const routes = [
         meta: { perm: 'facilities', title: 'nav.facilities', menu: 'facilities' },
       },
       {
+        path: 'facilities/new',
+        name: 'facility-new',
+        component: () => import('@/views/facilities/FacilityEdit.vue'),
+        meta: { perm: 'facilities.create', title: 'facility.newTitle', menu: 'facilities' },
+      },
+      {
         path: 'facilities/:id(\\d+)',
         name: 'facility',
         component: () => import('@/views/facilities/FacilityDetail.vue'),
