@@ -1066,9 +1066,29 @@ static int pair_feasible(pj_ctx *c, int64_t elder_id, int64_t helper_id, int64_t
                        (long long)*dist);
     int64_t left = places_left(c, helper_id, run_id, except, err);
     if (left < 0 && err->status) return -1;
-    if (left <= 0)
-        return pj_fail(err, 409, "helper_full", "helper_id", "the helper has no place left");
-    return 0;
+    if (left > 0) return 0;
+    /* a place held by an open proposal of the run is said so: the helper list shows it free */
+    int64_t held = 0;
+    if (run_id) {
+        s = pj_db_prepare(c->db,
+                          "SELECT MIN(id) FROM elder_pair_proposals WHERE run_id = ? AND"
+                          " helper_id = ? AND state = 'proposed' AND id <> ?",
+                          err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, run_id);
+        pj_stmt_int(s, 2, helper_id);
+        pj_stmt_int(s, 3, except);
+        rc = pj_stmt_step(s, err);
+        held = rc == 1 && !pj_col_is_null(s, 0) ? pj_col_int(s, 0) : 0;
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    if (held)
+        return pj_fail(err, 409, "helper_full", "helper_id",
+                       "the helper's last place is held by proposal %lld of this run: reject it"
+                       " or give it another helper first",
+                       (long long)held);
+    return pj_fail(err, 409, "helper_full", "helper_id", "the helper has no place left");
 }
 
 static int64_t pair_insert(pj_ctx *c, int64_t elder_id, int64_t helper_id, const char *start,
@@ -1220,7 +1240,10 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         if (accept) {
             /* still unpaired, and the helper still has a place? Both still active and of
              * one township (a helper set inactive, an elder who died, left or moved to
-             * another township since the run makes the proposal stale)? */
+             * another township since the run makes the proposal stale)? The helper still
+             * does what the elder needs now, of the sex the elder prefers (an elder's needs
+             * or preference, a helper's skills or sex changed since the run: a pair by hand
+             * would be refused, skills_missing or sex_preference) */
             int64_t paired, left, valid = 0;
             if (pj_el_int(c,
                           "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = ? AND state ="
@@ -1230,8 +1253,10 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
             s = pj_db_prepare(c->db,
                               "SELECT e.status = 'active' AND h.active AND e.township_id ="
                               " h.township_id AND COALESCE(h.elder_id, 0) <> e.id AND"
-                              " h.id_number <> e.id_number FROM elders e, helpers h WHERE"
-                              " e.id = ? AND h.id = ?",
+                              " h.id_number <> e.id_number AND (h.skills & e.help_needed) ="
+                              " e.help_needed AND substr(e.helper_sex_pref, 1, 1) IN ('a',"
+                              " substr(h.sex, 1, 1)) FROM elders e, helpers h WHERE e.id = ? AND"
+                              " h.id = ?",
                               err);
             if (!s) goto fail;
             pj_stmt_int(s, 1, eid);

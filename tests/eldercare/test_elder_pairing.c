@@ -596,6 +596,71 @@ TEST_T(elder_pairing_helper_deactivated_ends_their_pairs, 120)
     th_stop(&s);
 }
 
+/* Regression: accepting a proposal did not check the elder's needs and preference again: an
+ * elder who came to want a woman (or to need meals) after the run was paired with the man
+ * proposed, a pair the same officer could not have made by hand (sex_preference,
+ * skills_missing). Such a proposal turns stale; one still fitting is accepted. */
+TEST_T(elder_pairing_accept_rechecks_needs_and_preference, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char off[80], g[80], q[300], body[200], path[128];
+    th_login(&s, "officer", s.demo_pw, off);
+    th_login(&s, "grid01", s.demo_pw, g);
+    long long grid = el_grid01_grid(&s);
+    snprintf(q, sizeof q, "SELECT parent_id FROM regions WHERE id = %lld", grid);
+    long long village = th_sql_int(&s, q);
+    long long h = el_helper(&s, g, grid, 80, "1970-04-04", 'M', "");
+    long long e1 = el_elder(&s, g, grid, 81, "");
+    (void)el_elder(&s, g, grid, 82, "");
+    (void)el_elder(&s, g, grid, 83, "");
+    snprintf(body, sizeof body, "{\"region_id\":%lld}", village);
+    json_t *o = EL(&s, off, "POST", "/api/v1/pairing-runs", body, 201);
+    long long run = th_int(o, "id");
+    json_decref(o);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pair_proposals WHERE run_id = %lld AND helper_id = %lld"
+             " AND state = 'proposed'",
+             run, h);
+    CHECK_INT(th_sql_int(&s, q), 2); /* his two places; the third elder unmatched */
+    /* the unmatched one given him: his places are held by the run's own proposals, which the
+     * refusal names (the helper list showed a place left) */
+    snprintf(q, sizeof q,
+             "SELECT id FROM elder_pair_proposals WHERE run_id = %lld AND state = 'unmatched'",
+             run);
+    long long un = th_sql_int(&s, q);
+    CHECK(un > 0);
+    snprintf(q, sizeof q,
+             "SELECT MIN(id) FROM elder_pair_proposals WHERE run_id = %lld AND helper_id = %lld",
+             run, h);
+    char held[120];
+    snprintf(held, sizeof held, "held by proposal %lld of this run", th_sql_int(&s, q));
+    snprintf(path, sizeof path, "/api/v1/pair-proposals/%lld", un);
+    snprintf(body, sizeof body, "{\"helper_id\":%lld,\"version\":1}", h);
+    o = EL(&s, off, "PATCH", path, body, 409);
+    CHECK_STR(th_err_code(o), "helper_full");
+    CHECK(strstr(th_err_message(o), held) != NULL);
+    json_decref(o);
+    /* the first elder now prefers a woman helper */
+    snprintf(path, sizeof path, "/api/v1/elders/%lld", e1);
+    json_t *el = EL(&s, g, "GET", path, NULL, 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"helper_sex_pref\":\"F\"}",
+             th_int(el, "version"));
+    json_decref(el);
+    json_decref(EL(&s, g, "PATCH", path, body, 200));
+    snprintf(path, sizeof path, "/api/v1/pairing-runs/%lld/accept", run);
+    o = EL(&s, off, "POST", path, NULL, 200);
+    CHECK_INT(th_int(o, "stale"), 1);
+    CHECK_INT(th_int(o, "decided"), 1);
+    json_decref(o);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM elder_pairs WHERE elder_id = %lld", e1);
+    CHECK_INT(th_sql_int(&s, q), 0);
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM elder_pairs WHERE helper_id = %lld AND state = 'active'", h);
+    CHECK_INT(th_sql_int(&s, q), 1);
+    th_stop(&s);
+}
+
 /* Regression: accepting a proposal made pairs the run would no longer propose — with a
  * helper set inactive since, for an elder who died, or one moved to another township. Such
  * proposals turn stale and make no pair. */
