@@ -1262,8 +1262,48 @@ static const char *side_file(char out[1100], const char *path, const char *suffi
 
 typedef struct restored {
     const char *from; /* the backup, as the restore names it */
+    const char *live; /* the database replaced (its accounts compared), NULL when none */
     int ended;        /* the backup's sessions ended */
+    json_t *undone;   /* the account changes made after the backup that it undoes */
 } restored;
+
+/* The accounts the restore turns back (the live database's, attached as `live`, against the
+ * backup's): [{username, change}], change one of enabled (disabled since the backup: it logs in
+ * again), password (changed since: the old one works again), role (changed since: back to the
+ * backup's), deleted (deleted since: it is back), created (created since: gone). NULL when they
+ * cannot be compared (no database there, or none of this kind): the restore goes on. */
+static json_t *accounts_undone(pj_db *db, const char *live)
+{
+    pj_err e;
+    pj_err_clear(&e);
+    if (!live || access(live, F_OK) != 0) return NULL;
+    pj_stmt *s = pj_db_prepare(db, "ATTACH DATABASE ? AS live", &e);
+    if (!s) return NULL;
+    pj_stmt_text(s, 1, live);
+    int ok = pj_stmt_step(s, &e) >= 0;
+    pj_stmt_done(s);
+    if (!ok) return NULL;
+    json_t *out = NULL;
+    s = pj_db_prepare(
+        db,
+        "SELECT l.username, CASE WHEN r.id IS NULL THEN 'created' WHEN l.disabled AND"
+        " NOT r.disabled THEN 'enabled' WHEN l.password_hash <> r.password_hash THEN"
+        " 'password' WHEN l.role <> r.role THEN 'role' END AS change FROM live.users"
+        " l LEFT JOIN main.users r ON r.username = l.username WHERE change IS NOT NULL"
+        " UNION ALL SELECT r.username, 'deleted' FROM main.users r WHERE NOT EXISTS"
+        " (SELECT 1 FROM live.users l WHERE l.username = r.username) ORDER BY 1",
+        &e);
+    if (s) {
+        out = json_array();
+        while (pj_stmt_step(s, &e) == 1)
+            json_array_append_new(out, json_pack("{s:s, s:s}", "username", pj_col_text(s, 0),
+                                                 "change", pj_col_text(s, 1)));
+        pj_stmt_done(s);
+    }
+    pj_err_clear(&e);
+    pj_db_exec(db, "DETACH DATABASE live", &e);
+    return out;
+}
 
 /* Finishes a restore, on the restored database while it is still held: the backup's sessions
  * end (a token logged out or ended, a new password, a disabled account, after the backup was
@@ -1272,6 +1312,7 @@ typedef struct restored {
 static int restore_finish(pj_db *db, void *arg, pj_err *err)
 {
     restored *r = arg;
+    r->undone = accounts_undone(db, r->live);
     pj_settings settings;
     pj_settings_default(&settings);
     pj_arena arena;
@@ -1288,6 +1329,8 @@ static int restore_finish(pj_db *db, void *arg, pj_err *err)
     r->ended = pj_db_changes(db);
     json_t *what = json_pack("{s:s, s:i, s:i}", "from", r->from, "schema", pj_db_schema_version(db),
                              "sessions_ended", r->ended);
+    if (r->undone && json_array_size(r->undone))
+        json_object_set(what, "accounts_undone", r->undone);
     after = json_dumps(what, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(what);
     if (pj_audit_add(&ctx, "restore", "database", 0, NULL, after, err) || pj_db_commit(db, err))
@@ -1321,14 +1364,39 @@ static int v_restore(cli *a)
     pj_err_clear(&err);
     /* the restored database records what replaced it, from where */
     char *from = realpath(src, NULL);
-    restored r = {.from = from ? from : src};
+    restored r = {.from = from ? from : src, .live = dst};
     int rc = pj_db_restore_file_then(src, dst, restore_finish, &r, &err);
     free(from);
     if (!had_wal) unlink(wal);
     if (!had_shm) unlink(shm);
-    if (rc) return cli_fail(&err);
+    if (rc) {
+        json_decref(r.undone);
+        return cli_fail(&err);
+    }
     printf("pingji: restored %s from %s (%d session%s ended: everyone logs in again)\n", dst, src,
            r.ended, r.ended == 1 ? "" : "s");
+    /* account changes made after the backup are undone with it: a disabled account that logs in
+     * again is what an admin must be told of (also in the restore's audit row) */
+    size_t i;
+    json_t *u;
+    static const char *const said[][2] = {
+        {"enabled", "enabled again (disabled after the backup)"},
+        {"password", "its earlier password works again (changed after the backup)"},
+        {"role", "its earlier role is back (changed after the backup)"},
+        {"deleted", "back (deleted after the backup)"},
+        {"created", "gone (created after the backup)"}};
+    json_array_foreach(r.undone, i, u)
+    {
+        const char *ch = json_string_value(json_object_get(u, "change"));
+        for (size_t k = 0; k < sizeof said / sizeof said[0]; k++)
+            if (!strcmp(ch, said[k][0]))
+                fprintf(stderr, "pingji: warning: account %s: %s\n",
+                        json_string_value(json_object_get(u, "username")), said[k][1]);
+    }
+    if (json_array_size(r.undone))
+        fprintf(stderr,
+                "pingji: check those accounts (pingji user get, user update) before serving\n");
+    json_decref(r.undone);
     return 0;
 }
 

@@ -515,6 +515,54 @@ TEST(cli_restore_is_audited_leaves_no_side_files_and_refuses_itself)
     CHECK_INT(sql_int(c, "SELECT COUNT(*) FROM audit"), audit);
 }
 
+/* Regression: a restore silently gave access back to accounts locked out after the backup (a
+ * departed employee's account disabled since logged in again, an old password worked again)
+ * and said only that sessions ended. It names each account the restore turns back, on the
+ * terminal and in its audit row. */
+TEST(cli_restore_names_the_accounts_it_turns_back)
+{
+    char out[65536] = {0};
+    char db[600], bak[600];
+    path_in_tmp(db, sizeof db, "acc.db");
+    path_in_tmp(bak, sizeof bak, "acc-bak.db");
+    CHECK_INT(RUN(out, "init", "--db", db), 0);
+    static const char *const users[] = {"t.gone", "t.pw", "t.role", "t.kept", "t.deleted"};
+    for (size_t i = 0; i < 5; i++) {
+        char body[200];
+        snprintf(body, sizeof body,
+                 "{\"username\":\"%s\",\"role\":\"viewer\",\"password\":\"long-enough-pw-9\"}",
+                 users[i]);
+        CHECK_INT(RUN(out, "user", "add", "--json", body, "--db", db), 0);
+    }
+    CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    th_server sv = {0};
+    snprintf(sv.db, sizeof sv.db, "%s", db);
+    th_sql_exec(&sv, "UPDATE users SET disabled = 1 WHERE username = 't.gone';"
+                     "UPDATE users SET password_hash = password_hash || 'x' WHERE username ="
+                     " 't.pw';"
+                     "UPDATE users SET role = 'district_officer' WHERE username = 't.role';"
+                     "DELETE FROM users WHERE username = 't.deleted'");
+    CHECK_INT(RUN(out, "user", "add", "--json",
+                  "{\"username\":\"t.new\",\"role\":\"viewer\",\"password\":\"long-enough-pw-9\"}",
+                  "--db", db),
+              0);
+    CHECK_INT(RUN(out, "restore", bak, "--db", db), 0);
+    CHECK(strstr(out, "account t.gone: enabled again (disabled after the backup)"));
+    CHECK(strstr(out, "account t.pw: its earlier password works again"));
+    CHECK(strstr(out, "account t.role: its earlier role is back"));
+    CHECK(strstr(out, "account t.deleted: back (deleted after the backup)"));
+    CHECK(strstr(out, "account t.new: gone (created after the backup)"));
+    CHECK(!strstr(out, "t.kept"));
+    CHECK_INT(sql_int(db, "SELECT json_array_length(after_json, '$.accounts_undone') FROM audit"
+                          " WHERE action = 'restore'"),
+              5);
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit, json_each(audit.after_json,"
+                          " '$.accounts_undone') j WHERE action = 'restore' AND"
+                          " json_extract(j.value, '$.username') = 't.gone' AND"
+                          " json_extract(j.value, '$.change') = 'enabled'"),
+              1);
+}
+
 /* Regression: `serve` started while a restore is writing the database opened and migrated it
  * first (under a restore's copy: SQLite's "database is locked" after 5 s) and only then
  * found the restore's lock. It now checks the lock before it opens anything: the restore's
