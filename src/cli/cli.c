@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -401,9 +402,27 @@ static int session_open(session *s, cli *a, int may_create, int held)
     s->ctx = (pj_ctx){.db = s->db,
                       .arena = &s->arena,
                       .settings = &s->settings,
-                      .request_id = "cli",
+                      .request_id = cli_request_id(),
                       .actor = {.user_id = 0, .username = "cli", .role = PJ_ROLE_ADMIN}};
     return 0;
+}
+
+/* The command line's request id in its audit rows: who ran it where, "cli:LOGIN@HOST" (the
+ * operating system's account and machine: the rows' username is "cli", no account of the
+ * platform, and a password reset or a restore from the command line named nobody) */
+const char *cli_request_id(void)
+{
+    static char rid[160];
+    if (rid[0]) return rid;
+    const struct passwd *pw = getpwuid(geteuid());
+    char host[64] = "";
+    if (gethostname(host, sizeof host - 1)) snprintf(host, sizeof host, "%s", "?");
+    host[sizeof host - 1] = 0;
+    if (pw && pw->pw_name)
+        snprintf(rid, sizeof rid, "cli:%.40s@%.60s", pw->pw_name, host);
+    else
+        snprintf(rid, sizeof rid, "cli:uid%u@%.60s", (unsigned)geteuid(), host);
+    return rid;
 }
 
 int cli_session_open(session *s, cli *a)
@@ -1248,7 +1267,25 @@ static int v_backup(cli *a)
     session s;
     if (cli_session_open(&s, a)) return 1;
     int rc = pj_db_backup(s.db, a->pos[1], &s.err) ? cli_fail(&s.err) : 0;
-    if (!rc) printf("pingji: backed up %s to %s\n", cli_db_path(a), a->pos[1]);
+    if (!rc) {
+        printf("pingji: backed up %s to %s\n", cli_db_path(a), a->pos[1]);
+        /* a copy of every password hash, ID number and phone leaves the database: audited, as a
+         * restore is (who, from where, into which file) */
+        char *to = realpath(a->pos[1], NULL);
+        json_t *what = json_pack("{s:s}", "to", to ? to : a->pos[1]);
+        char *after = json_dumps(what, JSON_COMPACT);
+        json_decref(what);
+        free(to);
+        if (pj_db_begin(s.db, &s.err) ||
+            pj_audit_add(&s.ctx, "backup", "database", 0, NULL, after, &s.err) ||
+            pj_db_commit(s.db, &s.err)) {
+            pj_db_rollback(s.db);
+            fprintf(stderr,
+                    "pingji: warning: the backup is made but not recorded in the audit: %s\n",
+                    s.err.message);
+        }
+        free(after);
+    }
     cli_session_close(&s);
     return rc;
 }
@@ -1320,7 +1357,7 @@ static int restore_finish(pj_db *db, void *arg, pj_err *err)
     pj_ctx ctx = {.db = db,
                   .arena = &arena,
                   .settings = &settings,
-                  .request_id = "cli",
+                  .request_id = cli_request_id(),
                   .actor = {.user_id = 0, .username = "cli", .role = PJ_ROLE_ADMIN}};
     char *after = NULL;
     int rc = -1;

@@ -43,6 +43,8 @@ typedef struct session {
 /* Value of --k (a flag gives ""), NULL when absent. Borrowed from argv. */
 const char *cli_opt(cli *a, const char *k);
 const char *cli_db_path(cli *a);
+/* The request id of the command line's audit rows: "cli:LOGIN@HOST". */
+const char *cli_request_id(void);
 /* Prints a usage error; returns 2. */
 int cli_usage(const char *msg);
 /* 0 when the command line has at most max positional arguments (the verb counts as one);

@@ -535,6 +535,12 @@ TEST(cli_restore_names_the_accounts_it_turns_back)
         CHECK_INT(RUN(out, "user", "add", "--json", body, "--db", db), 0);
     }
     CHECK_INT(RUN(out, "backup", bak, "--db", db), 0);
+    /* the backup (every hash, ID number and phone copied out) is audited, and the command
+     * line's rows say who ran it where (they said "cli", no one) */
+    CHECK_INT(sql_int(db, "SELECT COUNT(*) FROM audit WHERE action = 'backup' AND entity ="
+                          " 'database' AND json_extract(after_json, '$.to') LIKE '%acc-bak.db'"
+                          " AND request_id LIKE 'cli:%@%'"),
+              1);
     th_server sv = {0};
     snprintf(sv.db, sizeof sv.db, "%s", db);
     th_sql_exec(&sv, "UPDATE users SET disabled = 1 WHERE username = 't.gone';"
