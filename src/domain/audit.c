@@ -100,9 +100,33 @@ int64_t pj_audit_last_at(pj_ctx *c)
     return at;
 }
 
+/* The user name the filter `name` stands for: itself, or, when no account is so named and
+ * exactly one account shows it as its display name, that account's (the console shows display
+ * names: 管理员 typed in the filter found nothing beside rows showing 管理员). One name either
+ * way, so the filter stays one range of the (username, id) index. */
+static const char *audit_username(pj_ctx *c, const char *name)
+{
+    pj_err e;
+    pj_err_clear(&e);
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT (SELECT COUNT(*) FROM users WHERE username = ?1),"
+                               " (SELECT COUNT(*) FROM users WHERE display_name = ?1 AND"
+                               " display_name <> ''), (SELECT username FROM users WHERE"
+                               " display_name = ?1 AND display_name <> '' LIMIT 1)",
+                               &e);
+    if (!s) return name;
+    pj_stmt_text(s, 1, name);
+    const char *out = name;
+    if (pj_stmt_step(s, &e) == 1 && pj_col_int(s, 0) == 0 && pj_col_int(s, 1) == 1)
+        out = pj_arena_strdup(c->arena, pj_col_text(s, 2));
+    pj_stmt_done(s);
+    return out;
+}
+
 int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
 {
     if (pj_ctx_require(c, err, PJ_ROLE_ADMIN, PJ_ROLE_DISTRICT_OFFICER, PJ_ROLE_NONE)) return -1;
+    const char *username = f->username ? audit_username(c, f->username) : NULL;
     /* only the filters given, as plain comparisons, so that an index serves them: a record's
      * history is one range of (entity, entity_id), an entity's entries one of (entity, id), a
      * user's one of (user_id); written "? IS NULL OR entity = ?" no index could be used and
@@ -128,7 +152,7 @@ int pj_audit_list(pj_ctx *c, const pj_audit_filter *f, pj_jw *w, pj_err *err)
     if (!accounts) pj_stmt_int(s, i++, c->actor.user_id);
     if (f->entity) pj_stmt_text(s, i++, f->entity);
     if (f->action) pj_stmt_text(s, i++, f->action);
-    if (f->username) pj_stmt_text(s, i++, f->username);
+    if (f->username) pj_stmt_text(s, i++, username);
     if (f->entity_id) pj_stmt_int(s, i++, f->entity_id);
     if (f->user_id) pj_stmt_int(s, i++, f->user_id);
     if (f->since) pj_stmt_int(s, i++, f->since);

@@ -91,6 +91,17 @@ TEST(audit_list_filters_by_index)
          "SELECT id FROM audit WHERE action = 'delete' ORDER BY id DESC");
     walk(&t, (pj_audit_filter){.username = "b"},
          "SELECT id FROM audit WHERE username = 'b' ORDER BY id DESC");
+    /* the display name the console shows finds the account's rows too (管理员 typed in the
+     * filter found nothing beside rows showing 管理员); an empty one none */
+    if (pj_db_exec(t.db,
+                   "INSERT INTO users (username, display_name, role, password_hash, created_at,"
+                   " updated_at) VALUES ('a', '甲', 'viewer', 'x', 0, 0), ('c', '', 'viewer', 'x',"
+                   " 0, 0)",
+                   &err))
+        t_fail(__FILE__, __LINE__, "%s", err.message);
+    walk(&t, (pj_audit_filter){.username = "甲"},
+         "SELECT id FROM audit WHERE username = 'a' ORDER BY id DESC");
+    walk(&t, (pj_audit_filter){.username = ""}, "SELECT id FROM audit WHERE 0");
     plan = th_plans(&t, "FROM audit WHERE 1 = 1 AND action = ? AND id < ?");
     CHECK(strstr(plan, "SEARCH audit USING INDEX audit_action (action=? AND id<?)"));
     plan = th_plans(&t, "FROM audit WHERE 1 = 1 AND username = ? AND id < ?");
