@@ -835,8 +835,11 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     for (int d = 0; d < 7; d++)
         if (wd & (1LL << d)) pj_jw_int(w, d + 1);
     pj_jw_arr_end(w);
+    /* meals a helper brings are arranged while a helper is paired (101 of 217 such elders of
+     * the demo had none, counted 有饭吃 beside a missed-meal alert) */
     pj_jw_kbool(w, "meals_arranged",
-                strcmp(pj_col_text(s, 23), "none") != 0 && pj_col_int(s, 24) > 0);
+                strcmp(pj_col_text(s, 23), "none") != 0 && pj_col_int(s, 24) > 0 &&
+                    (strcmp(pj_col_text(s, 23), "helper") != 0 || !pj_col_is_null(s, 35)));
     const char *tier = pj_col_text(s, 25);
     pj_jw_kstr(w, "visit_tier", tier);
     pj_jw_kstr(w, "visit_tier_suggested", pj_visit_tier_suggest(alone, nest, dis, ability));
@@ -917,7 +920,10 @@ static const char *elder_filter_sql(pj_ctx *c, const pj_elder_filter *f, int64_t
         f->living_alone ? " AND e.living_alone = 1" : "",
         f->empty_nest ? " AND e.empty_nest = 1" : "", f->disabled ? " AND e.disabled = 1" : "",
         f->ability_set ? " AND e.ability_level = ?" : "",
-        f->no_meals ? " AND (e.meal_provider = 'none' OR e.meal_days = 0)" : "",
+        f->no_meals ? " AND (e.meal_provider = 'none' OR e.meal_days = 0 OR (e.meal_provider ="
+                      " 'helper' AND NOT EXISTS (SELECT 1 FROM elder_pairs q WHERE q.elder_id ="
+                      " e.id AND q.state = 'active')))"
+                    : "",
         f->no_doctor ? " AND NOT (e.doctor_until IS NOT NULL AND e.doctor_until >= ?"
                        " AND (e.doctor_from IS NULL OR e.doctor_from <= ?))"
                      : "",
@@ -993,7 +999,8 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
     const char *from = pj_col_text(s, 9), *until = pj_col_text(s, 10);
     int64_t du = until ? pj_el_day(until) : INT64_MIN, df = from ? pj_el_day(from) : INT64_MIN;
     pj_jw_kbool(w, "meals_arranged",
-                strcmp(pj_col_text(s, 11), "none") != 0 && pj_col_int(s, 12) > 0);
+                strcmp(pj_col_text(s, 11), "none") != 0 && pj_col_int(s, 12) > 0 &&
+                    (strcmp(pj_col_text(s, 11), "helper") != 0 || !pj_col_is_null(s, 18)));
     pj_jw_kbool(w, "doctor_contracted", until && du >= today && (!from || df <= today));
     const char *tier = pj_col_text(s, 13);
     pj_jw_kstr(w, "visit_tier", tier);

@@ -202,7 +202,10 @@ int pj_elder_coverage(pj_ctx *c, const char *group, int64_t region_id, int64_t s
     s = pj_db_prepare(
         c->db,
         pj_arena_printf(c->arena,
-                        "SELECT e.id, e.grid_id, e.meal_provider <> 'none' AND e.meal_days > 0,"
+                        /* a helper's meals while a helper is paired, as the elder's page */
+                        "SELECT e.id, e.grid_id, e.meal_provider <> 'none' AND e.meal_days > 0"
+                        " AND (e.meal_provider <> 'helper' OR EXISTS (SELECT 1 FROM elder_pairs q"
+                        " WHERE q.elder_id = e.id AND q.state = 'active')),"
                         " e.doctor_until >= ? AND (e.doctor_from IS NULL OR e.doctor_from <= ?),"
                         " CASE e.visit_tier WHEN 'high_risk' THEN 0 WHEN 'key' THEN 1 ELSE 2 END,"
                         " e.created_at, e.status = 'active', e.left_at FROM elders e"

@@ -74,7 +74,7 @@ TEST(elder_list_projection_agrees_with_the_record)
     th_login(&s, "grid01", s.demo_pw, grid);
     th_login(&s, "officer", s.demo_pw, off);
     long long e = el_elder(&s, grid, el_grid01_grid(&s), 1,
-                           "\"living_alone\":true,\"meal_provider\":\"helper\",\"meal_days\":5");
+                           "\"living_alone\":true,\"meal_provider\":\"canteen\",\"meal_days\":5");
     char path[160];
     snprintf(path, sizeof path, "/api/v1/elders?q=%s&limit=5", "%E8%80%81%E4%BA%BA1");
     json_t *l = EL(&s, grid, "GET", path, NULL, 200);

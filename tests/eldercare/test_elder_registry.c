@@ -190,10 +190,14 @@ TEST_T(elder_masking_reveal_audit_and_scope, 120)
     snprintf(body, sizeof body, "{\"version\":1,\"grid_id\":%lld}", other);
     json_decref(EL(&s, g, "PATCH", path, body, 422));
     /* optimistic version */
-    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_provider\":\"helper\",\"meal_days\":7}",
+    o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_provider\":\"canteen\",\"meal_days\":7}",
            200);
     CHECK_INT(th_int(o, "version"), 2);
     CHECK(json_is_true(json_object_get(o, "meals_arranged")));
+    json_decref(o);
+    /* a helper's meals are arranged once a helper is paired: none is (counted 有饭吃 before) */
+    o = EL(&s, g, "PATCH", path, "{\"version\":2,\"meal_provider\":\"helper\"}", 200);
+    CHECK(json_is_false(json_object_get(o, "meals_arranged")));
     json_decref(o);
     o = EL(&s, g, "PATCH", path, "{\"version\":1,\"meal_days\":5}", 409);
     CHECK_STR(th_err_code(o), "version_conflict");
@@ -262,14 +266,19 @@ TEST_T(elder_list_flag_and_gap_filters, 120)
         {"disabled=1", "disabled = 1", "disabled", 1},
         {"ability_level=3", "ability_level = 3", NULL, -1},
         {"ability_level=0", "ability_level = 0", NULL, -1},
-        {"no_meals=1", "(meal_provider = 'none' OR meal_days = 0)", "meals_arranged", 0},
+        /* a helper's meals with no helper paired are none (they were counted arranged) */
+        {"no_meals=1",
+         "(meal_provider = 'none' OR meal_days = 0 OR (meal_provider = 'helper' AND NOT EXISTS"
+         " (SELECT 1 FROM elder_pairs q WHERE q.elder_id = elders.id AND q.state = 'active')))",
+         "meals_arranged", 0},
         {"no_doctor=1",
          "NOT (doctor_until IS NOT NULL AND doctor_until >= date('now', '+8 hours')"
          " AND (doctor_from IS NULL OR doctor_from <= date('now', '+8 hours')))",
          "doctor_contracted", 0},
         {"living_alone=1&no_meals=1",
-         "living_alone = 1 AND (meal_provider = 'none' OR"
-         " meal_days = 0)",
+         "living_alone = 1 AND (meal_provider = 'none' OR meal_days = 0 OR (meal_provider ="
+         " 'helper' AND NOT EXISTS (SELECT 1 FROM elder_pairs q WHERE q.elder_id = elders.id AND"
+         " q.state = 'active')))",
          "living_alone", 1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
