@@ -701,22 +701,11 @@ static double sum_num(json_t *res, const char *key)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-static const char *const cmp_keys[] = {"objective",
-                                       "fixed_cost",
-                                       "service_cost",
-                                       "person_km",
-                                       "mean_km",
-                                       "max_km",
-                                       "demand",
-                                       "served",
-                                       "shortfall",
-                                       "sites",
-                                       "max_ready_minutes",
-                                       "mean_ready_minutes",
+static const char *const cmp_keys[] = {"objective", "fixed_cost", "service_cost", "person_km",
+                                       "mean_km", "max_km", "demand", "served", "shortfall",
+                                       "sites", "max_ready_minutes", "mean_ready_minutes",
                                        /* null without a deadline: under one, the figure */
-                                       "sites_after_deadline",
-                                       "gap",
-                                       NULL};
+                                       "sites_after_deadline", "gap", NULL};
 
 static void side_render(const pside *p, pj_jw *w)
 {

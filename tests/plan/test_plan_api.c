@@ -234,13 +234,14 @@ TEST_T(plan_shortfall_compare, 120)
     CHECK(json_array_size(json_object_get(cmp, "sites")) > 0);
     /* the sites ready after the deadline, the figure under a deadline (it was left out); none
      * for a plan without one, nor a difference */
-    json_t *late = json_object_get(
-        json_object_get(json_object_get(small, "result"), "summary"), "sites_after_deadline");
+    json_t *late = json_object_get(json_object_get(json_object_get(small, "result"), "summary"),
+                                   "sites_after_deadline");
     CHECK(json_is_integer(late));
     CHECK_INT((long long)num(json_object_get(cmp, "a"), "sites_after_deadline"),
               json_integer_value(late));
     CHECK(json_is_null(json_object_get(json_object_get(cmp, "b"), "sites_after_deadline")));
-    CHECK(json_is_null(json_object_get(json_object_get(cmp, "difference"), "sites_after_deadline")));
+    CHECK(
+        json_is_null(json_object_get(json_object_get(cmp, "difference"), "sites_after_deadline")));
     json_decref(cmp);
     CHECK_INT(th_call(&s, "GET", "/api/v1/plans/compare?a=1", tok, NULL, &cmp), 400);
     json_decref(cmp);
