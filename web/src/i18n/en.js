@@ -645,6 +645,7 @@ export default {
     open: 'Opened',
     running: 'Started',
     restore: 'Database restored',
+    backup: 'Database backed up',
     // the states a cohort moves to (POST /academy/cohorts/{id}/state), an alert's and a pairing run's decisions
     planned: 'Planning',
     graduated: 'Cohort graduated',

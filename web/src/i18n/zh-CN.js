@@ -648,6 +648,7 @@ export default {
     open: '开班',
     running: '开课',
     restore: '恢复数据库',
+    backup: '备份数据库',
     // the states a cohort moves to (POST /academy/cohorts/{id}/state), an alert's and a pairing run's decisions
     planned: '筹备',
     graduated: '班级结业',
