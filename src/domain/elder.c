@@ -747,6 +747,17 @@ static int in_contacts(pj_ctx *c, json_t *o, const char **out, pj_err *err)
     " e.created_at, e.updated_at, e.version, g.name, p.helper_id, h.name, p.id, p.start_date,"     \
     " ca.id, ca.balance_min, e.left_at, e.meal_weekdays"
 
+/* Meals arranged, from the columns of the provider, the meal days and the paired helper: a
+ * provider and days, and for meals a helper brings a helper paired now (101 of the demo's 217
+ * such elders had none, counted 有饭吃 beside a missed-meal alert). The list's no_meals filter
+ * and the coverage report say the same in SQL. */
+static int meals_arranged(pj_stmt *s, int provider, int days, int helper)
+{
+    const char *p = pj_col_text(s, provider);
+    return strcmp(p, "none") != 0 && pj_col_int(s, days) > 0 &&
+           (strcmp(p, "helper") != 0 || !pj_col_is_null(s, helper));
+}
+
 /* reveal: 1 numbers in full (audited by the caller), 0 masked, -1 an audit snapshot — numbers
  * masked and the health data too (the conditions by count, the doctor's name), since audit
  * rows outlive the reader's need. */
@@ -835,11 +846,7 @@ static int elder_render_x(pj_ctx *c, int64_t id, pj_jw *w, int reveal, pj_err *e
     for (int d = 0; d < 7; d++)
         if (wd & (1LL << d)) pj_jw_int(w, d + 1);
     pj_jw_arr_end(w);
-    /* meals a helper brings are arranged while a helper is paired (101 of 217 such elders of
-     * the demo had none, counted 有饭吃 beside a missed-meal alert) */
-    pj_jw_kbool(w, "meals_arranged",
-                strcmp(pj_col_text(s, 23), "none") != 0 && pj_col_int(s, 24) > 0 &&
-                    (strcmp(pj_col_text(s, 23), "helper") != 0 || !pj_col_is_null(s, 35)));
+    pj_jw_kbool(w, "meals_arranged", meals_arranged(s, 23, 24, 35));
     const char *tier = pj_col_text(s, 25);
     pj_jw_kstr(w, "visit_tier", tier);
     pj_jw_kstr(w, "visit_tier_suggested", pj_visit_tier_suggest(alone, nest, dis, ability));
@@ -998,9 +1005,7 @@ static void elder_item(pj_ctx *c, pj_stmt *s, int reveal, int64_t now, int64_t t
     pj_jw_kint(w, "ability_level", pj_col_int(s, 8));
     const char *from = pj_col_text(s, 9), *until = pj_col_text(s, 10);
     int64_t du = until ? pj_el_day(until) : INT64_MIN, df = from ? pj_el_day(from) : INT64_MIN;
-    pj_jw_kbool(w, "meals_arranged",
-                strcmp(pj_col_text(s, 11), "none") != 0 && pj_col_int(s, 12) > 0 &&
-                    (strcmp(pj_col_text(s, 11), "helper") != 0 || !pj_col_is_null(s, 18)));
+    pj_jw_kbool(w, "meals_arranged", meals_arranged(s, 11, 12, 18));
     pj_jw_kbool(w, "doctor_contracted", until && du >= today && (!from || df <= today));
     const char *tier = pj_col_text(s, 13);
     pj_jw_kstr(w, "visit_tier", tier);

@@ -894,7 +894,6 @@ typedef struct pexcl {
     const char *name, *role;
     double lat, lon;
     int main_ok, vok; /* it could have taken the general people, the vulnerable */
-    double crit_min;  /* its conversion's critical path (of a site the deadline kept out) */
     int nshort;
     struct {
         const char *team;
@@ -953,7 +952,6 @@ static pexcl *excl_add(pcount *cnt, pexcls *x, const preq *q, const psite *st)
     e->main_ok = st->main_ok;
     e->vok =
         st->medical || (strcmp(q->vneeds, "medical") && st->cap >= 1 && st->bf - st->vhousing >= 1);
-    e->crit_min = st->crit_min;
     return e;
 }
 
@@ -1702,30 +1700,32 @@ static int site_late(const pstate *p, const psite *st)
  * reach that could were left out for lack of teams (`excluded`), both (full, and more in reach
  * left out: more teams would place them), or no site that may take them is within
  * max_distance_km (for the vulnerable: a medical site or one with barrier-free rooms). */
-static const char *short_reason(const pstate *p, int j)
+/* Whether a site noted in x could take customer j (the general people or the vulnerable)
+ * and is within reach of its village. */
+static int noted_in_reach(const pstate *p, const pexcls *x, int j)
 {
     const pvill *v = &p->v[p->cu[j].v];
-    if (!v->has_loc) return "no_location";
-    int full = 0, left_out = 0;
-    for (int i = 0; i < p->ns && !full; i++)
-        if (allowed(p, i, j)) full = 1;
-    for (int k = 0; k < p->excl.n && !left_out; k++) {
-        const pexcl *e = &p->excl.v[k];
+    for (int k = 0; k < x->n; k++) {
+        const pexcl *e = &x->v[k];
         if ((p->cu[j].vuln ? e->vok : e->main_ok) &&
             pj_haversine_km(e->lat, e->lon, v->lat, v->lon) * p->q.road <= p->q.max_km)
-            left_out = 1;
+            return 1;
     }
+    return 0;
+}
+
+static const char *short_reason(const pstate *p, int j)
+{
+    if (!p->v[p->cu[j].v].has_loc) return "no_location";
+    int full = 0;
+    for (int i = 0; i < p->ns && !full; i++)
+        if (allowed(p, i, j)) full = 1;
+    int left_out = noted_in_reach(p, &p->excl, j);
     if (full) return left_out ? "full_short_of_teams" : "sites_full";
     if (left_out) return "short_of_teams";
     /* none in reach takes them, but one the deadline kept out would: the deadline, not the
      * distance, is what to change (a longer distance brought nothing) */
-    for (int k = 0; k < p->slow.n; k++) {
-        const pexcl *e = &p->slow.v[k];
-        if ((p->cu[j].vuln ? e->vok : e->main_ok) &&
-            pj_haversine_km(e->lat, e->lon, v->lat, v->lon) * p->q.road <= p->q.max_km)
-            return "beyond_deadline";
-    }
-    return "out_of_reach";
+    return noted_in_reach(p, &p->slow, j) ? "beyond_deadline" : "out_of_reach";
 }
 
 static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
