@@ -203,6 +203,7 @@ int main(int argc, char **argv)
     int nrun = 0, next = 0, passed = 0, failed = 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    t_before_all();
     for (;;) {
         while (nrun < jobs && next < ncases) {
             if (!selected(next, argc, argv)) {
@@ -244,6 +245,7 @@ int main(int argc, char **argv)
             break;
         }
     }
+    t_after_all();
     printf("time: %.1fs\n", since(&t0));
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : (passed ? 0 : 1);

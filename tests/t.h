@@ -15,6 +15,10 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 void t_doing(const char *what);
 /* A fresh directory for this test (owned by the runner, removed when the test passes). */
 const char *t_tmpdir(void);
+/* Called by the runner once before the first test and once after the last (th.c: the demo
+ * district every test copies). */
+void t_before_all(void);
+void t_after_all(void);
 /* Path of the shared benchmark instances ($PJ_BENCHMARKS or ../shared/benchmarks). */
 const char *t_benchmarks_dir(void);
 

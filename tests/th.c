@@ -27,10 +27,55 @@
 #include "t.h"
 
 static int slow_hash; /* for th_start_opts */
+/* read by pj_now and pj_now_ms (src/core/util.c): this program's definition of it alone */
+int64_t pj_test_clock_shift_s;
+
+/* The demo district built once by the runner (t_before_all), copied by each test that starts a
+ * server on it: building it is over a second of a test's time, several under the sanitizers, and
+ * most tests start one. A test that moved the clock, hashes at the product's cost or asked for
+ * elders builds its own. */
+static char template_dir[256], template_db[600], template_admin_pw[32];
+/* The same for the command line's `init --demo` (every module's demo), made by the binary under
+ * test: th_demo_db copies it. */
+static char cli_template_db[600];
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY), out = -1, rc = -1;
+    if (in < 0) return -1;
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out >= 0) {
+        char buf[1 << 16];
+        ssize_t n;
+        rc = 0;
+        while ((n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n) {
+                rc = -1;
+                break;
+            }
+        if (n < 0) rc = -1;
+        if (close(out)) rc = -1;
+    }
+    close(in);
+    return rc;
+}
+
+static int template_fits(int demo)
+{
+    const char *elders = getenv("PINGJI_DEMO_ELDERS");
+    return demo && template_db[0] && !slow_hash && pj_test_clock_shift_s == 0 && elders &&
+           strcmp(elders, "0") == 0;
+}
 
 static void make_db(th_server *s, int demo)
 {
     snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
+    if (template_fits(demo)) {
+        if (copy_file(template_db, s->db)) t_fail(__FILE__, __LINE__, "copy %s", template_db);
+        memcpy(s->admin_pw, template_admin_pw, sizeof s->admin_pw);
+        snprintf(s->demo_pw, sizeof s->demo_pw, "demo-password-1");
+        return;
+    }
     pj_err err;
     pj_err_clear(&err);
     pj_log_level(PJ_LOG_WARN);
@@ -48,6 +93,74 @@ static void make_db(th_server *s, int demo)
             t_fail(__FILE__, __LINE__, "demo: %s", err.message);
     }
     th_ctx_close(&t);
+}
+
+void t_before_all(void)
+{
+    const char *elders = getenv("PINGJI_DEMO_ELDERS");
+    if (getenv("PJ_TEST_NO_TEMPLATE") || !elders || strcmp(elders, "0") != 0) return;
+    snprintf(template_dir, sizeof template_dir, "/tmp/pingji-demo-XXXXXX");
+    if (!mkdtemp(template_dir)) t_fail(__FILE__, __LINE__, "mkdtemp: %s", strerror(errno));
+    th_server s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.db, sizeof s.db, "%s/pj.db", template_dir);
+    pj_err err;
+    pj_err_clear(&err);
+    pj_log_level(PJ_LOG_WARN);
+    th_ctx t;
+    th_ctx_open(&s, &t, "test", PJ_ROLE_ADMIN);
+    t.settings.fast_hash = 1;
+    if (pj_auth_bootstrap(&t.c, s.admin_pw, sizeof s.admin_pw, &err) != 1)
+        t_fail(__FILE__, __LINE__, "bootstrap: %s", err.message);
+    pj_demo_stats ds;
+    if (pj_demo_build(&t.c, 20240801, "demo-password-1", &ds, &err))
+        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
+    th_ctx_close(&t);
+    char wal[sizeof s.db + 8];
+    snprintf(wal, sizeof wal, "%s-wal", s.db);
+    if (access(wal, F_OK) == 0) t_fail(__FILE__, __LINE__, "the demo template kept its WAL");
+    memcpy(template_admin_pw, s.admin_pw, sizeof template_admin_pw);
+    snprintf(template_db, sizeof template_db, "%s", s.db);
+    /* the command line's demo, when the binary is there (a run of the tests alone may be
+     * without one: each test then runs it itself, and fails as it would have) */
+    char cli_db[sizeof template_dir + 16];
+    snprintf(cli_db, sizeof cli_db, "%s/cli.db", template_dir);
+    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(126);
+        execl(bin, bin, "init", "--db", cli_db, "--demo", (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        char cli_wal[sizeof cli_db + 8];
+        snprintf(cli_wal, sizeof cli_wal, "%s-wal", cli_db);
+        if (access(cli_wal, F_OK) != 0)
+            snprintf(cli_template_db, sizeof cli_template_db, "%s", cli_db);
+    }
+}
+
+void th_demo_db(const char *db)
+{
+    const char *elders = getenv("PINGJI_DEMO_ELDERS");
+    if (cli_template_db[0] && elders && strcmp(elders, "0") == 0) {
+        if (copy_file(cli_template_db, db)) t_fail(__FILE__, __LINE__, "copy %s", cli_template_db);
+        return;
+    }
+    char out[65536];
+    if (th_run(out, sizeof out, (const char *const[]){"init", "--db", db, "--demo", NULL}))
+        t_fail(__FILE__, __LINE__, "init --demo: %s", out);
+}
+
+void t_after_all(void)
+{
+    if (!template_dir[0]) return;
+    unlink(template_db);
+    if (cli_template_db[0]) unlink(cli_template_db);
+    rmdir(template_dir);
 }
 
 static const char *web_dir; /* for th_start_web */
@@ -177,9 +290,6 @@ void th_start_idle(th_server *s, int demo, int idle_s)
     s->pid = pid;
     s->port = port;
 }
-
-/* read by pj_now and pj_now_ms (src/core/util.c): this program's definition of it alone */
-int64_t pj_test_clock_shift_s;
 
 void th_clock_at(const char *day, int hh, int mm)
 {

@@ -132,6 +132,10 @@ int th_run_stdout(char *out, size_t size, const char *const *args);
  * the tests, whichever test it is of; a stack array of more than a megabyte may not fit). Not
  * freed: each test is a process of its own. */
 void *th_scratch(size_t n);
+/* `pingji init --db db --demo` (every module's demo; no elders unless PINGJI_DEMO_ELDERS says):
+ * a copy of the one the runner made once, when the elders are the runner's none. For a test of
+ * what comes after; a test of `init` itself runs it. */
+void th_demo_db(const char *db);
 #define RUN(out, ...) th_run(out, sizeof out, (const char *const[]){__VA_ARGS__, NULL})
 /* An enumerated list filter: GET path with key= a value not in values (NULL-terminated) is a
  * 400 bad_query at key ("KEY is one of …") that changes nothing; each of values answers 200.

@@ -94,7 +94,7 @@ static void setup(th_server *s, int capacity, long long *cohort, long long *post
     char j[512];
     memset(s, 0, sizeof *s);
     snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN1("init", "--db", s->db, "--demo"), 0);
+    th_demo_db(s->db);
     CHECK_INT(RUN1("ecommerce", "bases", "--tier", "hq", "--db", s->db), 0);
     long long hq = first_int("id");
     CHECK(hq > 0);

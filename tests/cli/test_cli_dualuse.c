@@ -17,7 +17,7 @@ TEST(cli_dualuse_manual_convert_drill_overview)
     char db[600], csv[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(csv, sizeof csv, "%s/m.csv", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     CHECK_INT(RUN(out, "overview", "--db", db, "--scenario", "epidemic"), 0);
     CHECK(strstr(out, "\"live_conversions\"") && strstr(out, "万达锦华酒店"));
     CHECK_INT(RUN(out, "overview", "--db", db, "--scenario", "flood"), 2);
@@ -89,7 +89,7 @@ TEST_T(cli_dualuse_lists_page_with_cursor, 120)
     char out[1 << 20] = {0};
     char db[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     static const char *const lists[][2] = {
         {"convert", "list"}, {"drill", "list"}, {"drill", "findings"}, {"stock", "list"}};
     int paged_lists = 0; /* lists of more than one page */
@@ -163,7 +163,7 @@ TEST_T(cli_dualuse_drill_verbs_leave_live_conversions_alone, 120)
     char out[1 << 20] = {0};
     char db[600], live[24], drill[24], lstep[24], dstep[24], st[64];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     /* the demo's live conversion at 万达锦华酒店, and a new drill there */
     CHECK_INT(RUN(out, "convert", "list", "--state", "converting", "--db", db), 0);
     snprintf(live, sizeof live, "%lld", first_id(out, "items"));
@@ -226,7 +226,7 @@ TEST_T(cli_dualuse_lists_by_township, 120)
     char out[1 << 20] = {0};
     char db[600], q[400], tid[32];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     long long town = db_int(db, "SELECT f.township_id FROM conversions v JOIN facilities f ON"
                                 " f.id = v.facility_id WHERE v.mode = 'drill' GROUP BY"
                                 " f.township_id ORDER BY COUNT(*) DESC LIMIT 1");
@@ -272,7 +272,7 @@ TEST_T(cli_dualuse_drill_csv_keeps_the_report_figures, 120)
     char out[1 << 20] = {0};
     char db[600], id[24], want[64], q[300];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     long long drill = db_int(db, "SELECT MIN(id) FROM conversions WHERE mode = 'drill' AND"
                                  " state = 'finished'");
     CHECK(drill > 0);
@@ -318,7 +318,7 @@ TEST_T(cli_dualuse_sign_waits_for_the_step, 120)
     char out[1 << 20] = {0};
     char db[600], row[24], item[256], msg[160], q[200];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     CHECK_INT(
         RUN(out, "drill", "start", "--facility-id", "1", "--scenario", "epidemic", "--db", db), 0);
     long long drill = id_of(out);
@@ -352,7 +352,7 @@ TEST_T(cli_dualuse_restore_occupied_needs_confirm, 120)
     char out[1 << 20] = {0};
     char db[600], id[24], q[900], st[64];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     long long conv = db_int(db, "SELECT MIN(id) FROM conversions WHERE mode = 'live' AND"
                                 " state = 'converting'");
     long long fid = db_int(db, "SELECT facility_id FROM conversions WHERE mode = 'live' AND"

@@ -33,7 +33,7 @@ TEST_T(cli_ecommerce_academy_enterprise_verbs, 120)
         CHECK_INT(RUN(o2, verbs[i], "--help"), 0);
         CHECK(strstr(o2, "usage: pingji") != NULL);
     }
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     /* the seed's figures through the e-commerce verb */
     CHECK_INT(RUN(out, "ecommerce", "kpis", "--db", db), 0);
     CHECK_INT(first_int(out, "streamers"), 140);

@@ -35,7 +35,7 @@ TEST_T(cli_facility_import_and_export, 120)
     snprintf(fx, sizeof fx, "%s/facilities.xlsx", t_tmpdir());
     snprintf(bad, sizeof bad, "%s/bad.csv", t_tmpdir());
     snprintf(good, sizeof good, "%s/good.csv", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--demo", "--db", db), 0);
+    th_demo_db(db);
     long long n = db_int(db, "SELECT COUNT(*) FROM facilities");
     long long audits = db_int(db, "SELECT COUNT(*) FROM audit");
 

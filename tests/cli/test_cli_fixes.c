@@ -85,9 +85,8 @@ TEST(cli_missing_or_foreign_database_is_not_created)
 /* A demo database in the test's directory; its path in db. */
 static void demo_db(char *db, size_t size)
 {
-    char out[65536] = {0};
     path_in_tmp(db, size, "pj.db");
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
 }
 
 static long long sql_int(const char *db, const char *sql)

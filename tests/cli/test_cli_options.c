@@ -16,9 +16,8 @@
 /* A demo database in the test's directory (its path in db), opened for fingerprints in sv. */
 static void demo_db(char *db, size_t size, th_server *sv)
 {
-    char out[65536] = {0};
     snprintf(db, size, "%s/pj.db", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     memset(sv, 0, sizeof *sv);
     snprintf(sv->db, sizeof sv->db, "%s", db);
 }

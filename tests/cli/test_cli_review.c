@@ -26,12 +26,11 @@ static long long q_int(const char *db, const char *sql)
 /* init --demo with n elders (the runner loads none), as the runner had it after */
 static void demo_with_elders(const char *db, const char *n)
 {
-    char out[65536] = {0};
     const char *was = getenv("PINGJI_DEMO_ELDERS");
     char keep[32];
     snprintf(keep, sizeof keep, "%s", was ? was : "");
     setenv("PINGJI_DEMO_ELDERS", n, 1);
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     if (was)
         setenv("PINGJI_DEMO_ELDERS", keep, 1);
     else
@@ -282,7 +281,7 @@ TEST(cli_manual_export_csv_flag_before_the_id)
     char db[600], csv[600], id[24];
     tmp_path(db, sizeof db, "pj.db");
     tmp_path(csv, sizeof csv, "manual.csv");
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     long long m = q_int(db, "SELECT MIN(id) FROM manuals");
     CHECK(m > 0);
     snprintf(id, sizeof id, "%lld", m);

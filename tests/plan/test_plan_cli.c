@@ -33,7 +33,7 @@ TEST_T(cli_plan_make_list_show_compare_adopt, 120)
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
     snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     scenario_file(scn, "");
     CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res, "--progress"), 0);
     CHECK(strstr(out, "plan 1") && strstr(out, "served 400") && strstr(out, "ready h"));
@@ -100,7 +100,7 @@ TEST_T(cli_plan_says_deadline_shortfall_supplies_and_aligns_names, 120)
     char db[600], scn[600], sql[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     /* a long name on a site the plan takes (南山村 is next to the affected villages) */
     snprintf(sql, sizeof sql,
              "UPDATE facilities SET name = '南山村应急安置点一号楼二号楼三号楼四号楼五号楼' WHERE"
@@ -172,7 +172,7 @@ TEST_T(cli_plan_ship_records_a_shipment, 120)
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
     snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     scenario_file(scn, "\"supplies\":{\"days\":3},");
     CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
     json_t *plan = json_load_file(res, 0, NULL);
@@ -468,7 +468,7 @@ TEST_T(cli_plan_store_takes_no_supplies, 60)
     char db[600], scn[600];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     static const char *const body[] = {
         "{\"name\":\"store\",\"scenario\":\"disaster\",\"role\":\"supply_store\","
         "\"affected\":{\"township_ids\":[303]},\"demand\":{\"people\":2000},\"vulnerable\":false,"
@@ -533,7 +533,7 @@ TEST_T(cli_plan_show_says_sites_no_longer_in_force, 120)
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
     snprintf(res, sizeof res, "%s/result.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     scenario_file(scn, "");
     CHECK_INT(RUN(out, "plan", "--db", db, "--scenario", scn, "--out", res), 0);
     json_t *plan = json_load_file(res, 0, NULL);
@@ -649,7 +649,7 @@ TEST_T(cli_plan_out_long_name_and_unwritable_place, 120)
     char db[600], scn[600], res[900];
     snprintf(db, sizeof db, "%s/pj.db", t_tmpdir());
     snprintf(scn, sizeof scn, "%s/scenario.json", t_tmpdir());
-    CHECK_INT(RUN(out, "init", "--db", db, "--demo"), 0);
+    th_demo_db(db);
     scenario_file(scn, "");
     char name[251];
     memset(name, 'p', 245);
