@@ -1,5 +1,5 @@
 # pingji — plain Makefile. `make run` starts the demo server, `make check` runs every test.
-# Variants: build/rel (gcc -O2), build/san (clang ASan+UBSan), build/fuzz (clang libFuzzer).
+# Variants: build/rel (gcc -O2), build/san (clang ASan+UBSan; also the corpus replays), build/fuzz (clang libFuzzer, `make fuzz`).
 
 PKGS      := libevent jansson sqlite3 libsodium minizip zlib expat xlsxwriter
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -103,13 +103,21 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libpingji.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
+# The corpora replayed under ASan+UBSan by fuzz/replay.c (each input once, as libFuzzer's
+# -runs=0) linked with the sanitizer build's library, which test-san has built: no third build of
+# the library with the fuzzer's coverage for a replay (`make fuzz` builds that, to fuzz).
+REPLAY_BINS := $(patsubst fuzz/%.c,build/san/fuzz/%,$(FUZZ_SRC))
+build/san/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c build/san/libpingji.a
+	@mkdir -p $(dir $@)
+	clang $(san_CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(san_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 fuzz-replay:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory $(PAR) $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+	@$(MAKE) --no-print-directory $(PAR) $(REPLAY_BINS)
+	@for f in $(REPLAY_BINS); do n=$$(basename $$f); \
 	  echo "replay $$n: $$(ls fuzz/corpus/$$n | wc -l) inputs"; \
-	  ASAN_OPTIONS=detect_leaks=1 $$f -runs=0 fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log \
-	    || { cat build/fuzz/$$n.log; exit 1; }; done
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $$f fuzz/corpus/$$n >/dev/null 2>build/san/fuzz/$$n.log || { cat build/san/fuzz/$$n.log; exit 1; }; done
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_BINS)
