@@ -198,28 +198,28 @@ start_server() {
 }
 
 # The test files (PJ_E2E_FILES narrows the run to some; default every tests/e2e/*.test.mjs)
-# are split among PJ_E2E_SHARDS runs at once (default 2: one run left about a fifth of the two
-# cores idle, and two took 2,230 s where one had taken 3,999 s), in turn by name; each run has its own server on its own copy of one demo
-# database and runs its files one after another, as one run did. A run's report is printed
-# whole when every run has ended (run k's also in build/e2e/e2e-k.log, its server's log in
-# build/e2e/server-k.log).
+# are split among PJ_E2E_SHARDS runs at once (default 4), in turn by name; each run has its own
+# server on its own copy of one demo database and runs its files one after another. The tests
+# mostly wait — on the console's debounces and transitions, on the server, on Chromium — so that
+# the two cores stood idle three quarters of a run of two (53 min, 25 min of CPU); four runs
+# overlap those waits (docs/BENCHMARKS.md, "The console's browser tests").
+# Each run's report is printed as it goes, each line after [k] (also in build/e2e/e2e-k.log, its
+# server's log in build/e2e/server-k.log), then a summary with the failures of each run.
+# A test with no time limit of its own has PJ_E2E_TEST_TIMEOUT_S (default 600) times the runs:
+# a hang ends as a failure named in the report.
 e2e() {
   build
   browser
-  rm -f "$OUT"/*.png "$OUT"/e2e-*.log "$OUT"/server-*.log
+  rm -f "$OUT"/*.png "$OUT"/e2e-*.log "$OUT"/e2e-*.rc "$OUT"/server-*.log
   local files=() shards k
   # shellcheck disable=SC2206
   files=(${PJ_E2E_FILES:-tests/e2e/*.test.mjs})
-  shards=${PJ_E2E_SHARDS:-2}
+  shards=${PJ_E2E_SHARDS:-4}
   [[ "$shards" =~ ^[1-9][0-9]?$ ]] || die "PJ_E2E_SHARDS must be a number from 1 to 99, not '$shards'"
   [ "$shards" -gt ${#files[@]} ] && shards=${#files[@]}
-  if [ "$shards" -le 1 ]; then
-    start_server
-    local rc=0
-    node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || rc=$?
-    [ $rc -eq 0 ] && say "e2e passed; screenshots in build/e2e/" || say "e2e FAILED (screenshots and server.log in build/e2e/)"
-    return $rc
-  fi
+  local limit_s=${PJ_E2E_TEST_TIMEOUT_S:-600}
+  [[ "$limit_s" =~ ^[1-9][0-9]*$ ]] || die "PJ_E2E_TEST_TIMEOUT_S must be a number of seconds, not '$limit_s'"
+  local timeout_ms=$((limit_s * 1000 * shards)) started=$SECONDS
   make_demo
   local pids=() urls=()
   for ((k = 0; k < shards; k++)); do
@@ -233,24 +233,27 @@ e2e() {
     local mine=() i
     for ((i = k; i < ${#files[@]}; i += shards)); do mine+=("${files[i]}"); done
     say "run $k: ${#mine[@]} files against ${urls[k]}"
-    PJ_BASE_URL=${urls[k]} PJ_E2E_RUNS=$shards node --test --test-concurrency=1 --test-reporter=spec "${mine[@]}" \
-      >"$OUT/e2e-$k.log" 2>&1 &
+    {
+      rc=0
+      PJ_BASE_URL=${urls[k]} PJ_E2E_RUNS=$shards node --test --test-concurrency=1 --test-timeout="$timeout_ms" \
+        --test-reporter=spec "${mine[@]}" 2>&1 || rc=$?
+      echo "$rc" >"$OUT/e2e-$k.rc"
+    } | tee "$OUT/e2e-$k.log" | sed -u "s/^/[$k] /" &
     pids+=($!)
   done
-  local rc=0 failed=()
+  for ((k = 0; k < shards; k++)); do wait "${pids[k]}" || true; done
+  local rc=0 failed=() summary
   for ((k = 0; k < shards; k++)); do
-    wait "${pids[k]}" || failed+=("$k")
-  done
-  for ((k = 0; k < shards; k++)); do
-    say "── run $k of $shards ──"
-    cat "$OUT/e2e-$k.log"
+    [ "$(cat "$OUT/e2e-$k.rc" 2>/dev/null)" = 0 ] || failed+=("$k")
+    summary=$(grep -E '^ℹ (tests|pass|fail)' "$OUT/e2e-$k.log" | tr -d 'ℹ' | tr -s ' \n' ' ')
+    say "run $k:${summary:- no summary (it did not finish)}"
   done
   if [ ${#failed[@]} -eq 0 ]; then
-    say "e2e passed ($shards runs); screenshots in build/e2e/"
+    say "e2e passed ($shards runs, $((SECONDS - started)) s); screenshots in build/e2e/"
   else
     rc=1
     # each failed run's failures again, last, the first lines of each: a log read from its end
-    # (the last run's report follows the others') shows every run's causes
+    # shows every run's causes
     for k in "${failed[@]}"; do
       say "── run $k: its failures ──"
       awk '/^✖ failing tests:/ { on = 1; next } on && /^test at / { n = 0 } on && n++ < 14' "$OUT/e2e-$k.log"

@@ -96,7 +96,7 @@ test("a form's own check (login, zh-CN): both fields in error, the first focused
 test("the server's 422 at a field (user form, English), then a 409 conflict said in an alert", async () => {
   const { context, page } = await openPage(browser);
   await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-  await login(page, 'admin', ADMIN_PW);
+  await login(page, 'admin', ADMIN_PW, { land: false });
   await page.goto('/admin/users');
   await page.getByRole('button', { name: 'New user' }).click();
   const dlg = page.getByRole('dialog', { name: 'New user' });

@@ -56,7 +56,7 @@ function assertOneTable(t, what, someHeaders) {
 test('data tables: the column headers and the cells are one table (register of elders, appeals)', async () => {
   const { context, page } = await openPage(browser);
   try {
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/elders');
     const elders = await tableAsRead(page);
     assertOneTable(elders, '/elders', ['姓名', '下次探访', '网格', '能力']);
@@ -76,7 +76,7 @@ test('data tables: the column headers and the cells are one table (register of e
 
   const { context: c2, page: p2 } = await openPage(browser);
   try {
-    await login(p2, 'jd', DEMO_PW);
+    await login(p2, 'jd', DEMO_PW, { land: false });
     await p2.goto('/enterprise/appeals');
     const appeals = await tableAsRead(p2);
     assertOneTable(appeals, '/enterprise/appeals', ['标题', '状态']);
@@ -89,7 +89,7 @@ test('data tables: the column headers and the cells are one table (register of e
 test("a new elder's required fields: the asterisk and aria-required before sending, the others neither", async () => {
   const { context, page } = await openPage(browser);
   try {
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/elders/new');
     await page.getByTestId('f-name').waitFor();
     const items = await page.evaluate(() =>
@@ -127,7 +127,7 @@ test("a new elder's required fields: the asterisk and aria-required before sendi
 test("the cockpit's links drawn as buttons: one Tab stop and one role each, and they still go to their page", async () => {
   const { context, page } = await openPage(browser);
   try {
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const conv = (await apiGet(page, '/conversions?limit=1')).items[0];
     assert.ok(conv, 'a conversion for the operator');
     await page.goto(`/conversions/${conv.id}`);

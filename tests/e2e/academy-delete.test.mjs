@@ -18,7 +18,7 @@ after(async () => {
 
 test('academy: a course and a cohort entered by mistake are deleted; one in use is refused and stays', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const tag = Date.now() % 100000;
   const course = await apiSend(page, 'post', '/academy/courses', { title: `录错的课程${tag}`, category: 'other', hours: 2, level: 5, practice_hours: 0 });
   const cohorts = (await apiGet(page, '/academy/cohorts?limit=100')).items;
@@ -79,7 +79,7 @@ test('academy: no delete where the user may not change the record', { timeout: b
   const course = await apiSend(officer.page, 'post', '/academy/courses', { title: `无班课程${Date.now() % 100000}`, category: 'other', hours: 2, level: 5, practice_hours: 0 });
   await officer.context.close();
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'viewer', DEMO_PW);
+  await login(page, 'viewer', DEMO_PW, { land: false });
   const h = (await apiGet(page, '/academy/cohorts?state=planned&limit=1')).items[0];
   assert.equal(h.enrolled, 0);
   await page.goto('/academy');
@@ -94,7 +94,7 @@ test('academy: no delete where the user may not change the record', { timeout: b
 
 test('academy: an enrolment entered by mistake is deleted on its cohort’s page, its place freed', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const tag = Date.now() % 100000;
   const course = await apiSend(page, 'post', '/academy/courses', { title: `误录课程${tag}`, category: 'other', hours: 2, level: 5, practice_hours: 0 });
   const base = (await apiGet(page, '/academy/cohorts?limit=1')).items[0].base_id;

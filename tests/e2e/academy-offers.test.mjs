@@ -136,7 +136,7 @@ describe('the academy and the streamers offer what the server allows', { timeout
     await off.context.close();
 
     const { context, page } = await ownPage(browser, LAPTOP);
-    await login(page, 'jd', srv.demoPw);
+    await login(page, 'jd', srv.demoPw, { land: false });
     const own = await apiSend(page, 'post', '/ecommerce/streamers', { name: `报名自家${n}`, birth_date: '1994-05-05', skill_level: 3 });
     assert.equal(own.organisation_id, 2);
     // the server's rule the form keeps to

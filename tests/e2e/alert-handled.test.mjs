@@ -18,7 +18,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 
 test('an alert someone else resolved meanwhile: the dialog closes, the message says so, the list is reloaded', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elder-alerts');
   await page.getByRole('heading', { name: '养老预警' }).waitFor();
   const open = (await apiGet(page, '/elder-alerts?state=open&limit=20')).items;

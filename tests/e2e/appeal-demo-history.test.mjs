@@ -16,7 +16,7 @@ after(async () => {
 describe('a demo appeal history', { timeout: budget(60000) }, () => {
   test('答复, 回访, 办结 in the order they happened', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const a = (await apiGet(page, '/enterprise/appeals?state=closed&limit=200')).items.find((x) => x.source === 'synthetic');
     assert.ok(a, 'a closed demo appeal');
     assert.ok(a.replied_at < a.visited_at && a.visited_at < a.closed_at, `${a.replied_at} ${a.visited_at} ${a.closed_at}`);

@@ -125,7 +125,7 @@ describe('audit log', { timeout: budget(180000) }, () => {
   test('the same in English', async () => {
     const { context, page } = await openPage(browser);
     await page.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/audit');
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
@@ -191,7 +191,7 @@ describe('audit log', { timeout: budget(180000) }, () => {
 
   test('390 px: the filters, the log and its changes fit a phone', async () => {
     const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/audit?entity=ent_reception_day');
     const table = page.getByTestId('audit-table');
     const row = table.locator('tr.el-table__row', { hasText: `#${day.id}` }).first();

@@ -37,7 +37,7 @@ describe('the holiday calendar', () => {
   test('in English: the holidays by their English names; in Chinese as stored', async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
     await context.addInitScript(() => localStorage.setItem('pj_locale', localStorage.getItem('pj_locale') || 'en'));
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/calendar?year=2026');
     const runs = page.locator('.pj-month li');
     await runs.first().waitFor();

@@ -145,7 +145,7 @@ test('a factor version added back-dated (warned, cancel writes nothing), correct
 
 test('the dashboard: the intensity traced to its value rows; source tags translated', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'viewer', DEMO_PW);
+  await login(page, 'viewer', DEMO_PW, { land: false });
   await page.goto('/development/dashboard');
   const dash = await apiGet(page, '/dashboard');
   const g = dash.figures.find((f) => f.key === 'energy_intensity_decline').figure;

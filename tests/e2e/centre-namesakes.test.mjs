@@ -16,7 +16,7 @@ after(async () => {
 
 test('an officer tells the points of namesake villages apart', async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const villages = (await apiGet(page, '/regions?type=village&limit=500')).items;
   const seen = new Map();
   let pair = null;

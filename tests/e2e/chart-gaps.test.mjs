@@ -31,7 +31,7 @@ async function pick(page, select, name) {
 describe('charts of a choice with nothing to draw', { timeout: budget(120000) }, () => {
   test('dashboard trend: an indicator without yearly values clears the chart and says so', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/dashboard');
     const chart = page.getByTestId('trend-chart');
     const img = chart.getByRole('img');
@@ -55,7 +55,7 @@ describe('charts of a choice with nothing to draw', { timeout: budget(120000) },
 
   test('e-commerce: a product without sales clears the sales chart and says so', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const name = '测试核桃' + String(Date.now() % 1e7);
     await apiSend(page, 'post', '/ecommerce/products', { name, category: 'food' });
     await page.goto('/development/ecommerce');
@@ -73,7 +73,7 @@ describe('charts of a choice with nothing to draw', { timeout: budget(120000) },
 
   test('dashboard trend: a year without a value is on the axis, empty', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const vals = (await apiGet(page, '/indicators/values?code=industrial_output&region=' + encodeURIComponent('平谷区'))).items.map((v) => v.period).sort();
     assert.deepEqual(vals, ['2021', '2023'], 'the demo has no 2022 value');
     await page.goto('/development/dashboard');
@@ -87,7 +87,7 @@ describe('charts of a choice with nothing to draw', { timeout: budget(120000) },
 
   test('logistics: the freight chart has the 12 months of its window, a month without records empty', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const f = (await apiGet(page, '/logistics/kpi')).freight;
     const recorded = new Set(f.by_month.map((m) => m.month));
     await page.goto('/logistics');
@@ -109,7 +109,7 @@ describe('charts of a choice with nothing to draw', { timeout: budget(120000) },
 
   test('agricultural output: an earlier year typed in stands apart from the next recorded one', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const v = await apiSend(page, 'post', '/indicators/values', { code: 'agri_output', period: '2019', value: 30.1, source: 'synthetic' });
     try {
       await page.goto('/agri/output');

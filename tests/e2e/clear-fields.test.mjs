@@ -21,7 +21,7 @@ const NO_ENGLISH = /[A-Za-z]{3,}/;
 describe('emptying fields', () => {
   test('a grid worker ends an elder’s family-doctor contract by emptying its fields', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const list = (await apiGet(page, '/elders?limit=100')).items;
     const e = list.find((x) => x.doctor_contracted && x.status === 'active');
     assert.ok(e, 'an elder of grid01 with a family doctor');
@@ -48,7 +48,7 @@ describe('emptying fields', () => {
 
   test('an officer empties a facility’s peacetime capacity: refused at the field, nothing saved', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const f = (await apiGet(page, '/facilities?type=hotel&limit=1')).items[0];
     const before = await apiGet(page, `/facilities/${f.id}`);
     assert.ok(before.peacetime_capacity > 0);

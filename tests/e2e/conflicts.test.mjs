@@ -24,7 +24,7 @@ async function patchUser(page, id, data) {
 
 test('user form: a conflict is reloaded with the typed edits kept, the other change named, and saved', async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'admin', ADMIN_PW);
+  await login(page, 'admin', ADMIN_PW, { land: false });
   const res = await page.request.post(BASE + '/api/v1/users', { data: { username: 'stale01', display_name: '原名', role: 'viewer', password: 'a-long-enough-password' } });
   assert.equal(res.status(), 201, await res.text());
   let user = await res.json();

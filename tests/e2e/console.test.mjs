@@ -102,7 +102,7 @@ describe('console', { timeout: budget(120000) }, () => {
 
   test('facilities: filter by township 金海湖地区 and type, with cursor paging', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/facilities');
     const table = page.getByTestId('facility-table');
     await table.locator('tbody tr').first().waitFor();
@@ -152,7 +152,7 @@ describe('console', { timeout: budget(120000) }, () => {
 
   test('facility edit: a negative capacity shows the API message at the field; a valid edit saves and is audited', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/facilities');
     await page.getByLabel('关键词').fill('万达锦华');
     await page.getByRole('button', { name: '查询' }).click();
@@ -217,7 +217,7 @@ describe('console', { timeout: budget(120000) }, () => {
 
   test('a facility operator (wanda) edits only their own facility, and only the allowed fields', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     await page.goto('/facilities');
     const table = page.getByTestId('facility-table');
     const own = table.locator('tr', { hasText: '万达锦华酒店' });
@@ -350,7 +350,7 @@ describe('console', { timeout: budget(120000) }, () => {
 
   test('a session that ends on the server returns the user to the login page, and back after logging in', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto('/facilities?type=school');
     await page.getByTestId('facility-table').getByText('学校').first().waitFor();
     await context.clearCookies(); // as when the server expires the session

@@ -62,7 +62,7 @@ test('a post an officer makes for a firm heads the first page of every reader’
   const title = `代企业发布：包装材料采购 ${Date.now()}`;
   const post = await apiSend(off.page, 'post', '/enterprise/coop-posts', { organisation_id: firm.id, kind: 'need', category: 'supply', title });
   const { context, page } = await openPage(browser);
-  await login(page, 'viewer', DEMO_PW);
+  await login(page, 'viewer', DEMO_PW, { land: false });
   await page.goto('/enterprise/cooperation');
   const top = page.getByTestId('coop-posts').locator('tbody tr').first();
   await top.filter({ hasText: title }).waitFor();

@@ -32,7 +32,7 @@ async function openPost(page, title) {
 
 test('jd closes its own post: shown closed, gone from the other firm\'s matches; reopened and corrected', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   const stamp = Date.now();
   const title = `冷链运输运力 ${stamp}`;
   const mine = await apiSend(page, 'post', '/enterprise/coop-posts', { kind: 'offer', category: 'processing', title, body: '每日20车' });

@@ -20,7 +20,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 test('a contact request declined meanwhile: accepting it reloads the requests and says so', async () => {
   const jd = await openPage(browser);
   const page = jd.page;
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   const org = (await apiGet(page, '/auth/me')).organisation_id;
   const title = `合作测试 ${Date.now()}`;
   const made = await page.request.post('/api/v1/enterprise/coop-posts', { data: { kind: 'offer', category: 'supply', title, body: '' } });

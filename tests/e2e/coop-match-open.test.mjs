@@ -16,7 +16,7 @@ after(async () => {
 
 test('jd opens a matched need from its offer and asks its firm for contact', async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   const title = `冷链干线运力富余 ${Date.now()}`;
   const mine = await apiSend(page, 'post', '/enterprise/coop-posts', { kind: 'offer', category: 'logistics', title, body: '每日20车' });
   const matched = (await apiGet(page, `/enterprise/coop-posts/${mine.id}/matches?limit=20`)).items.map((m) => m.post);

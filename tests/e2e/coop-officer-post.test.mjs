@@ -39,7 +39,7 @@ const postsUrl = (r) => r.request().method() === 'POST' && r.url().endsWith('/ap
 describe('an officer posts on the cooperation board for a firm', { timeout: budget(180000) }, () => {
   test('the district officer picks a firm: the post is its, for its township, and shows its name', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const firms = (await apiGet(page, '/organisations?type=enterprise&limit=100')).items;
     const firm = firms.find((o) => o.township_id);
     assert.ok(firm, 'a firm with a township');
@@ -93,7 +93,7 @@ describe('an officer posts on the cooperation board for a firm', { timeout: budg
 
   test('a township officer is offered the township’s firms only; one outside is refused naming the township', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const town = await apiGet(page, `/regions/${me.township_id}`);
     const all = (await apiGet(page, '/organisations?type=enterprise&limit=200')).items;

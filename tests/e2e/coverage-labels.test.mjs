@@ -19,7 +19,7 @@ const names = async (page) =>
 
 test("a grid worker's report by township is named as their own grids", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const town = (await apiGet(page, '/eldercare/coverage?group=township')).rows;
   assert.equal(town.length, 1);
   await page.goto('/eldercare/coverage');
@@ -38,7 +38,7 @@ test("a grid worker's report by township is named as their own grids", { timeout
 
 test('the bars show the worst-covered villages and say how many of how many', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', ADMIN_PW);
+  await login(page, 'admin', ADMIN_PW, { land: false });
   const rows = (await apiGet(page, '/eldercare/coverage?group=village')).rows;
   const worst = (r) => Math.min(...['meals_pct', 'doctor_pct', 'paired_pct'].map((k) => r[k]).filter((x) => x != null));
   const lowest = rows.filter((r) => r.elders > 0).sort((a, b) => worst(a) - worst(b))[0];

@@ -16,7 +16,7 @@ after(async () => {
 for (const view of [{ width: 390, height: 844 }, { width: 1366, height: 900 }]) {
   test(`overview coverage chart at ${view.width} px`, { timeout: budget(60000) }, async () => {
     const { context, page } = await openPage(browser, view, view.width < 500 ? { hasTouch: true, isMobile: true } : {});
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const ov = await apiGet(page, '/overview?scenario=disaster');
     const n = (ov.roles.find((r) => r.role === 'resettlement') || ov.roles[0]).townships.length;
     assert.ok(n >= 10, 'the demo has its townships');

@@ -85,7 +85,7 @@ describe('dashboard, logistics and agri-tech pages', { timeout: budget(240000) }
 
   test('a township officer adds a doctor farm: their township is preselected and the only one', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     await page.goto('/agri');
     await page.getByTestId('agri-add-farms').click();

@@ -36,7 +36,7 @@ async function apiSend(page, method, p, data) {
 
 test('intensity: the recorded use of other reporters does not compare; the chart keeps each source to itself', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
-  await login(page, 'officer', srv.demoPw);
+  await login(page, 'officer', srv.demoPw, { land: false });
   await apiSend(page, 'post', '/indicators/values', { code: 'gdp', period: '2024', value: 560 });
   // 2024's reporters: the demo's firms and its sector total
   const uses = (await apiGet(page, '/carbon/energy?year=2024&limit=500')).items.filter((r) => r.period === '2024-01');
@@ -82,7 +82,7 @@ test('intensity: the recorded use of other reporters does not compare; the chart
 // against, not a fixed 2035.
 test('logistics: freight progress against the latest yearly target, its year named', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
-  await login(page, 'officer', srv.demoPw);
+  await login(page, 'officer', srv.demoPw, { land: false });
   const before = (await apiGet(page, '/logistics/kpi')).freight;
   await apiSend(page, 'post', '/indicators/targets', { code: 'freight_volume', period: '2036Q1', value: 1000 });
   let f = (await apiGet(page, '/logistics/kpi')).freight;
@@ -108,7 +108,7 @@ test('logistics: freight progress against the latest yearly target, its year nam
 // and draws no plan line.
 test('logistics: without a warehouse plan target no plan is shown', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
-  await login(page, 'officer', srv.demoPw);
+  await login(page, 'officer', srv.demoPw, { land: false });
   const kpi = (await apiGet(page, '/logistics/kpi')).warehouses;
   await page.goto('/logistics');
   const card = page.locator('.pj-fig', { has: page.getByTestId('wh-started') });
@@ -138,7 +138,7 @@ test('logistics: without a warehouse plan target no plan is shown', { timeout: b
 // names that group and says how many it holds.
 test('carbon: emissions by organisation, the top ones and the others as one group', { timeout: budget(180000) }, async () => {
   const { context, page } = await ownPage();
-  await login(page, 'officer', srv.demoPw);
+  await login(page, 'officer', srv.demoPw, { land: false });
   const used = new Set((await apiGet(page, '/carbon/energy?year=2024&limit=500')).items.map((r) => r.organisation_id));
   const orgs = (await apiGet(page, '/organisations?limit=100')).items.filter((o) => !used.has(o.id)).slice(0, 20);
   assert.equal(orgs.length, 20);
@@ -170,7 +170,7 @@ test('carbon: emissions by organisation, the top ones and the others as one grou
 // for the others), so the form offers only those — it offered the whole register.
 test('logistics: a township officer\'s freight form offers only its township\'s organisations', { timeout: budget(120000) }, async () => {
   const { context, page } = await ownPage();
-  await login(page, 'jinhaihu', srv.demoPw);
+  await login(page, 'jinhaihu', srv.demoPw, { land: false });
   const me = await apiGet(page, '/auth/me');
   const town = me.user?.township_id ?? me.township_id;
   assert.ok(town);

@@ -20,7 +20,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 describe('district development', { timeout: budget(120000) }, () => {
   test('dashboard: headline figures equal the API, each traced to its source rows; trend and rank charts', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto('/development/dashboard');
     await page.getByRole('heading', { name: '区域发展看板' }).waitFor();
     const dash = await apiGet(page, '/dashboard');
@@ -75,7 +75,7 @@ describe('district development', { timeout: budget(120000) }, () => {
 
   test('import: a bad row is reported with its line and reason and nothing is imported; a clean file commits', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/import');
     await page.getByRole('heading', { name: '指标导入' }).waitFor();
     const before = (await apiGet(page, '/indicators/values?code=freight_volume&limit=500')).items.length;
@@ -130,7 +130,7 @@ describe('district development', { timeout: budget(120000) }, () => {
 
   test('studios: jd books a slot; a double booking is refused with the server’s message at the start time', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const base = (await apiGet(page, '/ecommerce/bases?limit=100')).items.find((b) => b.studios >= 40);
     assert.ok(base, 'the 供销 park with its 40 studios');
     const day = dayAhead(40, 40); // 40–79 days ahead: 直播间02 at 10:00 is this test's
@@ -169,7 +169,7 @@ describe('district development', { timeout: budget(120000) }, () => {
 
   test('carbon and the e-commerce zone: factors, emissions, intensity decline, bases, KPIs with the seed’s figures', async () => {
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/carbon');
     const factors = (await apiGet(page, '/carbon/factors?limit=500')).items;
     await page.getByTestId('factor-table').locator('tbody tr').nth(factors.length - 1).waitFor();

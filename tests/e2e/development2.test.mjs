@@ -104,7 +104,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
 
   test('agri-tech: 117 doctor farms, the milestones with the overdue, output 39.4 亿元 first in growth', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const kpi = await apiGet(page, '/agri/kpi');
     await page.goto('/agri');
     await page.getByRole('heading', { name: '农业科技' }).waitFor();
@@ -128,7 +128,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
 
   test('logistics: area started against the plan; a warehouse moves one step, a skipped step is refused', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const kpi = await apiGet(page, '/logistics/kpi');
     await page.goto('/logistics');
     await page.getByRole('heading', { name: '物流高地' }).waitFor();
@@ -179,7 +179,7 @@ describe('district development: academy, agri-tech, logistics', { timeout: budge
 
   test('roles: the enterprise user jd sees only its own warehouses, on a tablet', async () => {
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const own = await apiGet(page, '/logistics/warehouses?limit=500');
     assert.ok(own.items.length > 0, 'jd has warehouses');

@@ -63,7 +63,7 @@ async function fieldError(dlg, key, err, sentence) {
 describe('district development: create and edit forms', { timeout: budget(300000) }, () => {
   test('agri-tech: a result and its transfer through the forms, a bad year refused at its field, an edit saved', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/agri');
     await page.getByRole('heading', { name: '农业科技' }).waitFor();
     await page.getByRole('tab', { name: '科研成果' }).click();
@@ -137,7 +137,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
 
   test('logistics: a train service and a land parcel through the forms; transferable above the area refused; names in tables', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/logistics');
     await page.getByRole('heading', { name: '物流高地' }).waitFor();
     // tenancies show the warehouse's and the organisation's names
@@ -204,7 +204,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
 
   test('academy: a cohort and a streamer through the forms, the streamer then changed; dates out of order and an under-age streamer refused at the field', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/academy');
     await page.getByRole('heading', { name: '村播学院' }).waitFor();
     const first = (await apiGet(page, '/academy/cohorts?limit=1')).items[0];
@@ -280,7 +280,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
 
   test('academy: a zone enterprise and a job post through the forms; a post without openings refused at the field; the post closed by an edit', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/academy');
     const zname = `测试入驻企业${stamp()}`;
     await academyTab(page, '功能区入驻企业');
@@ -334,7 +334,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
 
   test('academy: practice is one of the streamer\'s own sessions picked from a list; one from before the enrolment is refused at the field', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     const send = async (method, p, data) => {
       const res = await page.request[method]('/api/v1' + p, { data });
       const body = res.status() === 204 ? null : await res.json();
@@ -465,7 +465,7 @@ describe('district development: create and edit forms', { timeout: budget(300000
 
   test('roles: a viewer sees no create or edit buttons; an enterprise user only for the kinds it owns', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto('/agri');
     await page.getByTestId('agri-farms').locator('tbody tr').first().waitFor();
     for (const tab of ['实验室', '科研成果', '成果转化']) {

@@ -19,7 +19,7 @@ const item = (dlg, key) => dlg.getByTestId('f-' + key);
 describe('errors, dates and carbon', { timeout: budget(120000) }, () => {
   test('a tenancy larger than the warehouse has left: the Chinese message gives the numbers', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const tenancy = (await apiGet(page, '/logistics/tenants?limit=1')).items[0];
     await page.goto('/logistics');
     await page.getByRole('tab', { name: '入驻企业' }).click();
@@ -43,7 +43,7 @@ describe('errors, dates and carbon', { timeout: budget(120000) }, () => {
 
   test('a warehouse opened in the future: the date picker refuses it; the server\'s refusal says the date in Chinese', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const w = (await apiGet(page, '/logistics/warehouses?limit=500')).items.find((x) => x.status === 'operating');
     // the picker: tomorrow (Beijing) is disabled
     await page.goto('/logistics/warehouses');

@@ -195,7 +195,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
 
   test('studios: a booking begun is shown, not offered for cancelling (the server keeps it); one ahead is', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     // one of jd's demo bookings of the past week, and one of its own far ahead
     const past = (await apiGet(page, `/ecommerce/bookings?organisation_id=${me.organisation_id}&from=${beijingDay(-7)}&to=${beijingDay(-1)}&limit=500`)).items.find((b) => b.state === 'booked');
@@ -258,7 +258,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
 
   test('studios: a township officer gets the booking form for their township\'s base only', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const bases = (await apiGet(page, '/ecommerce/bases?limit=100')).items.filter((b) => b.studios > 0);
     const own = bases.find((b) => b.township_id === me.township_id);
@@ -435,7 +435,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
 
   test('a viewer sees no buttons: no session, sales or delete; no enrolment form', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto('/development/ecommerce');
     const first = page.getByTestId('ec-streamers').locator('tbody tr').first();
     await first.waitFor();
@@ -457,7 +457,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
 
   test('academy: the enrolment form only on an open cohort, with the posts one may enrol into (jd: its own, not full)', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const cohorts = (await apiGet(page, '/academy/cohorts?limit=100')).items;
     const graduated = cohorts.find((c) => c.state === 'graduated');
     const running = cohorts.find((c) => c.state === 'running');
@@ -563,7 +563,7 @@ describe('livestream zone and streamer academy (review fixes)', { timeout: budge
 
   test('academy KPIs as of a day and for one cohort', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const cohort = (await apiGet(page, '/academy/cohorts?limit=5')).items[1];
     await page.goto('/academy/kpi');
     await page.getByTestId('kpi-table').locator('tbody tr').first().waitFor();

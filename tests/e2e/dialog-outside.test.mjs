@@ -14,7 +14,7 @@ after(async () => {
 
 test('办结预警 on a phone: a tap outside the dialog keeps it and its note', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elder-alerts');
   await page.getByTestId('alert-table').getByTestId('resolve').first().tap();
   const dlg = page.getByRole('dialog', { name: '办结预警' });
@@ -35,7 +35,7 @@ test('办结预警 on a phone: a tap outside the dialog keeps it and its note', 
 
 test('企间合作 请求联系: a click outside the dialog keeps it and the message', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   const own = (await apiGet(page, '/auth/me')).organisation_id;
   const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;
   const i = posts.findIndex((p) => p.organisation_id !== own && p.state === 'open');

@@ -27,7 +27,7 @@ function countPosts(page, path) {
 
 test('cooperation board: a double-click on Save posts once, the button loading meanwhile', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   await page.goto('/enterprise/cooperation');
   const posts = countPosts(page, '/enterprise/coop-posts');
   await page.getByTestId('coop-new').click();
@@ -53,7 +53,7 @@ test('cooperation board: a double-click on Save posts once, the button loading m
 
 test('finance: a double-click on Save posts one financing need, the button loading meanwhile', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   await page.goto('/enterprise/finance');
   const posts = countPosts(page, '/enterprise/financing-needs');
   await page.getByTestId('new-need').click();
@@ -87,7 +87,7 @@ function countSent(page, method, path) {
 
 test('reception days: a double-click on Save sends one change, the button loading meanwhile', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   // a day of the demo's last held year, the one other tests read but do not edit
   const one = (await apiGet(page, '/enterprise/reception-days?limit=100')).items.find((d) => d.held_on.startsWith('2025-'));
   assert.ok(one, 'a reception day in 2025');

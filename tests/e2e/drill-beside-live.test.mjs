@@ -15,7 +15,7 @@ after(async () => {
 
 test('a drill beside a live conversion is asked first; cancelled, none started', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   // a hotel in peacetime with an epidemic manual, converting for real from now on
   const manuals = (await apiGet(page, '/manuals?scenario=epidemic&limit=500')).items;
   let hotel = null;

@@ -127,7 +127,7 @@ describe('drill plans', { timeout: budget(150000) }, () => {
   test('in English, a township officer changes only his township\'s plans', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
     await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     await page.goto('/drills');
     const card = page.getByTestId('drill-plans');

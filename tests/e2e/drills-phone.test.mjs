@@ -19,7 +19,7 @@ for (const [label, view, fixed] of [
 ]) {
   test(`drills page tables, ${label}`, { timeout: budget(60000) }, async () => {
     const { context, page } = await openPage(browser, view, view.width < 500 ? { hasTouch: true, isMobile: true } : {});
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/drills');
     for (const id of ['drill-plan-table', 'drill-table']) {
       const table = page.getByTestId(id);

@@ -148,7 +148,7 @@ describe('dual-use', { timeout: budget(300000) }, () => {
 
   test('cockpit: wanda finishes and starts steps of the live conversion of 万达锦华酒店', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const live = (await apiGet(page, '/conversions?facility_id=1&mode=live&state=converting')).items[0];
     assert.ok(live, 'a live conversion in progress');
     await page.goto(`/conversions/${live.id}`);
@@ -316,7 +316,7 @@ describe('dual-use', { timeout: budget(300000) }, () => {
 
   test('manual: critical path against the target; a cycle is refused naming the steps; CSV export and import', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const manual = (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.sort((a, b) => b.version - a.version)[0];
     const a = manual.analysis;
     await page.goto(`/manuals/${manual.id}`);
@@ -376,7 +376,7 @@ describe('dual-use', { timeout: budget(300000) }, () => {
   // it as "CSV UTF-8" and sends nothing.
   test('manual import: a GBK CSV is refused in the console, nothing is sent', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const versions = async () => (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.length;
     const manual = (await apiGet(page, '/manuals?facility_id=1&scenario=epidemic')).items.sort((a, b) => b.version - a.version)[0];
     const before = await versions();

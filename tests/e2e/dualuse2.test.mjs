@@ -244,7 +244,7 @@ describe('step remarks', { timeout: budget(120000) }, () => {
 
   test('on a phone a facility operator starts a step with remarks and finishes it noting a problem met', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     // a drill of her own hotel, aborted at the end
     const drill = await apiPost(page, '/conversions', { facility_id: 1, scenario: 'epidemic', mode: 'drill' });
     try {
@@ -311,7 +311,7 @@ describe('step remarks', { timeout: budget(120000) }, () => {
 describe('writes within scope', { timeout: budget(120000) }, () => {
   test('a facility drilled once shows its drill\'s target in the trend (one point draws no line)', async () => {
     const { context, page } = await openPage(browser, WIDE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     try {
       // a facility of the demo with exactly one finished drill and a target for it
       let one = null;
@@ -348,7 +348,7 @@ describe('writes within scope', { timeout: budget(120000) }, () => {
 
   test('a township officer is offered to close the open findings of their township only', async () => {
     const { context, page } = await openPage(browser, WIDE);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     // a drill of a facility of his township with a finding, and the findings of the district
     const mine = (await apiGet(page, `/facilities?township_id=${me.township_id}&limit=500`)).items.map((f) => f.id);
@@ -380,7 +380,7 @@ describe('writes within scope', { timeout: budget(120000) }, () => {
 
   test('a facility operator is offered to start drills of her own facility only', async () => {
     const { context, page } = await openPage(browser, WIDE);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const other = (await apiGet(page, '/manuals?scenario=epidemic&limit=500')).items.find((m) => m.facility_id !== me.facility_id);
     // another facility picked on the drills page: its trend and drills, no start

@@ -16,7 +16,7 @@ after(async () => {
 
 test('elder form: 显示完整号码, then a contact added keeps the others\' numbers', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   // an active elder of grid01 with one or two contacts (from the end of the page)
   const items = (await apiGet(page, '/elders?status=active&view=full&limit=100')).items.reverse();
   const elder = items.find((e) => e.emergency_contacts.length >= 1 && e.emergency_contacts.length <= 3);
@@ -71,7 +71,7 @@ test('elder form: 显示完整号码, then a contact added keeps the others\' nu
 test('elder form on a phone: a contact\'s name and number wide enough to read what is typed', { timeout: budget(90000) }, async () => {
   for (const width of [360, 390]) {
     const { context, page } = await openPage(browser, { width, height: 740 }, { hasTouch: true, isMobile: true });
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/elders/new');
     await page.getByRole('button', { name: '添加联系人' }).click();
     const name = page.getByTestId('contact-name-0');

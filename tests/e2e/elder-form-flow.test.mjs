@@ -18,7 +18,7 @@ const PHONE = { width: 390, height: 844 };
 
 test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fills the birth date; a mismatch is said at 性别 and the ID', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const me = await apiGet(page, '/auth/me');
   const grid = await apiGet(page, `/regions/${me.grid_ids[0]}`);
   await page.goto('/elders/new');
@@ -65,7 +65,7 @@ test('a new elder: 性别 starts unset, a man’s ID number makes it 男 and fil
 // 来源 of an elder registered in the console said in words (it showed the raw `manual`)
 test('an elder registered in the console shows 来源 人工录入 (Entered by hand in English)', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const me = await apiGet(page, '/auth/me');
   const id = idNumber('19500307', 'F');
   const res = await page.request.post('/api/v1/elders', {
@@ -90,7 +90,7 @@ test('an elder registered in the console shows 来源 人工录入 (Entered by h
 // word); an untouched form leaves at once
 test('leaving a half-filled elder or helper form asks first; kept on 继续填写, left on 放弃并离开; an empty one leaves at once', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elders');
   const open = async () => {
     await page.getByTestId('new-elder').click();

@@ -18,7 +18,7 @@ const bjDay = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 
 test('an elder marked deceased three days late: the form asks the date of death, the pair ends on it', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const today = bjDay(Date.now());
   const died = bjDay(Date.now() - 3 * 86400e3);
   // a paired elder of the demo, registered before that day
@@ -62,7 +62,7 @@ test('an elder marked deceased three days late: the form asks the date of death,
 
 test('an elder who also helps marked deceased: the message names the helper record stopped', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const grid = (await apiGet(page, '/regions?type=grid&limit=1')).items[0];
   const idn = idNumber('19620507', 'M');
   const person = { name: '张互助', sex: 'M', birth_date: '1962-05-07', id_number: idn, grid_id: grid.id };

@@ -21,7 +21,7 @@ const apiGet = (page, p) => api(page, 'get', p);
 
 test("an elder's page logs a service through the quick entry with the elder chosen", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, undefined, { baseURL: srv.base });
-  await login(page, 'grid01', srv.demoPw);
+  await login(page, 'grid01', srv.demoPw, { land: false });
   const active = (await apiGet(page, '/elders?status=active&limit=200')).items;
   assert.ok(active.length > 1);
   // one with a paired helper, and namesakes or not: the card chosen is this one

@@ -16,7 +16,7 @@ after(async () => {
 
 test('助餐日: Mon/Wed/Fri ticked in the form are saved as those days and named on the elder page', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const items = (await apiGet(page, '/elders?status=active&view=full&limit=100')).items.reverse();
   const elder = items.find((e) => e.meal_provider !== 'none' && e.meal_days >= 2 && e.meal_days <= 6);
   assert.ok(elder, 'an elder with meals on some days of the week');

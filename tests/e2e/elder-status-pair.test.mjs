@@ -17,7 +17,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 
 test('an elder marked deceased: the officer is told first that the pair with the helper ends, cancel keeps it, confirmed it ends', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
   const elder = await apiSend(page, 'post', '/elders', {
@@ -64,7 +64,7 @@ test('an elder marked deceased: the officer is told first that the pair with the
 
 test('an elder moved to a grid of another township: the pair with the helper ends, said first', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);
   const district = (await apiGet(page, `/regions/${here.township_id}`)).parent_id;
   const children = async (id) => (await apiGet(page, `/regions?parent_id=${id}&limit=200`)).items;

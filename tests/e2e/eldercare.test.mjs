@@ -69,7 +69,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('register an elder: a bad ID check digit is shown at the field; fixed, it saves', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const grid = await apiGet(page, `/regions/${me.grid_ids[0]}`);
     await page.goto('/elders/new');
@@ -105,7 +105,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('quick entry on a tablet: a meal logged, the helper earns credits', async () => {
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const elders = (await apiGet(page, '/elders?status=active&limit=200')).items;
     let elder = null, helper = null;
     for (const e of elders.filter((x) => x.paired_helper)) {
@@ -146,7 +146,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('a township officer runs a pairing (progress shown) and accepts a proposal', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/pairing');
     await page.getByRole('heading', { name: '结对管理' }).waitFor();
     // the solver answers in milliseconds on the e2e demo: hold the answer back a little to
@@ -182,7 +182,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('an alert acknowledged, then resolved with a note', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/elder-alerts');
     await page.getByRole('heading', { name: '养老预警' }).waitFor();
     const alert = (await apiGet(page, '/elder-alerts?state=open&limit=1')).items[0];
@@ -214,7 +214,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('an alert the scan closed: state, "系统" and the reason in Chinese, not covered at 1366 px nor at 390 px; the elder page gives the reason', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const open = (await apiGet(page, '/elder-alerts?state=open&kind=no_doctor&limit=1')).items[0];
     assert.ok(open && open.elder_id, 'an open no-doctor alert');
     const elder = await apiGet(page, `/elders/${open.elder_id}`);
@@ -284,7 +284,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('a time-bank ledger names the other side of each entry: 时间银行发放 for earned credits, not an account number', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const h = (await apiGet(page, '/helpers?limit=100')).items.find((x) => x.credit_account_id);
     assert.ok(h, 'a helper with credits');
     const acc = await apiGet(page, `/credit-accounts/${h.credit_account_id}?limit=20`);
@@ -301,7 +301,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('the time-bank counter: a helper gives credits to his mother found by name, she redeems some; a helper under 60 is told why not; a grid worker has no counter', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const h = (await apiGet(page, '/helpers?limit=200')).items.find((x) => x.active && x.credit_balance_min >= 120 && x.age < 60);
     assert.ok(h, 'an active helper under 60 with two hours or more');
     let mother;
@@ -372,7 +372,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('a helper made inactive: the officer is told first that their pairs end, cancel keeps them, confirmed they end', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const h = (await apiGet(page, '/helpers?limit=200')).items.find((x) => x.active && x.paired_elders >= 2);
     assert.ok(h, 'an active helper with two or more elders');
     await page.goto(`/helpers/${h.id}/edit`);
@@ -399,7 +399,7 @@ describe('eldercare', { timeout: budget(180000) }, () => {
 
   test('coverage map and bars for the district; the vulnerable list prints', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const cov = await apiGet(page, '/eldercare/coverage?group=township');
     await page.goto('/eldercare/coverage');
     await page.getByRole('heading', { name: '三有覆盖报表' }).waitFor();

@@ -37,7 +37,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
   test('quick entry: namesakes show their address; the time inputs stay inside the card at 390 and 1024 px', async () => {
     for (const vp of [PHONE, TABLET]) {
       const { context, page } = await openPage(browser, vp);
-      await login(page, 'grid01', DEMO_PW);
+      await login(page, 'grid01', DEMO_PW, { land: false });
       // a name two of grid01's elders share
       const all = (await apiGet(page, '/elders?status=active&limit=500')).items;
       const count = new Map();
@@ -67,7 +67,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('an elder\'s page on a phone: one column, every field and its label on screen', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const e = (await apiGet(page, '/elders?limit=1')).items[0];
     await page.goto(`/elders/${e.id}`);
     const fields = page.getByTestId('elder-fields');
@@ -91,7 +91,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('alerts on a phone: each a card with the elder, grid, detail and time above its actions; every state tab on screen', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const a = (await apiGet(page, '/elder-alerts?state=open&limit=1')).items[0];
     assert.ok(a && a.elder_id, 'an open alert of an elder');
     await page.goto('/elder-alerts');
@@ -108,7 +108,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('elders on a phone: a card per elder, the next visit and the three needs on screen, nothing pinned over them', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const e = (await apiGet(page, '/elders?limit=1')).items[0];
     await page.goto('/elders');
     const card = page.getByTestId('elder-table').locator(`[data-elder="${e.id}"]`);
@@ -122,7 +122,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('registering an elder on a phone: saving the empty form brings the first field in error into view', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/elders/new');
     const save = page.getByRole('button', { name: '保存', exact: true }).last();
     await save.scrollIntoViewIfNeeded();
@@ -141,7 +141,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('a pairing proposal edited: no helper without a place is offered; the chosen one saves', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     // a village's run (a few elders), to edit one of its proposals
     const villages = (await apiGet(page, '/regions?parent_id=303&limit=500')).items.filter((r) => r.type === 'village' || r.type === 'community');
     let run = null;
@@ -186,7 +186,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('pairing with no village chosen asks first, saying how many elders; cancelled, no run starts', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const before = (await apiGet(page, '/pairing-runs?limit=500')).items.length;
     const cov = await apiGet(page, '/eldercare/coverage?group=township&region_id=303');
     const n = cov.total.elders - cov.total.paired;
@@ -206,7 +206,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('a centre\'s dialog names the demo source in words', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/eldercare/centres');
     await page.getByTestId('centre-table').getByTestId('centre-name').first().click();
     const src = page.getByTestId('centre-dialog').getByTestId('centre-source');
@@ -218,7 +218,7 @@ describe('eldercare on phones and tablets', { timeout: budget(180000) }, () => {
 
   test('the time-bank ledger: a transfer names the elder it went to, earned credits the time bank', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     const h = (await apiGet(page, '/helpers?active=1&limit=200')).items.find((x) => x.credit_balance_min >= 30);
     assert.ok(h, 'a helper with credits');
     const elder = (await apiGet(page, `/elders?status=active&region_id=${h.grid_id}&limit=1`)).items[0];

@@ -15,7 +15,7 @@ after(async () => {
 
 test('老人台账 on a phone: 待探访 lists the overdue elders, then those due within 7 days', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, timezoneId: 'Asia/Shanghai' });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elders');
   await page.getByTestId('next-visit').first().waitFor();
   const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/elders' && new URL(r.url()).searchParams.get('visit_overdue') === '1');

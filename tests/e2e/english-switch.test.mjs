@@ -27,7 +27,7 @@ describe('English', () => {
   test('indicators: named in English on the list, by the filter and on the indicator page', async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
     await english(context);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const got = await apiGet(page, '/indicators');
     const inds = Array.isArray(got) ? got : got.items;
     const gdp = inds.find((i) => i.code === 'gdp');
@@ -54,7 +54,7 @@ describe('English', () => {
   test('a deleted streamer: "Deleted streamer #N" in English, the placeholder in Chinese', async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
     await english(context);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const st = await apiSend(page, 'post', '/ecommerce/streamers', { name: `注销显示主播${Date.now() % 100000}`, birth_date: '1994-04-04', skill_level: 2 });
     await apiSend(page, 'delete', `/ecommerce/streamers/${st.id}`);
     const gone = await apiGet(page, `/ecommerce/streamers/${st.id}`);
@@ -113,7 +113,7 @@ describe('a switch of language', () => {
 
   test('a form\'s field errors and its summary follow the switch', { timeout: budget(120000) }, async () => {
     const { context, page } = await openPage(browser, { width: 1440, height: 900 });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/elders/new');
     await page.getByTestId('save-elder').click();
     const fieldErr = page.getByTestId('f-name').locator('.el-form-item__error');

@@ -138,7 +138,7 @@ describe('English sweep', () => {
 
   test('an operator editing their facility sees their organisation by name', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const own = (await apiGet(page, '/facilities?limit=50')).items.find((f) => f.operator_id);
     assert.ok(own, 'wanda has a facility with an operator');
     const org = await apiGet(page, `/organisations/${own.operator_id}`);

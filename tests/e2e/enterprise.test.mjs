@@ -61,7 +61,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
 
   test('officer: the appeals list, then dispatch, accept and reply to an appeal through the console', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     assert.equal(me.role, 'district_officer');
     // an appeal that came in by phone from 京东（平谷）物流 (the demo user jd's firm)
@@ -119,7 +119,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
 
   test('township officer: the KPI page says it covers their township, with its figures', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/enterprise/kpis?from=2025-01-01&to=2025-12-31');
     const k = await apiGet(page, '/enterprise/kpis?from=2025-01-01&to=2026-01-01');
     assert.equal(k.scope.level, 'township');
@@ -131,7 +131,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
 
   test('officer: KPIs of 2025 — the rates as the API computes them, trend and category charts, CSV', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     // the page opens on this year, Beijing's (read before and after: a run may cross midnight),
     // or on the latest year with appeals when this year has none (kpi-year.test.mjs); its year
     // picker offers the years with appeals (the seed's 2024 and 2025) besides
@@ -178,7 +178,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
     const { context, page } = await openPage(browser);
     const forbidden = [];
     page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const mine = (await apiGet(page, '/enterprise/appeals?limit=20')).items;
     assert.ok(mine.length > 0 && mine.every((a) => a.organisation_id === me.organisation_id), 'the API scopes to the firm');
@@ -247,7 +247,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
 
   test('bank matching: jd posts a financing need, reads the ranked products with their reasons, and consents for the first', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/finance');
     await page.getByTestId('new-need').click();
     await page.getByTestId('need-amount').locator('input').fill('200');
@@ -351,7 +351,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
     await officer.context.close();
 
     const { context, page } = await openPage(browser);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/reception-days');
     await page.getByTestId('reception-next').getByText(next.held_on).click();
     await page.getByTestId('reception-detail').getByText(`${next.held_on} 接待日`).waitFor();
@@ -368,7 +368,7 @@ describe('enterprise services', { timeout: budget(120000) }, () => {
 
   test('policy near miss, reception days and bank matching for an officer on a tablet', async () => {
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     // a firm that misses policy 1 by one clause
     const matches = (await apiGet(page, '/enterprise/policies/1/matches?limit=1')).items;
     await page.goto('/enterprise/policies/1');

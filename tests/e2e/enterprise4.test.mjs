@@ -85,7 +85,7 @@ describe('enterprise services (4)', { timeout: budget(240000) }, () => {
 
   test('an enterprise reads policies and bank products in words, never the rule text', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/policies');
     const table = page.getByTestId('policy-table');
     await table.locator('tbody tr').first().waitFor();
@@ -261,7 +261,7 @@ describe('enterprise services (4)', { timeout: budget(240000) }, () => {
 
   test('at 390 px the profile and a policy fit the window', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/profile');
     await page.getByTestId('profile-matches').getByTestId('profile-products').waitFor();
     await noSideways(page, 'profile');
@@ -278,7 +278,7 @@ describe('enterprise services (4)', { timeout: budget(240000) }, () => {
 
   test('an officer reaches the firm’s profile from an appeal; the firm itself sees its name only', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const a = (await apiGet(page, '/enterprise/appeals?limit=1')).items[0];
     await page.goto(`/enterprise/appeals/${a.id}`);
     const link = page.getByTestId('appeal-profile');

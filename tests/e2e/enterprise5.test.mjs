@@ -172,7 +172,7 @@ describe('enterprise services (5)', { timeout: budget(240000) }, () => {
 
   test('jd\'s appeals and the cooperation board on a phone: cards with the state, the board\'s posts in Chinese', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/appeals');
     const cards = page.getByTestId('appeal-cards');
     const card = cards.locator('.pj-acard').first();

@@ -57,7 +57,7 @@ describe('enterprise services (8)', { timeout: budget(240000) }, () => {
 
   test('a policy the firm no longer qualifies for: linked from its profile, opened with the reason', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const org = (await apiGet(page, '/auth/me')).organisation_id;
     const policies = (await apiGet(page, '/enterprise/policies?limit=200')).items;
     const pol = policies.find((x) => /revenue_wan\s*</.test(x.conditions));

@@ -19,7 +19,7 @@ const noProblems = (page) => assert.deepEqual(page.problems, [], 'console errors
 describe('enterprise services (9)', { timeout: budget(240000) }, () => {
   test('the firm edits its industry from its profile: saved, kept, field errors at the field, a stale version a conflict', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const orgId = (await apiGet(page, '/auth/me')).organisation_id;
     const was = await apiGet(page, `/organisations/${orgId}`);
     assert.equal(was.industry, 'logistics');

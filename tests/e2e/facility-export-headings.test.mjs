@@ -28,7 +28,7 @@ const EN = 'id,version,name,type,township,village,address,lat,lon,operator,';
 describe('facility export headings', { timeout: budget(120000) }, () => {
   test('Chinese console: Chinese headings first, English on request; the file imports back unchanged', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/facilities?township_id=2');
     await page.getByTestId('facility-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('facility-export-open').click();
@@ -57,7 +57,7 @@ describe('facility export headings', { timeout: budget(120000) }, () => {
   test('English console: English headings first, Chinese on request', async () => {
     const { context, page } = await openPage(browser);
     await context.addInitScript(() => localStorage.getItem('pj_locale') || localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/facilities?township_id=2');
     await page.getByTestId('facility-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('facility-export-open').click();

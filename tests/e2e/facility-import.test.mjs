@@ -33,7 +33,7 @@ async function actions(page) {
 describe('facility import and export', { timeout: budget(120000) }, () => {
   test('a township officer previews, is stopped by a bad row, imports a good table, and exports', async () => {
     const { context, page } = await openPage(browser, undefined, { acceptDownloads: true });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/facilities');
     await page.getByRole('heading', { name: '设施台账' }).waitFor();
     const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + text) });
@@ -107,7 +107,7 @@ describe('facility import and export', { timeout: budget(120000) }, () => {
 
   test('a district officer\'s row without township, and a type no facility has, say what to give', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/facilities');
     await page.getByRole('heading', { name: '设施台账' }).waitFor();
     const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + text) });

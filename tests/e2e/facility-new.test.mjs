@@ -16,7 +16,7 @@ after(async () => {
 
 test('新建设施 and 删除: a facility created with its fields, refused without them, deleted unless in use', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   await page.goto('/facilities');
   await page.getByTestId('facility-new').click();
   await page.waitForURL((u) => u.pathname === '/facilities/new');

@@ -16,7 +16,7 @@ after(async () => {
 
 test('facility edit: the peacetime unit by its name; the operator hint includes peacetime capacity and unit', async () => {
   const { page } = await openPage(browser);
-  await login(page, 'wanda', DEMO_PW);
+  await login(page, 'wanda', DEMO_PW, { land: false });
   const id = (await apiGet(page, '/auth/me')).facility_id;
   const f = await apiGet(page, `/facilities/${id}`);
   assert.equal(f.peacetime_unit, 'rooms');

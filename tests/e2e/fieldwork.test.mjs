@@ -22,7 +22,7 @@ after(async () => {
 describe('fieldwork', { timeout: budget(180000) }, () => {
   test('390 px: a visit logged with a helper, the balance, ledger and recent visits within the screen', async () => {
     const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/service-entry');
     // an elder and a kind no other test logs (the same elder, kind, helper and start is refused)
     await page.getByTestId('entry-elders').locator('.pj-elder').last().click();
@@ -81,7 +81,7 @@ describe('fieldwork', { timeout: budget(180000) }, () => {
 
   test("a township officer lists their township's conversions and drills", async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const town = await apiGet(page, `/regions/${me.township_id}`);
     const ours = new Set((await apiGet(page, `/facilities?township_id=${me.township_id}&limit=500`)).items.map((f) => f.name));

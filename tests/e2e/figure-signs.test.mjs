@@ -17,7 +17,7 @@ after(async () => {
 
 test('logistics: a fall of the transferable land reads as a fall, never "+-"', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   // a large parcel whose transferable area falls from all to none turns the district's figures
   const parcel = await apiSend(page, 'post', '/logistics/parcels', { name: '符号测试地块', area_mu: 1000000, transferable_before_mu: 1000000, transferable_after_mu: 0 });
   try {
@@ -41,7 +41,7 @@ test('logistics: a fall of the transferable land reads as a fall, never "+-"', {
 
 test('carbon: a rise of the energy intensity reads 上升, not 下降 -x%', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const rows = (await apiGet(page, '/carbon/intensity/years')).items.filter((x) => x.comparable);
   const latest = rows[rows.length - 1];
   assert.ok(latest.decline_rate_rounded > 0, 'the demo intensity falls in its latest year');
@@ -67,7 +67,7 @@ test('carbon: a rise of the energy intensity reads 上升, not 下降 -x%', { ti
 
 test('live commerce: the month under way is marked as figures so far', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const today = beijingToday();
   const s = (await apiGet(page, '/ecommerce/streamers?limit=1')).items[0];
   const session = await apiSend(page, 'post', '/ecommerce/sessions', { streamer_id: s.id, platform: 'douyin', date: today, duration_min: 60, orders: 1, gmv_fen: 100 });
@@ -87,7 +87,7 @@ test('live commerce: the month under way is marked as figures so far', { timeout
 
 test('dashboard: a figure without its target says so, not a bare — with no sources', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const dash = await apiGet(page, '/dashboard');
   // an indicator's progress (not the register's), its every target removed and put back after
   const fig = dash.figures.find((f) => f.figure.fn === 'progress' && f.figure.target && !f.figure.window_from);

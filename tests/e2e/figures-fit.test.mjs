@@ -64,7 +64,7 @@ test('the coverage report\'s visits done / due fit their card (en, district-wide
 test('an appeal\'s steps on a phone in English: no letter under the chevrons\' notches', async () => {
   const { context, page } = await openPage(browser, { width: 390, height: 844 });
   await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-  await login(page, 'jd', DEMO_PW);
+  await login(page, 'jd', DEMO_PW, { land: false });
   const a = (await apiGet(page, '/enterprise/appeals?limit=1')).items[0];
   assert.ok(a, 'an appeal of jd');
   await page.goto(`/enterprise/appeals/${a.id}`);

@@ -205,7 +205,7 @@ describe('plans: solving and failed plans', { timeout: budget(180000) }, () => {
 describe('write actions only in the user’s scope', { timeout: budget(120000) }, () => {
   test('township officer jinhaihu: no state steps or edits on other townships’ cohorts, warehouses, doctor farms', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     assert.equal(me.township_id, 303);
 
@@ -245,7 +245,7 @@ describe('write actions only in the user’s scope', { timeout: budget(120000) }
 
   test('district officer: the same actions are offered on every row', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/logistics/warehouses');
     await page.getByTestId('warehouse-table').locator('tbody tr').first().waitFor();
     const whs = (await apiGet(page, '/logistics/warehouses?limit=20')).items;
@@ -257,7 +257,7 @@ describe('write actions only in the user’s scope', { timeout: budget(120000) }
 describe('header on a phone and in English', { timeout: budget(120000) }, () => {
   test('390 px: no page scrolls sideways, sign-out on screen', async () => {
     const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     for (const p of ['/dashboard', '/facilities', '/plans', '/elders']) {
       await page.goto(p);
       await page.getByTestId('console-header').waitFor();
@@ -316,7 +316,7 @@ describe('error messages in Chinese', { timeout: budget(120000) }, () => {
     assert.doesNotMatch(msg, NO_ENGLISH);
 
     // an elder outside jinhaihu's township: the edit page says so in Chinese
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const other = await page.request.get(BASE + '/api/v1/elders/1');
     assert.equal(other.status(), 403);
     await page.goto('/elders/1/edit');

@@ -48,7 +48,7 @@ for (const lang of ['en', 'zh-CN']) {
   test(`form labels whole on one line (${lang}): a new appeal, a financing need, a drill finding`, { timeout: budget(180000) }, async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const bad = [];
     const whole = async (p, what) => bad.push(...(await broken(p, what)));
 

@@ -37,7 +37,7 @@ describe('foundation pages', () => {
 
   test('audit: a change of many fields previews four of them and says how many more', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     // a facility changed in six fields (and put back afterwards: other files use the demo's
     // facilities by name and place): its audit row holds them all
     const list = (await (await page.request.get(BASE + '/api/v1/facilities?limit=500')).json()).items;
@@ -66,7 +66,7 @@ describe('foundation pages', () => {
 
   test('phone: the user list shows role, scope and status of each account without scrolling sideways', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/users');
     const card = page.getByTestId('user-card').filter({ hasText: 'jinhaihu' });
     await card.waitFor();

@@ -25,7 +25,7 @@ async function pickGrid(page, town, village, grid) {
 
 test('a helper moved to another township: how many pairs end is said first, cancel keeps them, saved says how many ended', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);
   const district = (await apiGet(page, `/regions/${here.township_id}`)).parent_id;
   const children = async (id) => (await apiGet(page, `/regions?parent_id=${id}&limit=200`)).items;

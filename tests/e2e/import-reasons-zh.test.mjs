@@ -57,7 +57,7 @@ describe('import reasons in the reader’s language', { timeout: budget(120000) 
     test(`${lang}: every bad row of an indicator table with its column and reason in ${lang}`, async () => {
       const { context, page } = await openPage(browser);
       if (lang !== 'zh-CN') await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
-      await login(page, 'officer', DEMO_PW);
+      await login(page, 'officer', DEMO_PW, { land: false });
       await page.goto('/development/import');
       await page.getByTestId('import-file').waitFor();
       await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(TABLE + '\n') });

@@ -20,7 +20,7 @@ const PG = '平谷区';
 describe('an indicator value entered by hand', { timeout: budget(120000) }, () => {
   test('an officer enters a value; refusals at their fields; a viewer cannot', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const ind = (await apiGet(page, '/indicators?limit=500')).items.find((i) => i.code === 'gdp');
     assert.ok(ind, 'the demo has gdp');
     const values = (await apiGet(page, `/indicators/values?code=gdp&region=${encodeURIComponent(PG)}&limit=500`)).items;

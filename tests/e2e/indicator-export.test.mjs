@@ -23,7 +23,7 @@ describe('indicator export for every reader', { timeout: budget(120000) }, () =>
   for (const user of ['viewer', 'jinhaihu']) {
     test(`${user}: exports all values from the list and one indicator's from its page`, async () => {
       const { context, page } = await openPage(browser);
-      await login(page, user, DEMO_PW);
+      await login(page, user, DEMO_PW, { land: false });
       await page.goto('/development/indicators');
       await page.getByTestId('ind-table').locator('tbody tr').first().waitFor();
       const all = await download(page, 'export-values');

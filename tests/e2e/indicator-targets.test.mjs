@@ -194,7 +194,7 @@ describe('an indicator’s targets', { timeout: budget(180000) }, () => {
     const password = `Pj-${suffix}-Zq7!`;
     const user = await apiSend(admin.page, 'post', '/users', { username, display_name: '目标测试员', role: 'district_officer', password });
     const { context, page } = await openPage(browser);
-    await login(page, username, password);
+    await login(page, username, password, { land: false });
     await page.goto(`/development/indicators/${capInd.id}`);
     await page.getByTestId('tgt-add').click();
     const dlg = page.getByTestId('tgt-dialog');
@@ -211,7 +211,7 @@ describe('an indicator’s targets', { timeout: budget(180000) }, () => {
   test('a viewer reads the targets and the progress, with no write action (the server refuses one)', async () => {
     assert.ok(capInd, 'the cap indicator of the test before');
     const { context, page } = await openPage(browser);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto(`/development/indicators/${capInd.id}`);
     const card = page.getByTestId('tgt-card');
     await card.getByTestId('tgt-value').getByText('110 万吨标准煤').waitFor();

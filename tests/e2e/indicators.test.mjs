@@ -32,7 +32,7 @@ async function gdpValue(page, period) {
 describe('district indicators', { timeout: budget(120000) }, () => {
   test('export: an XLSX workbook next to the CSV export', async () => {
     const { context, page } = await openPage(browser, undefined, { acceptDownloads: true });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/import');
     await page.getByRole('heading', { name: '指标导入' }).waitFor();
     await page.getByTestId('export-values').waitFor();
@@ -57,7 +57,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('import: an XLSX workbook previews (one revision, the rest unchanged) and imports', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/import');
     await page.getByRole('heading', { name: '指标导入' }).waitFor();
     // the bureau's workbook: here the API's own export of every value
@@ -85,7 +85,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('import: a GBK CSV is refused (save as UTF-8); nothing garbled is previewed or can be committed', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/import');
     await page.getByRole('heading', { name: '指标导入' }).waitFor();
     const before = (await apiGet(page, '/indicators/values?code=gdp&limit=500')).items.length;
@@ -117,7 +117,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('import on a phone: the bad rows’ line, column and reason are shown whole', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/import');
     const bad = 'code,period,value,source\nfreight_volume,2012,900,区统计局\nfreight_volume,2013,9.0.1,区统计局\nfreight_volume,2014,1000,区统计局\n';
     await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
@@ -147,7 +147,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('an indicator’s values newest first with their change; an officer revises one (409: reload keeps the change); its history', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/indicators');
     await page.getByRole('heading', { name: '指标数据' }).waitFor();
     await page.getByTestId('ind-open-gdp').click();
@@ -216,7 +216,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('an officer deletes a value typed for the wrong period, after a confirmation; the audit log keeps it', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     // GDP of 2024 typed as 0 (and revised once): the 2024 growth counts it
     const made = await page.request.post('/api/v1/indicators/values', { data: { code: 'gdp', period: '2024', value: 0 } });
     assert.equal(made.status(), 201, await made.text());
@@ -262,7 +262,7 @@ describe('district indicators', { timeout: budget(120000) }, () => {
 
   test('a viewer reads an indicator’s values (from the dashboard) and history, without a revise action', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     // from the dashboard's trend card: the chosen indicator's values
     await page.goto('/development/dashboard');
     await page.getByTestId('trend-values').click();

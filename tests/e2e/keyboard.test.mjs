@@ -33,7 +33,7 @@ const focused = (page) => page.evaluate(() => ({ name: document.activeElement.ge
 describe('keyboard', { timeout: budget(300000) }, () => {
   test('studios: a booking is focused with Tab in the grid and in the table, named, and opened with Enter or Space to cancel it', async () => {
     const { context, page } = await openPage(browser, WINDOW);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const any = (await apiGet(page, `/ecommerce/bookings?organisation_id=${me.organisation_id}&limit=1`)).items[0];
     assert.ok(any, 'a booking of jd');
@@ -94,7 +94,7 @@ describe('keyboard', { timeout: budget(300000) }, () => {
 
   test('cooperation: Tab reaches each post of the table; Enter and Space open its counterparts', async () => {
     const { context, page } = await openPage(browser, WINDOW);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/enterprise/cooperation');
     const rows = page.getByTestId('coop-posts').locator('tbody tr');
     await rows.nth(1).waitFor();
@@ -114,7 +114,7 @@ describe('keyboard', { timeout: budget(300000) }, () => {
 
   test('financing needs: Tab reaches each need of the table; Enter opens its products', async () => {
     const { context, page } = await openPage(browser, WINDOW);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/finance');
     const rows = page.getByTestId('need-table').locator('tbody tr');
     await rows.nth(1).waitFor();
@@ -131,7 +131,7 @@ describe('keyboard', { timeout: budget(300000) }, () => {
 
   test('policy: Tab reaches each eligible firm’s “why”; Enter explains that firm', async () => {
     const { context, page } = await openPage(browser, WINDOW);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const matches = (await apiGet(page, '/enterprise/policies/1/matches?limit=2')).items;
     assert.equal(matches.length, 2, 'two eligible firms');
     await page.goto('/enterprise/policies/1');

@@ -22,7 +22,7 @@ const hidden = (table) => table.evaluate((el) => Math.max(0, ...[...el.querySele
 describe('1440 px wide', () => {
   test('bank matching: the needs and a need\'s matches with all their columns, the matches in view', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/finance');
     const needs = page.getByTestId('need-table');
     await needs.locator('tbody tr').first().waitFor();
@@ -44,7 +44,7 @@ describe('1440 px wide: registers', () => {
   test('the actions of a register stay in view (warehouses, doctor farms, a cohort\'s enrolments), in English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const cohort = (await (await page.request.get('/api/v1/academy/cohorts?limit=1')).json()).items[0].id;
     for (const [path, id] of [
       ['/logistics/warehouses', 'warehouse-table'],

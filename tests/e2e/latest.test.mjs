@@ -57,7 +57,7 @@ describe('the last pick wins', { timeout: budget(180000) }, () => {
 
   test('elders: a filter picked while the next page is on its way shows its first page, not that next page', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const alone = (await apiGet(page, '/elders?living_alone=1&limit=50')).items;
     assert.ok(alone.length > 0, 'the demo has elders living alone');
     await page.goto('/elders');
@@ -188,7 +188,7 @@ describe('the last pick wins', { timeout: budget(180000) }, () => {
 describe('one export at a time', { timeout: budget(120000) }, () => {
   test('facilities: a second export asked while the first is on its way gives no second file', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/facilities');
     await page.getByTestId('facility-table').locator('tbody tr').first().waitFor();
     let asked = 0;

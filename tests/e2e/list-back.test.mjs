@@ -51,7 +51,7 @@ const second = (page, label, first) => toPage(page, 2, label, first);
 
 test('Back and reload keep the list page: facilities (zh-CN) and appeals (English)', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
 
   // facilities, 第 3 页
   const zh = (n) => `第 ${n} 页`;
@@ -95,7 +95,7 @@ test('Back and reload keep the list page: facilities (zh-CN) and appeals (Englis
 
 test('Back keeps the page of the policies, and of a policy\'s qualifying firms', { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 768 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const zh = (n) => `第 ${n} 页`;
   // the policies (the demo's 40, twenty a page): page 2, a policy, Back
   const polFirst = (p) => p.getByTestId('policy-table').locator('.el-table__body tr td a').first();

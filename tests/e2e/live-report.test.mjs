@@ -17,7 +17,7 @@ after(async () => {
 
 test('a live conversion has an after-action report with its findings, in Chinese and English', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'wanda', DEMO_PW);
+  await login(page, 'wanda', DEMO_PW, { land: false });
   const live = (await apiGet(page, '/conversions?mode=live&facility_id=1')).items[0];
   assert.ok(live, 'the demo hotel has a live conversion');
   const text = `复盘问题${Date.now() % 100000}`;

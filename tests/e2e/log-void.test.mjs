@@ -16,7 +16,7 @@ after(async () => {
 
 test('a service log is voided on the elder page, with its reason, in zh-CN and English', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const elder = (await apiGet(page, '/elders?status=active&limit=1')).items[0];
   const helper = (await apiGet(page, '/helpers?active=1&limit=1')).items[0];
   // at night (04:xx Beijing time), some days back: no visit of the demo then

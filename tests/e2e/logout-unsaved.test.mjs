@@ -60,7 +60,7 @@ test('logout on a phone with a visit typed: one question first; 继续填写 kee
 
 test('logout with nothing typed: straight to the login page, no question', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').first().waitFor();
   await page.getByTestId('logout').tap();

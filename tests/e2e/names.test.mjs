@@ -21,7 +21,7 @@ function noProblems(page) {
 describe('who acted, by name', { timeout: budget(120000) }, () => {
   test('a plan lists and shows its author by display name, the username on hover', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('金海湖地区'))).items[0];
     const res = await page.request.post('/api/v1/plans?wait=1', {
       data: {

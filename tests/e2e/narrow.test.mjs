@@ -70,7 +70,7 @@ async function wordsWhole(cells, what) {
 describe('390 px wide', () => {
   test('the carbon page: its cards within the window', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/development/carbon');
     await page.getByTestId('carbon-emissions').waitFor();
     await page.getByTestId('factor-table').locator('tbody tr').first().waitFor();
@@ -84,7 +84,7 @@ describe('390 px wide', () => {
 
   test('the cockpit: one card per step with its name, status, checklist and action, all on screen', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const conv = (await apiGet(page, '/conversions?facility_id=1&mode=live&state=converting')).items[0];
     assert.ok(conv, 'the demo conversion of 万达锦华酒店');
     await page.goto(`/conversions/${conv.id}`);
@@ -144,7 +144,7 @@ describe('390 px wide', () => {
 
   test('the appeal KPIs: their cards within the window', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/kpis');
     await page.getByTestId('kpi-tiles').waitFor();
     await page.getByTestId('kpi-trend').locator('canvas').first().waitFor();
@@ -160,7 +160,7 @@ describe('390 px wide', () => {
 
   test('the 发布融资需求 dialog fits, its buttons on screen', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/finance');
     await page.getByTestId('new-need').click();
     const dlg = page.getByRole('dialog', { name: '发布融资需求' });
@@ -186,7 +186,7 @@ describe('390 px wide', () => {
 
   test('the admin\'s user form fits', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/users');
     await page.getByTestId('user-table').locator('tbody tr').first().waitFor();
     await page.getByRole('button', { name: '新建用户' }).click();
@@ -200,7 +200,7 @@ describe('390 px wide', () => {
 
   test('a reception day\'s sign-up form fits', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     // a planned day ahead (Beijing's date), this year's or the next one's scheduled if none
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     const ahead = async () =>
@@ -361,7 +361,7 @@ describe('390 px wide', () => {
 describe('sweep at 390 px', () => {
   test('sweep: the vulnerable list scrolls inside its group, names and phones each readable', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/eldercare/vulnerable');
     const sheet = page.getByTestId('vulnerable-sheet');
     await sheet.locator('tbody tr').first().waitFor();
@@ -433,7 +433,7 @@ describe('sweep at 390 px', () => {
 
   test('sweep: the KPI page date range lies within the window; the elder form stacks its region pickers', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/enterprise/kpis');
     await page.getByTestId('kpi-tiles').waitFor();
     await page.locator('.pj-filters .el-date-editor').first().waitFor();

@@ -33,7 +33,7 @@ describe('390 px wide: record details', () => {
     test(`a facility's and a helper's fields all within their card (${locale})`, async () => {
       const { context, page } = await openPage(browser, PHONE);
       await context.addInitScript((l) => localStorage.setItem('pj_locale', l), locale);
-      await login(page, 'officer', DEMO_PW);
+      await login(page, 'officer', DEMO_PW, { land: false });
       await page.goto('/facilities/1');
       assert.deepEqual(await cutCells(page, 'facility-fields'), [], 'facility: fields cut off at the right');
       await shot(page, `narrow2-facility-${locale}`);
@@ -49,7 +49,7 @@ describe('390 px wide: record details', () => {
   test('the coverage report: every total inside its card (en)', async () => {
     const { context, page } = await openPage(browser, PHONE);
     await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/eldercare/coverage');
     const totals = page.getByTestId('coverage-total');
     await totals.locator('.pj-total b').first().waitFor();

@@ -52,7 +52,7 @@ async function offers(page, dlg, key, what, rows, allowed) {
 
 test("a township officer's record forms offer only what its writes may name", { timeout: budget(180000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   const me = await apiGet(page, '/auth/me');
   const town = me.user?.township_id ?? me.township_id;
   assert.ok(town, 'the officer has a township');

@@ -143,7 +143,7 @@ describe('operator conflicts', { timeout: budget(240000) }, () => {
 
   test('开始演练 while a colleague’s drill runs says so, with a link to its cockpit', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const facility = (await apiGet(page, '/auth/me')).facility_id;
     await page.goto(`/facilities/${facility}`);
     await page.getByTestId('start-drill').waitFor();
@@ -172,7 +172,7 @@ describe('operator conflicts', { timeout: budget(240000) }, () => {
 
   test('工作手册 lists the newest versions; every version shown, a replaced one links to the newest', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const facility = (await apiGet(page, '/auth/me')).facility_id;
     const v1 = await apiSend(page, 'post', '/manuals', { facility_id: facility, scenario: 'holiday', role: 'resettlement', title: '版本标记手册', steps, restore_steps: restore });
     const v2 = await apiSend(page, 'post', '/manuals', { facility_id: facility, scenario: 'holiday', role: 'resettlement', title: '版本标记手册', steps, restore_steps: restore, based_on: v1.version });

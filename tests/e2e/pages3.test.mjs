@@ -340,7 +340,7 @@ describe('elder centres (养老驿站与互助点)', { timeout: budget(240000) }
 
   test('an officer: occupancy over capacity refused at its field (Chinese, English); occupancy and a checklist item saved; a village point added', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const town = (await apiGet(page, '/regions?type=township&limit=100')).items.find((x) => x.name === '金海湖地区');
     const centre = (await apiGet(page, `/elder-centres?kind=township&township_id=${town.id}`)).items[0];
     assert.ok(centre && centre.capacity > 2, 'a township centre with beds');
@@ -451,7 +451,7 @@ describe('elder centres (养老驿站与互助点)', { timeout: budget(240000) }
 
   test('a township officer: the township’s centre entered again is refused at its name; a point entered by mistake is deleted after a confirmation; one with residents is not', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const ownCentres = async () => (await apiGet(page, `/elder-centres?township_id=${me.township_id}&kind=township&limit=50`)).items;
     const [own] = await ownCentres();

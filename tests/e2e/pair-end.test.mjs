@@ -73,7 +73,7 @@ test('an officer ends a pair on the elder page; the note shows on every pair tab
 
 test('an officer pairs an unpaired elder by hand, from the helpers of the township with a place', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   // an unpaired active elder of the township, and its township's helpers with a place left
   const e = (await apiGet(page, '/elders?unpaired=1&status=active&limit=50')).items.at(-1);
   assert.ok(e, 'an unpaired elder');
@@ -116,7 +116,7 @@ test('an officer pairs an unpaired elder by hand, from the helpers of the townsh
 
 test('a grid worker sees why a pair ended but has no end button', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
   assert.ok(pair, 'an active pair in the grid worker\'s grids');
   await page.goto(`/elders/${pair.elder_id}`);
@@ -130,7 +130,7 @@ test('a grid worker sees why a pair ended but has no end button', { timeout: bud
 // the 409 removed the row's 结束结对 and with it the dialog, without a word.
 test('a pair ended meanwhile by someone else: the dialog says so and stays', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
   assert.ok(pair, 'an active pair in the township');
   await page.goto(`/elders/${pair.elder_id}`);

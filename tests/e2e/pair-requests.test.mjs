@@ -105,7 +105,7 @@ test('pairing requests: a grid worker asks, the officer declines with a reason, 
 
 test('a grid worker’s request: the helper box says it lists their grids’ helpers, and why it finds none', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, { width: 390, height: 844 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const unpaired = (await apiGet(page, '/elders?status=active&unpaired=1&limit=1')).items[0];
   assert.ok(unpaired, 'an unpaired elder of grid01');
   await page.goto(`/elders/${unpaired.id}`);

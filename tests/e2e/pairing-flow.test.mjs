@@ -66,7 +66,7 @@ test('全部采纳 / 全部拒绝 ask first with the run’s open count; cancell
 
 test('a double tap on 开始匹配 opens one confirmation and starts one run; cancelled, the button works again', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   const before = (await apiGet(page, '/pairing-runs?limit=500')).items.length;
   await page.goto('/pairing');
   const button = page.getByTestId('run-pairing');

@@ -155,7 +155,7 @@ describe('change password', () => {
 describe('user form wording', () => {
   test('zh-CN: a user name taken is said so; English: a field by its label, not its API name', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/users');
     await page.getByRole('button', { name: '新建用户' }).click();
     let dlg = page.getByRole('dialog', { name: '新建用户' });

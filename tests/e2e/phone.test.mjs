@@ -74,7 +74,7 @@ describe('360 px wide: the field pages fit the phone', () => {
   for (const locale of ['zh-CN', 'en']) test(`grid worker: overview, elders, helpers, alerts, vulnerable list, quick entry, an elder and a helper (${locale})`, async () => {
     const { context, page } = await openPage(browser, PHONE);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), locale);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     const elder = (await apiGet(page, '/elders?limit=1')).items[0];
     const helper = (await apiGet(page, '/helpers?limit=1')).items[0];
     for (const [path, what] of [
@@ -99,7 +99,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('township officer: the pair records of an elder and a helper keep 结束结对 on screen', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const pair = (await apiGet(page, '/pairs?state=active&limit=1')).items[0];
     assert.ok(pair, 'an active pair in the township');
     for (const [path, what] of [
@@ -126,7 +126,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('facility operator: the conversion list and cockpit', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const conv = (await apiGet(page, '/conversions?limit=1')).items[0];
     assert.ok(conv, 'a conversion of the operator’s facility');
     for (const [path, what] of [
@@ -144,7 +144,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('the menu: a drawer from the header, within the window, closes on choosing a page', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/dashboard');
     await page.locator('.pj-main h1').first().waitFor();
     const menu = page.getByTestId('console-menu');
@@ -170,7 +170,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('the menu drawer takes the focus and keeps Tab inside', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/elders');
     await page.locator('.pj-main h1').first().waitFor();
     await page.waitForLoadState('networkidle');
@@ -194,7 +194,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('the menu drawer closes on choosing the entry of the page shown', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'grid01', DEMO_PW);
+    await login(page, 'grid01', DEMO_PW, { land: false });
     await page.goto('/elders');
     await page.locator('.pj-main h1').first().waitFor();
     await page.getByTestId('menu-button').click();
@@ -208,7 +208,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('officer: the plan page’s 作废 and the cockpit’s 本站接收 figures are on screen', { timeout: budget(180000) }, async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const W = PHONE.width;
     const town = (await apiGet(page, '/regions?type=township&q=' + encodeURIComponent('马昌营镇'))).items[0].id;
     const plan = await apiSend(page, 'post', '/plans?wait=1', {
@@ -274,7 +274,7 @@ describe('360 px wide: the field pages fit the phone', () => {
 
   test('hand pairing: the helper options, why one is disabled among them, within the dialog', async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+    await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
     const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
     const n = Date.now() % 100000;
     const elder = await apiSend(page, 'post', '/elders', {
@@ -331,7 +331,7 @@ describe('360 px wide: the field pages fit the phone', () => {
   // the right of their points cut at the edge: 金…)
   test("township officer: the coverage map shows the whole district", async () => {
     const { context, page } = await openPage(browser, PHONE);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     await page.goto('/eldercare/coverage');
     const canvas = page.getByTestId('coverage-map').locator('canvas').first();
     await canvas.waitFor();

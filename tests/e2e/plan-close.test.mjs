@@ -125,7 +125,7 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
   test('an adopted plan offers "Stand down" in English', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
     const plan = await apiPost(page, '/plans?wait=1', { name: 'close-en', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
     let adopted = null;
@@ -149,7 +149,7 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
 
   test('放弃草案: a draft no one will adopt is set aside with its reason, and adopted no more', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const village = (await apiGet(page, '/regions?type=village&q=' + encodeURIComponent('将军关村'))).items[0];
     const plan = await apiPost(page, '/plans?wait=1', { name: '将军关 放弃草案测试', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 5 }, vulnerable: false, time_limit_s: 0.5 }, 201);
     await page.goto(`/plans/${plan.id}`);

@@ -67,7 +67,7 @@ test('several fields wrong: every one is marked at once and nothing is sent', as
 
 test('a poll that fails once while the server solves is tried again and the plan opens', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   await page.goto('/plans/new');
   await page.getByRole('heading', { name: '新建方案' }).waitFor();
   await page.getByTestId('plan-scenario').getByText('平灾').click();

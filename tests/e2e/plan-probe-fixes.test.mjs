@@ -39,7 +39,7 @@ describe('the planner\'s pages', { timeout: budget(240000) }, () => {
 
   test('no candidate: the cause in Chinese under the field; the name suggested from the start', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/plans/new');
     await page.getByRole('heading', { name: '新建方案' }).waitFor();
     // the name is there before any choice is changed

@@ -24,7 +24,7 @@ after(async () => {
 describe('cockpit: what the plan sends to the site', { timeout: budget(180000) }, () => {
   test('people, vulnerable, villages and supply flows of the site; none for a conversion by hand', async () => {
     const { page } = await openPage(browser, undefined, { baseURL: own.base });
-    await login(page, 'officer', own.demoPw);
+    await login(page, 'officer', own.demoPw, { land: false });
     const api = async (method, p, data) => {
       const res = await page.request.fetch(`${own.base}/api/v1${p}`, { method, data });
       assert.ok(res.ok(), `${method} ${p}: ${res.status()} ${await res.text()}`);

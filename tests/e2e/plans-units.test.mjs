@@ -50,7 +50,7 @@ after(async () => {
 describe('plans of roles that house no one', { timeout: budget(240000) }, () => {
   test('the form plans no supplies for a supply store or a hub, and says why', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/plans/new');
     await page.getByRole('heading', { name: '新建方案' }).waitFor();
     const days = input(page, 'plan-supply-days');
@@ -76,7 +76,7 @@ describe('plans of roles that house no one', { timeout: budget(240000) }, () => 
   // the adopt dialog, "注意：N 人没有安置场所": its figures are vehicles per hour
   test('a hub plan short of throughput says the shortfall in vehicles per hour, never people', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const res = await page.request.post(BASE + '/api/v1/plans?wait=1', {
       data: { name: 'e2e 转运 缺口', scenario: 'holiday', role: 'transport_hub', affected: { township_ids: [303] }, demand: { people: 100000 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 },
     });
@@ -120,7 +120,7 @@ describe('plans of roles that house no one', { timeout: budget(240000) }, () => 
 
   test('an adopted hub plan whose site was aborted: no longer in use, no one without a place', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const post = async (path, data, want) => {
       const res = await page.request.post(BASE + '/api/v1' + path, { data });
       assert.equal(res.status(), want, `POST ${path}: ${await res.text()}`);

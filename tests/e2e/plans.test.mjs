@@ -175,7 +175,7 @@ describe('plans', { timeout: budget(180000) }, () => {
   test('a plan that cannot meet the demand says by how much and where (tablet width)', async () => {
     // before the adoption below takes sites near these villages out of peacetime
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/plans/new');
     await page.getByTestId('plan-scenario').getByText('平灾').click();
     await page.getByTestId('affected-by').getByText('按村（社区）').click();
@@ -214,7 +214,7 @@ describe('plans', { timeout: budget(180000) }, () => {
   test('a second plan from the first, compared side by side; adopting it starts its conversions', async () => {
     assert.ok(planA, 'the first test made a plan');
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto(`/plans/${planA.id}`);
     await page.getByTestId('replan').click();
     await page.waitForURL(new RegExp(`/plans/new\\?from=${planA.id}$`));
@@ -306,7 +306,7 @@ describe('plans', { timeout: budget(180000) }, () => {
     const { context, page } = await openPage(browser);
     const forbidden = [];
     page.on('response', (r) => r.status() === 403 && forbidden.push(r.url()));
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     await page.goto('/dashboard');
     await page.getByRole('heading', { name: '平急总览' }).waitFor();
     const nav = page.getByRole('menubar');

@@ -140,7 +140,7 @@ describe('plans: the affected area drawn on the map', { timeout: budget(180000) 
   test('a plan made from the drawn plan gets the same polygon back; cleared, it cannot be solved', async () => {
     assert.ok(drawn, 'the first test made a plan');
     const { context, page } = await openPage(browser, TABLET, { hasTouch: true });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto(`/plans/new?from=${drawn.id}`);
     await points(page, 4);
     const shown = page.getByTestId('draw-inside');
@@ -194,7 +194,7 @@ describe('plans: the affected area drawn on the map', { timeout: budget(180000) 
 
   test('errors about the area appear at the map: nothing inside (the API), a bad point (the API’s field)', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const before = (await apiGet(page, '/plans?limit=500')).items.length;
     await page.goto('/plans/new');
     await page.getByTestId('affected-by').getByText('在地图上圈定').click();
@@ -265,7 +265,7 @@ describe('plans: the affected area drawn on the map', { timeout: budget(180000) 
 
   test('a township officer plans for the own township: it is chosen, no other is offered, its plan is made', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     await page.goto('/plans/new');
     await page.getByRole('heading', { name: '新建方案' }).waitFor();

@@ -215,7 +215,7 @@ describe('plans: what the server knows, said on the pages', { timeout: budget(24
   test('the adopted plan: its conversions by state, the people an aborted one leaves without a place; the bound said as the solver table says it', async () => {
     assert.ok(planX, 'the first test adopted a plan');
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const x = await apiGet(page, `/plans/${planX.id}`);
     const c0 = x.conversions[0];
     const ab = await page.request.post(BASE + `/api/v1/conversions/${c0.conversion_id}/abort`, { data: { reason: '场地漏水', confirm: true } });
@@ -295,7 +295,7 @@ describe('plans: what the server knows, said on the pages', { timeout: budget(24
 
   test('the compare page shows the inputs that explain the differences', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto(`/plans/compare?a=${planX.id}&b=${planY.id}`);
     const ins = page.getByTestId('compare-inputs');
     await ins.locator('tbody tr').first().waitFor();

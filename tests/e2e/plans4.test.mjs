@@ -139,7 +139,7 @@ describe('plans: the people needing medical care on the pages', { timeout: budge
     assert.ok(reg > 0 && reg === listed.result.vulnerable.villages.reduce((n, v) => n + v.registered, 0));
     {
       const { context: vc, page: vp } = await openPage(browser, LAPTOP);
-      await login(vp, 'viewer', DEMO_PW);
+      await login(vp, 'viewer', DEMO_PW, { land: false });
       const seen = await apiGet(vp, `/plans/${listed.id}`);
       assert.ok(seen.result.vulnerable.villages.length > 0 && seen.result.vulnerable.villages.every((v) => v.registered === null && v.people >= 0));
       assert.equal(seen.result.vulnerable.registered_total, reg);

@@ -35,7 +35,7 @@ after(async () => {
 describe('plans: the crisis day', { timeout: budget(240000) }, () => {
   test('a circle centred by a map click (6 decimals) and numbers with decimals are sent, nothing blocks the form', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/plans/new');
     await page.getByTestId('affected-by').getByText('按圆形区域').click();
     await page.getByTestId('affected-map').locator('canvas').first().waitFor();
@@ -124,7 +124,7 @@ describe('plans: the crisis day', { timeout: budget(240000) }, () => {
 
   test('the suggested name counts the townships beyond the two it names', async () => {
     const { context, page } = await openPage(browser, LAPTOP);
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     const names = ['金海湖地区', '南独乐河镇', '夏各庄镇', '大华山镇'];
     await page.goto('/plans/new');
     await page.getByTestId('plan-townships').click();

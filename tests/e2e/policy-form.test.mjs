@@ -18,7 +18,7 @@ after(async () => {
 
 test('惠企政策: a policy added and changed from the console', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const stamp = Date.now() % 100000;
   const title = `控制台政策${stamp}`;
   await page.goto('/enterprise/policies');

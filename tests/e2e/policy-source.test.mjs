@@ -24,7 +24,7 @@ describe('rule source on the policy page', { timeout: budget(180000) }, () => {
       const { context, page } = await openPage(browser, LAPTOP);
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
       await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
-      await login(page, 'officer', DEMO_PW);
+      await login(page, 'officer', DEMO_PW, { land: false });
       const p = (await apiGet(page, '/enterprise/policies?limit=100')).items.find((x) => / and /.test(x.conditions));
       await page.goto(`/enterprise/policies/${p.id}`);
       await page.getByTestId('policy-rule').waitFor();
@@ -59,7 +59,7 @@ describe('rule source on the policy page', { timeout: budget(180000) }, () => {
       ['jd', 0],
     ]) {
       const { context, page } = await openPage(browser, LAPTOP);
-      await login(page, user, DEMO_PW);
+      await login(page, user, DEMO_PW, { land: false });
       const p = (await apiGet(page, '/enterprise/policies?limit=1')).items[0];
       await page.goto(`/enterprise/policies/${p.id}`);
       await page.getByTestId('policy-rule').waitFor();

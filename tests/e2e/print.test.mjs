@@ -42,7 +42,7 @@ describe('printing', { timeout: budget(300000) }, () => {
   ]) {
     test(`${what} prints whole, without the menu`, async () => {
       const { context, page } = await openPage(browser, WINDOW);
-      await login(page, 'officer', DEMO_PW);
+      await login(page, 'officer', DEMO_PW, { land: false });
       await page.goto(url);
       await page.locator('.el-table tbody tr').first().waitFor();
       await page.waitForTimeout(500);

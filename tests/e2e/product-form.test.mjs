@@ -23,7 +23,7 @@ test('金融产品: a bank publishes one and changes it; others see no buttons',
   await admin.context.close();
 
   const { context, page } = await openPage(browser);
-  await login(page, `bankp${tag}`, 'long-enough-pw-9');
+  await login(page, `bankp${tag}`, 'long-enough-pw-9', { land: false });
   await page.goto('/enterprise/finance');
   await page.getByRole('tab', { name: '金融产品' }).click();
   await page.getByTestId('new-product').click();

@@ -85,7 +85,7 @@ test('a page opened 20 minutes ago logs the visit as the last 30 minutes before 
 
 test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and the skew is said', { timeout: budget(120000) }, async () => {
   const { context, page } = await phone(8 * MIN);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').first().waitFor();
   const { body, log, status, at } = await pickAndSave(page, 5);
@@ -106,7 +106,7 @@ test('a phone 8 minutes fast: the times filled in are the server\'s, saved, and 
 
 test('times typed by the user are sent as typed, not replaced at the save', { timeout: budget(120000) }, async () => {
   const { context, page } = await phone(0);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').nth(6).tap();
   await page.getByTestId('entry-elder').waitFor();

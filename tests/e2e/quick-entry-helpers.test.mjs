@@ -16,7 +16,7 @@ after(async () => {
 describe('quick entry helpers', { timeout: budget(180000) }, () => {
   test("a township officer picking an elder is offered the helpers of the elder's village", async () => {
     const { context, page } = await openPage(browser, TABLET);
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const town = (await apiGet(page, '/helpers?active=1&limit=100')).items;
     const elders = (await apiGet(page, '/elders?status=active&limit=200')).items;
     // an elder of a village whose helpers are not all the township's

@@ -15,7 +15,7 @@ after(async () => {
 
 test('quick entry: leaving a visit not logged asks first; nothing pending once it is logged', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1024, height: 768 }, { hasTouch: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elders');
   await page.getByTestId('new-elder').waitFor();
   // within the console (the router's guard), as the menu does; left by the back gesture

@@ -18,7 +18,7 @@ const beijing = (h) => new Date(Date.now() + (8 + h) * 3600000).toISOString().sl
 
 test('quick entry: a reversed or too-long visit is said so at 结束时间, with the limit', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 390, height: 844 }, { hasTouch: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   const first = page.getByTestId('entry-elders').locator('[data-elder]').first();
   const elderId = await first.getAttribute('data-elder');

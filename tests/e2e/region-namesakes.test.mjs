@@ -21,7 +21,7 @@ const optionNames = async (page) => (await page.getByRole('option').allInnerText
 
 test('the village picker tells the two 后坨社区 of one township apart by their codes, other villages by name alone', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const twins = (await apiGet(page, `/regions?q=${encodeURIComponent('后坨社区')}&type=community&limit=50`)).items.filter((r) => r.name === '后坨社区');
   assert.equal(twins.length, 2, 'the demo has two 后坨社区');
   assert.equal(twins[0].parent_id, twins[1].parent_id, 'of one township');
@@ -49,7 +49,7 @@ test('the village picker tells the two 后坨社区 of one township apart by the
 
 test('the grid search of a user account tells grids of the same name apart by township, and by code within one', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const grids = async (name) => {
     const out = [];
     for (const g of (await apiGet(page, `/regions?q=${encodeURIComponent(name)}&type=grid&limit=50`)).items.filter((x) => x.name === name)) {
@@ -85,7 +85,7 @@ test('the grid search of a user account tells grids of the same name apart by to
 
 test('an elder saved with a village and no grid: no question of a move to another township, the grid asked for', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const here = await apiGet(page, `/elders/${(await apiGet(page, '/elders?status=active&limit=1')).items[0].id}`);
   const grid = await apiGet(page, `/regions/${here.grid_id}`);
   const village = await apiGet(page, `/regions/${grid.parent_id}`);
@@ -124,7 +124,7 @@ test('an elder saved with a village and no grid: no question of a move to anothe
 
 test('the plan village picker tells namesakes apart: 王店村 by township, the two 后坨社区 of 滨河街道 by code', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
   const named = async (name) => (await apiGet(page, `/regions?q=${encodeURIComponent(name)}&limit=50`)).items.filter((r) => r.name === name);
   const hou = await named('后坨社区');
   const wang = await named('王店村');

@@ -20,7 +20,7 @@ const endSession = (page) => page.evaluate(async () => (await fetch('/api/v1/aut
 
 test('quick entry: a visit typed when the session ended is kept over a login in place, then saved', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   // an elder the other tests of the entry leave alone (a second companionship visit of the same
   // time would be refused as a duplicate)
@@ -67,7 +67,7 @@ test('quick entry: a visit typed when the session ended is kept over a login in 
 
 test('办结预警: a note typed when the session ended is kept over a login in place', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elder-alerts');
   await page.getByTestId('alert-table').getByTestId('resolve').first().tap();
   const dlg = page.getByRole('dialog', { name: '办结预警' });
@@ -91,7 +91,7 @@ test('办结预警: a note typed when the session ended is kept over a login in 
 
 test('nothing typed: a session that ended goes to the login page as before', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').first().waitFor();
   await endSession(page);

@@ -60,7 +60,7 @@ test("the plan's Gantt chart reads out each site's ready minutes", { timeout: bu
 
 test('an alert acknowledged with the keyboard: the focus goes on to the next alert; the buttons name the alert', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elder-alerts');
   const acks = page.getByTestId('alert-table').getByTestId('ack');
   await acks.first().waitFor();
@@ -87,7 +87,7 @@ test('an alert acknowledged with the keyboard: the focus goes on to the next ale
 
 test('a pair ended with the keyboard: the focus goes on to the next pair; the button names the pair', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   await page.goto('/pairing');
   const ends = page.getByTestId('pairs').getByTestId('pair-end');
   await ends.first().waitFor();
@@ -125,7 +125,7 @@ async function endWithKeys(page, list, id) {
 
 test("a pair ended with the keyboard on a helper's and on an elder's page: the focus goes on to the next pair, else to the pairs' heading", { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'admin', ADMIN_PW);
+  await login(page, 'admin', ADMIN_PW, { land: false });
   // a helper of two places paired with two new elders of one grid (no other test's pairs)
   const grid = (await apiGet(page, '/elders?status=active&limit=1')).items[0].grid_id;
   const n = Date.now() % 100000;
@@ -164,7 +164,7 @@ test("a pair ended with the keyboard on a helper's and on an elder's page: the f
 
 test('开始匹配 without a region: the message is read out and the focus is on the region', { timeout: budget(60000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   await page.goto('/pairing');
   await page.getByTestId('run-pairing').focus();
   await page.keyboard.press('Enter');
@@ -176,7 +176,7 @@ test('开始匹配 without a region: the message is read out and the focus is on
 
 test('checklist items signed with the keyboard: the focus goes on to the next item, then to 完成; the buttons name item and step', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   let conv = null;
   for (const h of (await apiGet(page, '/facilities?type=hotel&state=peacetime&limit=50')).items) {
     if (!(await apiGet(page, `/manuals?facility_id=${h.id}&scenario=epidemic&limit=1`)).items.length) continue;
@@ -226,7 +226,7 @@ test('checklist items signed with the keyboard: the focus goes on to the next it
 
 test('服务快速登记 with the keyboard: the elders and kinds are radio groups; 请先选择老人 is read out; after saving the focus is on 保存', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, LAPTOP);
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   const grid = page.getByRole('radiogroup', { name: '选择老人' });
   const elders = grid.getByRole('radio');

@@ -191,7 +191,7 @@ test('academy: an enrolment withdrawn meanwhile: 退学 reloads the enrolments a
 
 test('academy: a graduate placed meanwhile: the placement dialog closes, reloads the enrolments and says so', async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'admin', ADMIN_PW);
+  await login(page, 'admin', ADMIN_PW, { land: false });
   const grad = (await apiGet(page, '/academy/enrolments?state=graduated&limit=1')).items[0];
   await page.goto(`/academy/cohorts/${grad.cohort_id}`);
   const place = page.getByTestId('place-' + grad.id);

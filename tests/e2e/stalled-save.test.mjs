@@ -45,7 +45,7 @@ async function usable(button, what) {
 
 test('quick entry: a visit saved on a stalled connection ends with a message within the limit, the form kept; saved again, it is logged once', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/service-entry');
   await page.getByTestId('entry-elders').locator('[data-elder]').first().waitFor();
   // an elder without a paired helper (no helper busy elsewhere), of a kind no other test logs
@@ -121,7 +121,7 @@ test('quick entry: a visit saved on a stalled connection ends with a message wit
 test('English: an elder edited on a stalled connection: the change may or may not have reached the server, the form kept', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, PHONE, { hasTouch: true, isMobile: true, locale: 'en-GB' });
   await context.addInitScript(() => localStorage.setItem('pj_locale', 'en'));
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   const e = (await apiGet(page, '/elders?status=active&limit=200')).items.at(-5);
   const beforeEdit = await apiGet(page, `/elders/${e.id}`);
   await page.goto(`/elders/${e.id}/edit`);

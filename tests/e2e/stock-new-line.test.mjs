@@ -16,7 +16,7 @@ after(async () => {
 describe('a new stock line', { timeout: budget(120000) }, () => {
   test('of 0 is refused at its field, nothing sent; an edit to 0 is saved', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     await page.goto('/stock');
     let posts = 0;
     page.on('request', (r) => {

@@ -146,7 +146,7 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
 
   test('a township officer changes only their township\'s lines; a viewer reads; an enterprise user has no page; a phone keeps it usable', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'jinhaihu', DEMO_PW);
+    await login(page, 'jinhaihu', DEMO_PW, { land: false });
     const me = await apiGet(page, '/auth/me');
     const town = me.township_id ?? me.user?.township_id;
     assert.ok(town, 'a township officer');
@@ -315,7 +315,7 @@ describe('emergency stock', { timeout: budget(180000) }, () => {
   test('the add dialog offers only the facilities the user may write', async () => {
     // a facility operator: their own facility, whatever the page is filtered by
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'wanda', DEMO_PW);
+    await login(page, 'wanda', DEMO_PW, { land: false });
     const other = (await apiGet(page, '/stock?limit=500')).items.find((l) => l.facility_id !== 1);
     await page.goto(`/stock?facility_id=${other.facility_id}`);
     await page.getByTestId('stock-add').click();

@@ -17,7 +17,7 @@ after(async () => {
 
 test('粉丝数: a count is corrected and another deleted from the streamer dialog', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser);
-  await login(page, 'jinhaihu', DEMO_PW);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
   const n = Date.now() % 100000;
   const name = `粉丝更正${n}`;
   const st = await apiSend(page, 'post', '/ecommerce/streamers', { name, birth_date: '1991-05-05', skill_level: 2 });

@@ -186,7 +186,7 @@ test('stock: the roles of rows removed, added and re-ordered, and of the "no dat
 test('users: columns that come as the window widens have their roles; the coverage report sorted by a column', async () => {
   const { context, page } = await openPage(browser, TABLET);
   try {
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     await page.goto('/admin/users');
     await page.getByTestId('user-table').locator('.el-table__body > tbody > tr').first().waitFor();
     let t = await look(page, 'user-table');
@@ -205,7 +205,7 @@ test('users: columns that come as the window widens have their roles; the covera
 
   const { context: c2, page: p2 } = await openPage(browser);
   try {
-    await login(p2, 'officer', DEMO_PW);
+    await login(p2, 'officer', DEMO_PW, { land: false });
     await p2.goto('/eldercare/coverage');
     await p2.getByTestId('coverage-table').locator('.el-table__body > tbody > tr').first().waitFor();
     let t = await look(p2, 'coverage-table');

@@ -46,7 +46,7 @@ for (const lang of ['en', 'zh-CN']) {
   test(`lists at 1366 × 768 in ${lang}: every column in view, no badge or cell cut`, { timeout: budget(300000) }, async () => {
     const { context, page } = await openPage(browser, LAPTOP);
     await context.addInitScript((l) => localStorage.setItem('pj_locale', l), lang);
-    await login(page, 'admin', ADMIN_PW);
+    await login(page, 'admin', ADMIN_PW, { land: false });
     const all = [];
     // a finished drill's cockpit too: its steps' status badges (Finished late) and teams
     const drill = (await (await page.request.get('/api/v1/conversions?mode=drill&state=finished&limit=1')).json()).items[0];

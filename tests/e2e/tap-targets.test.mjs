@@ -22,7 +22,7 @@ const box = async (loc) => {
 
 test('phone: alert card buttons, the elder link and the header controls are a finger\'s size', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elder-alerts');
   const card = page.getByTestId('alert-table').locator('.pj-acard', { has: page.getByTestId('ack') }).first();
   await card.waitFor();
@@ -49,7 +49,7 @@ test('phone: alert card buttons, the elder link and the header controls are a fi
 
 test('phone: the elder cards\' 查看 and 编辑, the helpers\' actions and the elder page\'s buttons are a finger\'s size', { timeout: budget(90000) }, async () => {
   const { context, page } = await openPage(browser, { width: 375, height: 667 }, { hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elders');
   const card = page.locator('.pj-ecard').first();
   await card.waitFor();

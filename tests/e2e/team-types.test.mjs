@@ -102,7 +102,7 @@ describe('team types', { timeout: budget(180000) }, () => {
 
   test('the teams available recorded on a type are a new plan’s default; a bad count is said at its field', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'officer', DEMO_PW);
+    await login(page, 'officer', DEMO_PW, { land: false });
     await page.goto('/team-types');
     const table = page.getByTestId('tt-table');
     const med = table.locator('.el-table__body-wrapper tr', { hasText: 'medical' });
@@ -149,7 +149,7 @@ describe('team types', { timeout: budget(180000) }, () => {
 
   test('a viewer reads the list without buttons', async () => {
     const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-    await login(page, 'viewer', DEMO_PW);
+    await login(page, 'viewer', DEMO_PW, { land: false });
     await page.goto('/team-types');
     await page.getByTestId('tt-table').getByText('后勤保障').waitFor();
     assert.equal(await page.getByTestId('tt-add').count(), 0);

@@ -125,7 +125,7 @@ test('to-do: on a 360 px phone the count stays clear of the idle time beside it'
   // grid01's open alerts are many: "99+", the widest count — it covered the idle time's first
   // figures on a phone
   const { context, page } = await openPage(browser, { width: 360, height: 740 });
-  await login(page, 'grid01', DEMO_PW);
+  await login(page, 'grid01', DEMO_PW, { land: false });
   await page.goto('/elders');
   await badge(page).waitFor();
   const [b, idle, header] = await Promise.all([badge(page).boundingBox(), page.getByTestId('idle-countdown').boundingBox(), page.getByTestId('console-header').evaluate((h) => h.scrollWidth - h.clientWidth)]);

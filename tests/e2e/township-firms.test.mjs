@@ -114,7 +114,7 @@ describe('a township officer’s firm pickers', { timeout: budget(180000) }, () 
 
   test('企间合作: a firm’s 请求联系 asks for the message alone and sends it for the firm', async () => {
     const { context, page } = await openPage(browser);
-    await login(page, 'jd', DEMO_PW);
+    await login(page, 'jd', DEMO_PW, { land: false });
     const own = (await apiGet(page, '/auth/me')).organisation_id;
     const sent = (await apiGet(page, '/enterprise/coop-contacts?limit=200')).items.filter((c) => c.from.organisation_id === own).map((c) => c.post_id);
     const posts = (await apiGet(page, '/enterprise/coop-posts?limit=20')).items;

@@ -16,7 +16,7 @@ after(async () => {
 
 test('a warehouse entered by mistake is deleted, asked first; one with tenancies is refused and stays', { timeout: budget(120000) }, async () => {
   const { context, page } = await openPage(browser, { width: 1366, height: 900 });
-  await login(page, 'officer', DEMO_PW);
+  await login(page, 'officer', DEMO_PW, { land: false });
   const name = `录错的仓库${Date.now() % 100000}`;
   const wh = await apiSend(page, 'post', '/logistics/warehouses', { name, area_m2: 1200 });
   const rented = (await apiGet(page, '/logistics/tenants?limit=1')).items[0].warehouse_id;
