@@ -67,15 +67,9 @@ static int template_fits(int demo)
            strcmp(elders, "0") == 0;
 }
 
-static void make_db(th_server *s, int demo)
+/* The database at s->db built: the admin (its password in s->admin_pw), the demo district. */
+static void build_db(th_server *s, int demo)
 {
-    snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
-    if (template_fits(demo)) {
-        if (copy_file(template_db, s->db)) t_fail(__FILE__, __LINE__, "copy %s", template_db);
-        memcpy(s->admin_pw, template_admin_pw, sizeof s->admin_pw);
-        snprintf(s->demo_pw, sizeof s->demo_pw, "demo-password-1");
-        return;
-    }
     pj_err err;
     pj_err_clear(&err);
     pj_log_level(PJ_LOG_WARN);
@@ -95,6 +89,18 @@ static void make_db(th_server *s, int demo)
     th_ctx_close(&t);
 }
 
+static void make_db(th_server *s, int demo)
+{
+    snprintf(s->db, sizeof s->db, "%s/pj.db", t_tmpdir());
+    if (!template_fits(demo)) {
+        build_db(s, demo);
+        return;
+    }
+    if (copy_file(template_db, s->db)) t_fail(__FILE__, __LINE__, "copy %s", template_db);
+    memcpy(s->admin_pw, template_admin_pw, sizeof s->admin_pw);
+    snprintf(s->demo_pw, sizeof s->demo_pw, "demo-password-1");
+}
+
 void t_before_all(void)
 {
     const char *elders = getenv("PINGJI_DEMO_ELDERS");
@@ -104,18 +110,7 @@ void t_before_all(void)
     th_server s;
     memset(&s, 0, sizeof s);
     snprintf(s.db, sizeof s.db, "%s/pj.db", template_dir);
-    pj_err err;
-    pj_err_clear(&err);
-    pj_log_level(PJ_LOG_WARN);
-    th_ctx t;
-    th_ctx_open(&s, &t, "test", PJ_ROLE_ADMIN);
-    t.settings.fast_hash = 1;
-    if (pj_auth_bootstrap(&t.c, s.admin_pw, sizeof s.admin_pw, &err) != 1)
-        t_fail(__FILE__, __LINE__, "bootstrap: %s", err.message);
-    pj_demo_stats ds;
-    if (pj_demo_build(&t.c, 20240801, "demo-password-1", &ds, &err))
-        t_fail(__FILE__, __LINE__, "demo: %s", err.message);
-    th_ctx_close(&t);
+    build_db(&s, 1); /* slow_hash is set by a test, never before it */
     char wal[sizeof s.db + 8];
     snprintf(wal, sizeof wal, "%s-wal", s.db);
     if (access(wal, F_OK) == 0) t_fail(__FILE__, __LINE__, "the demo template kept its WAL");
