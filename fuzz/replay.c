@@ -10,49 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int run_file(const char *path)
+static int run_file(const char *path, off_t size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    size_t cap = 4096, n = 0, got;
-    uint8_t *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            uint8_t *more = realloc(buf, cap * 2);
-            if (!more) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = more;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f) || !buf;
-    fclose(f);
-    if (bad) {
-        fprintf(stderr, "%s: could not read it\n", path);
-        free(buf);
-        return -1;
-    }
     /* the input in a block of its own size, as libFuzzer gives it: a read past its end is
      * caught */
-    uint8_t *exact = malloc(n ? n : 1);
-    if (!exact) {
-        free(buf);
+    size_t n = (size_t)size;
+    uint8_t *data = malloc(n ? n : 1);
+    FILE *f = fopen(path, "rb");
+    int bad = !data || !f || fread(data, 1, n, f) != n;
+    if (f) fclose(f);
+    if (bad) {
+        fprintf(stderr, "%s: could not read it\n", path);
+        free(data);
         return -1;
     }
-    memcpy(exact, buf, n);
-    free(buf);
-    LLVMFuzzerTestOneInput(exact, n);
-    free(exact);
+    LLVMFuzzerTestOneInput(data, n);
+    free(data);
     return 0;
 }
 
@@ -71,7 +48,7 @@ int main(int argc, char **argv)
             return 1;
         }
         if (!S_ISDIR(st.st_mode)) {
-            if (run_file(argv[i])) return 1;
+            if (run_file(argv[i], st.st_size)) return 1;
             inputs++;
             continue;
         }
@@ -86,7 +63,7 @@ int main(int argc, char **argv)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", argv[i], names[k]->d_name);
             if (!failed && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-                if (run_file(path))
+                if (run_file(path, st.st_size))
                     failed = 1;
                 else
                     inputs++;

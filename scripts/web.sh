@@ -199,10 +199,10 @@ start_server() {
 
 # The test files (PJ_E2E_FILES narrows the run to some; default every tests/e2e/*.test.mjs)
 # are split among PJ_E2E_SHARDS runs at once (default 4), in turn by name; each run has its own
-# server on its own copy of one demo database and runs its files one after another. The tests
-# mostly wait — on the console's debounces and transitions, on the server, on Chromium — so that
-# the two cores stood idle three quarters of a run of two (53 min, 25 min of CPU); four runs
-# overlap those waits (docs/BENCHMARKS.md, "The console's browser tests").
+# server on its own copy of one demo database and runs its files one after another. A file run
+# alone left the cores mostly idle (waiting on debounces, transitions, the server); four runs
+# keep both busy: 2,703 s where two runs took 3,179 s (docs/BENCHMARKS.md, "CI stopped at
+# 5,400 s again").
 # Each run's report is printed as it goes, each line after [k] (also in build/e2e/e2e-k.log, its
 # server's log in build/e2e/server-k.log), then a summary with the failures of each run.
 # A test with no time limit of its own has PJ_E2E_TEST_TIMEOUT_S (default 600) times the runs:

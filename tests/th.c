@@ -60,11 +60,24 @@ static int copy_file(const char *from, const char *to)
     return rc;
 }
 
-static int template_fits(int demo)
+/* The demo's elders are the runner's none (a test may ask for some) */
+static int runner_elders(void)
 {
     const char *elders = getenv("PINGJI_DEMO_ELDERS");
-    return demo && template_db[0] && !slow_hash && pj_test_clock_shift_s == 0 && elders &&
-           strcmp(elders, "0") == 0;
+    return elders && strcmp(elders, "0") == 0;
+}
+
+static int template_fits(int demo)
+{
+    return demo && template_db[0] && !slow_hash && pj_test_clock_shift_s == 0 && runner_elders();
+}
+
+/* A database closed whole: no write-ahead log left beside it to copy too */
+static int closed_whole(const char *db)
+{
+    char wal[620];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    return access(wal, F_OK) != 0;
 }
 
 /* The database at s->db built: the admin (its password in s->admin_pw), the demo district. */
@@ -103,45 +116,31 @@ static void make_db(th_server *s, int demo)
 
 void t_before_all(void)
 {
-    const char *elders = getenv("PINGJI_DEMO_ELDERS");
-    if (getenv("PJ_TEST_NO_TEMPLATE") || !elders || strcmp(elders, "0") != 0) return;
+    if (getenv("PJ_TEST_NO_TEMPLATE") || !runner_elders()) return;
     snprintf(template_dir, sizeof template_dir, "/tmp/pingji-demo-XXXXXX");
     if (!mkdtemp(template_dir)) t_fail(__FILE__, __LINE__, "mkdtemp: %s", strerror(errno));
     th_server s;
     memset(&s, 0, sizeof s);
     snprintf(s.db, sizeof s.db, "%s/pj.db", template_dir);
     build_db(&s, 1); /* slow_hash is set by a test, never before it */
-    char wal[sizeof s.db + 8];
-    snprintf(wal, sizeof wal, "%s-wal", s.db);
-    if (access(wal, F_OK) == 0) t_fail(__FILE__, __LINE__, "the demo template kept its WAL");
+    if (!closed_whole(s.db)) t_fail(__FILE__, __LINE__, "the demo template kept its WAL");
     memcpy(template_admin_pw, s.admin_pw, sizeof template_admin_pw);
     snprintf(template_db, sizeof template_db, "%s", s.db);
     /* the command line's demo, when the binary is there (a run of the tests alone may be
      * without one: each test then runs it itself, and fails as it would have) */
-    char cli_db[sizeof template_dir + 16];
+    char cli_db[sizeof template_dir + 16], said[sizeof template_dir + 16], out[4096];
     snprintf(cli_db, sizeof cli_db, "%s/cli.db", template_dir);
-    const char *bin = getenv("PJ_BIN") && *getenv("PJ_BIN") ? getenv("PJ_BIN") : "build/rel/pingji";
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(126);
-        execl(bin, bin, "init", "--db", cli_db, "--demo", (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-        char cli_wal[sizeof cli_db + 8];
-        snprintf(cli_wal, sizeof cli_wal, "%s-wal", cli_db);
-        if (access(cli_wal, F_OK) != 0)
-            snprintf(cli_template_db, sizeof cli_template_db, "%s", cli_db);
-    }
+    snprintf(said, sizeof said, "%s/init.txt", template_dir);
+    if (th_run_as(out, sizeof out, (const char *const[]){"init", "--db", cli_db, "--demo", NULL},
+                  said, 0) == 0 &&
+        closed_whole(cli_db))
+        snprintf(cli_template_db, sizeof cli_template_db, "%s", cli_db);
+    unlink(said);
 }
 
 void th_demo_db(const char *db)
 {
-    const char *elders = getenv("PINGJI_DEMO_ELDERS");
-    if (cli_template_db[0] && elders && strcmp(elders, "0") == 0) {
+    if (cli_template_db[0] && runner_elders()) {
         if (copy_file(cli_template_db, db)) t_fail(__FILE__, __LINE__, "copy %s", cli_template_db);
         return;
     }
