@@ -225,11 +225,27 @@ void th_start_web(th_server *s, const char *dir)
     web_dir = NULL;
 }
 
+static void serve(th_server *s, int idle_s);
+
 void th_start_idle(th_server *s, int demo, int idle_s)
 {
     memset(s, 0, sizeof *s);
     s->idle_s = idle_s;
     make_db(s, demo);
+    serve(s, idle_s);
+}
+
+void th_crash_restart(th_server *s)
+{
+    int st;
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, &st, 0);
+    serve(s, s->idle_s);
+}
+
+/* The server on s->db, in a child process; its port into s. */
+static void serve(th_server *s, int idle_s)
+{
     int pfd[2];
     if (pipe(pfd)) t_fail(__FILE__, __LINE__, "pipe");
     fflush(NULL);
@@ -336,6 +352,14 @@ int th_call_raw(th_server *s, const char *method, const char *path, const char *
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size)
 {
+    return th_call_hdr(s, method, path, token, body, body_len, content_type, NULL, out, header_out,
+                       header_size);
+}
+
+int th_call_hdr(th_server *s, const char *method, const char *path, const char *token,
+                const char *body, long body_len, const char *content_type, const char *header,
+                json_t **out, char *header_out, size_t header_size)
+{
     CURL *c = curl_easy_init();
     char url[1024];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
@@ -350,6 +374,7 @@ int th_call_raw(th_server *s, const char *method, const char *path, const char *
     snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
     if (body) h = curl_slist_append(h, ct);
     h = curl_slist_append(h, "Expect:");
+    if (header) h = curl_slist_append(h, header);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);

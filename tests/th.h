@@ -54,6 +54,9 @@ typedef struct th_opts {
 void th_start_opts(th_server *s, const th_opts *o);
 /* SIGTERM, waits; fails the test unless the server exited cleanly. */
 void th_stop(th_server *s);
+/* SIGKILL (a crash), then the server started again on the same database (another port;
+ * sessions and everything committed are kept). */
+void th_crash_restart(th_server *s);
 
 /* The test's clock (pj_now, pj_now_ms: of the test and of every server it starts from then on)
  * set to `day` (YYYY-MM-DD) at hh:mm Beijing time and going on from there, for a test of what
@@ -87,6 +90,10 @@ int th_page_ids(th_server *s, const char *tok, const char *base, const char *que
 int th_call_raw(th_server *s, const char *method, const char *path, const char *token,
                 const char *body, long body_len, const char *content_type, json_t **out,
                 char *header_out, size_t header_size);
+/* As th_call_raw, with one more header line ("Name: value"; NULL: none). */
+int th_call_hdr(th_server *s, const char *method, const char *path, const char *token,
+                const char *body, long body_len, const char *content_type, const char *header,
+                json_t **out, char *header_out, size_t header_size);
 /* The body of a GET by tok answered 200 that is not JSON (an export), in a new buffer (free it);
  * *n its length. Any other answer fails the test at file:line (GET_BODY: the caller's). */
 char *th_get_body(th_server *s, const char *tok, const char *path, size_t *n, const char *file,

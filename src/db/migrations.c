@@ -1946,5 +1946,16 @@ const pj_migration pj_migrations[] = {
     {120, "eldercare: open alerts escalated to the township, by township",
      "CREATE INDEX elder_alerts_escalated ON elder_alerts(township_id)"
      " WHERE state = 'open' AND level = 'township';"},
+    /* the answers of writes sent with an Idempotency-Key (src/http/idem.h), kept a day per
+     * account and key: the same write sent again is answered as the first was, not done twice.
+     * Bookkeeping of the requests, not of the district: no audit rows of its own (the write it
+     * answers has its own) */
+    {492, "http: the answers of writes sent with an Idempotency-Key",
+     "CREATE TABLE idempotency_keys ("
+     " user_id INTEGER NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL,"
+     " body_hash TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,"
+     " response TEXT NOT NULL, created_at INTEGER NOT NULL,"
+     " PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
+     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -30,6 +30,7 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/plan.h"
+#include "http/idem.h"
 #include "domain/elder.h"
 #include "domain/enterprise.h"
 #include "http/wire.h"
@@ -2333,7 +2334,31 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         goto fail;
     }
+    /* a write sent again with its Idempotency-Key: answered as the first time, not done again
+     * (http/idem.h). Not for the writes answered by the workers (log-ins, passwords). */
+    pj_idem idem;
+    int keyed = 0;
+    if (is_write && hit->roles && !(hit->flags & (PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET))) {
+        keyed = pj_idem_take(in, r.method, target, tlen, body, blen, &r.arena, &idem, &r.err);
+        if (keyed < 0) goto fail;
+        int kept = keyed ? pj_idem_find(srv->db, r.ctx.actor.user_id, &idem, &r.status,
+                                        &r.content_type, &r.out, &r.arena, &r.err)
+                         : 0;
+        if (kept < 0) goto fail;
+        if (kept) {
+            if (asprintf(&extra, "Idempotent-Replayed: true\r\n") < 0) extra = NULL;
+            goto done;
+        }
+    }
     int handled = hit->fn(&r);
+    /* its answer kept with the write (the same group commit); a plan answered at its outcome
+     * (?wait=1) is kept as accepted (202, the plan as submitted): its outcome is the plan's */
+    if (handled == 0 && keyed && !r.work && r.status >= 200 && r.status < 300 && !r.out.overflow) {
+        pj_err ke = {0};
+        if (pj_idem_keep(srv->db, r.ctx.actor.user_id, &idem, r.wait_plan ? 202 : r.status,
+                         r.content_type, r.out.data, r.out.len, &ke))
+            pj_warn("idempotency key of %s not kept: %s", r.request_id, ke.message);
+    }
     if (handled == 0 && !is_write && (stray = param_not_taken(&r, hit, 0))) {
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         handled = -1;
