@@ -87,7 +87,8 @@ function limitMs(kind) {
  * too). The caller's `signal` aborting rethrows its AbortError; no answer within the limit is
  * ApiError status 0, code `timeout` (as a network error: the status 0 of `network`), with
  * `unsure` when it was a write that may or may not have reached the server, and `resend` when
- * the server refuses the same write twice (sending it again cannot make it count twice).
+ * sending it again cannot make it count twice (it carries an Idempotency-Key, or the server
+ * refuses the same write twice).
  */
 async function send(url, init, { signal, limit, write, once }, read) {
   const ms = limitMs(limit);
@@ -128,7 +129,8 @@ async function send(url, init, { signal, limit, write, once }, read) {
  * ('read', 'write' or 'long'; by default 'read' for GET, 'write' otherwise); safe (a POST
  * that changes nothing, or nothing twice: the log-in, a rules check; timed out, it is said as
  * a read is); once (the server refuses the same write twice, e.g. a visit logged again is 409
- * `duplicate`: timed out, the user may simply send it again).
+ * `duplicate`: timed out, the user may simply send it again — as they may any write of JSON,
+ * which carries an Idempotency-Key: see call()).
  */
 export async function api(method, path, opts = {}) {
   // a read the server asks to repeat shortly (429: this user's reports are all waiting or
@@ -164,18 +166,62 @@ function pause(ms, signal) {
   });
 }
 
+// Idempotency-Key (docs/api.md §1, Sending a write again): every write of JSON carries one.
+// The same write (method, URL, body) sent while it is still unanswered, or after it went
+// unanswered (the time limit, the network), carries the same key: the server makes it once
+// and answers each as the first, so a button pressed again after "no answer" never saves
+// twice (a redemption debited twice, a record created twice). A write answered (whatever the
+// answer) forgets its key: sent once more after that, it is a new write. Kept at most an
+// hour here (the server keeps a key a day).
+const KEY_KEEP_MS = 60 * 60 * 1000;
+const writeKeys = new Map(); // method, URL and body → { key, at, pending }
+function newKey() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  // a page served over plain http on the district's network has no randomUUID
+  const b = c.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+function writeKey(sig) {
+  const now = Date.now();
+  for (const [k, v] of writeKeys) if (!v.pending && now - v.at > KEY_KEEP_MS) writeKeys.delete(k);
+  let v = writeKeys.get(sig);
+  if (!v) writeKeys.set(sig, (v = { key: newKey(), at: now, pending: 0 }));
+  v.pending++;
+  return v;
+}
+function writeDone(sig, v, answered) {
+  v.pending--;
+  v.at = Date.now();
+  if (answered && !v.pending && writeKeys.get(sig) === v) writeKeys.delete(sig);
+}
+
 async function call(method, path, { query, body, signal, type, limit, safe, once } = {}) {
   const headers = { Accept: 'application/json' };
   // type: the body is sent as it is (a file's bytes) with that content type
   if (body !== undefined) headers['Content-Type'] = type || 'application/json';
   const write = method !== 'GET' && method !== 'HEAD' && !safe;
+  const url = '/api/v1' + path + qs(query);
   const init = { method, headers, body: body === undefined ? undefined : type ? body : JSON.stringify(body) };
-  const how = { signal, limit: limit || (method === 'GET' ? 'read' : 'write'), write, once };
-  return send('/api/v1' + path + qs(query), init, how, async (res) => {
+  // a file's bytes are not compared: an upload is sent as a new write each time
+  const sig = write && !type ? `${method} ${url}\n${init.body ?? ''}` : null;
+  const keyed = sig ? writeKey(sig) : null;
+  if (keyed) headers['Idempotency-Key'] = keyed.key;
+  const how = { signal, limit: limit || (method === 'GET' ? 'read' : 'write'), write, once: once || !!keyed };
+  let answered = false;
+  try {
+    return await send(url, init, how, readAnswer);
+  } finally {
+    if (keyed) writeDone(sig, keyed, answered);
+  }
+  // the answer read whole: the write was made or refused, its key done with
+  async function readAnswer(res) {
     noteServerDate(res);
     let data = null;
-    if (res.status !== 204) {
+    if (res.status === 204) answered = true;
+    else {
       const text = await res.text();
+      answered = true;
       if (text) {
         try {
           data = JSON.parse(text);
@@ -192,7 +238,7 @@ async function call(method, path, { query, body, signal, type, limit, safe, once
     if (path !== '/auth/logout' && hooks.onActivity) hooks.onActivity(path);
     if (write) for (const fn of writeListeners) fn(path);
     return data;
-  });
+  }
 }
 
 /** GET a non-JSON answer (CSV exports) as text, within the long limit; errors as for api(). */
