@@ -180,7 +180,11 @@ int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err)
                            max_rows);
         }
     *r = at;
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) return -1;
+    if (!n)
+        return pj_fail(err, 422, "no_rows", r->field,
+                       "the table has its header and no rows: nothing to import");
+    return 0;
 }
 
 void pj_rowerr_arg(pj_rowerr *re, const char *k, const char *v)

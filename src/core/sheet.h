@@ -58,8 +58,9 @@ static inline int pj_sheet_next(pj_sheet *r, pj_err *err)
  * between others is 422 (bad_csv / bad_xlsx) naming its column. */
 int pj_sheet_header(pj_sheet *r, pj_err *err);
 /* Before any row is handled: 413 too_many_rows when more than max_rows records follow the
- * current one (a malformed record: its 422), else 0; the reader stays where it was (the
- * current record's cells may be overwritten: read the header first). */
+ * current one, 422 no_rows when none does (a header alone: an import that would report
+ * success having done nothing), a malformed record its 422, else 0; the reader stays where
+ * it was (the current record's cells may be overwritten: read the header first). */
 int pj_sheet_limit(pj_sheet *r, int max_rows, pj_err *err);
 
 /* Why a row is bad: the error (code bad_row, column as field, English message), a stable

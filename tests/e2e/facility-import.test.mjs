@@ -88,6 +88,10 @@ describe('facility import and export', { timeout: budget(120000) }, () => {
     // a file of no bytes: said as such (was "send the table itself as …", the API's words)
     await page.getByTestId('facility-import-file').setInputFiles({ name: '空表.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
     await page.getByTestId('facility-import-error').getByText('空表.csv 是空文件（0 字节）：请选择存有表格的文件。本次未导入任何数据。').waitFor();
+    // a header and no rows (a template saved before it was filled in): said so, no "0 imported"
+    await page.getByTestId('facility-import-file').setInputFiles(file('模板.csv', 'name,township,address\n,,\n'));
+    await page.getByTestId('facility-import-error').getByText('模板.csv 只有表头，没有数据行：请填写数据后重新选择。本次未导入任何数据。').waitFor();
+    assert.equal(await page.getByTestId('facility-import-preview').count(), 0, 'no preview');
     await dialog.getByRole('button', { name: '取消', exact: true }).click();
 
     // the export: the list as an XLSX workbook, the API's bytes

@@ -588,6 +588,37 @@ TEST_T(facility_export_import_round_trip_csv_and_xlsx, 90)
         CHECK_STR(th_err_code(e), "bad_xlsx");
         json_decref(e);
     }
+    /* a header and no rows: nothing to import, said so (it was answered ok, 0 rows, as if an
+     * import had been done), as CSV, as a workbook, previewed or committed */
+    static const char *const headers[] = {"name,township,isolation_rooms\n,,\n",
+                                          "code,period,value\n\n"};
+    static const char *const sheets[] = {
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>name</t></is>"
+        "</c></row><row r=\"2\"/></sheetData></worksheet>",
+        "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is>"
+        "</c><c r=\"B1\" t=\"inlineStr\"><is><t>period</t></is></c><c r=\"C1\""
+        " t=\"inlineStr\"><is><t>value</t></is></c></row></sheetData></worksheet>"};
+    for (int i = 0; i < 2; i++) {
+        size_t xn;
+        char *hx = th_xlsx_book(NULL, sheets[i], &xn);
+        for (int commit = 0; commit < 2; commit++) {
+            char at[80];
+            snprintf(at, sizeof at, "%.*s", (int)(strlen(imports[i]) - (commit ? 10 : 0)),
+                     imports[i]);
+            e = upload(&s, tok, at, "text/csv", headers[i], strlen(headers[i]), 422, __LINE__);
+            CHECK_STR(th_err_code(e), "no_rows");
+            CHECK_STR(th_err_field(e), "csv");
+            CHECK_STR(th_err_message(e), "the table has its header and no rows: nothing to import");
+            json_decref(e);
+            e = upload(&s, tok, at,
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", hx, xn,
+                       422, __LINE__);
+            CHECK_STR(th_err_code(e), "no_rows");
+            CHECK_STR(th_err_field(e), "xlsx");
+            json_decref(e);
+        }
+        free(hx);
+    }
     CHECK_INT(th_sql_int(&s, "SELECT COUNT(*) FROM audit"), before);
     th_stop(&s);
 }

@@ -490,6 +490,7 @@ export default {
       notUtf8: 'The file is not a UTF-8 CSV and cannot be read: save it as “CSV UTF-8 (Comma delimited)” or as .xlsx and choose it again. Nothing was imported.',
       lineAt: 'Line {line}',
       emptyFile: '{name} is empty (0 bytes): choose the file that holds the table. Nothing was imported.',
+      noRows: '{name} has its header and no rows: fill in the rows and choose it again. Nothing was imported.',
       xls: 'An old Excel file (.xls) cannot be read: save it in Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (Comma delimited)” and choose it again. Nothing was imported.',
     },
     carbon: {

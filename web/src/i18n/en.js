@@ -824,6 +824,9 @@ export default {
     cycle: 'The steps depend on each other in a cycle',
     no_manual: 'No manual',
     bad_csv: 'CSV error',
+    no_rows: 'The table has its header and no rows',
+    bad_idempotency_key: 'Invalid Idempotency-Key',
+    idempotency_key_reused: 'The Idempotency-Key was used for another request',
     bad_query: 'Bad query',
     // the planner
     invalid: 'Invalid value',

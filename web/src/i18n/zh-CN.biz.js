@@ -489,6 +489,7 @@ export default {
       notUtf8: '文件不是 UTF-8 编码的 CSV，无法读取：请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重新选择。本次未导入任何数据。',
       lineAt: '第 {line} 行',
       emptyFile: '{name} 是空文件（0 字节）：请选择存有表格的文件。本次未导入任何数据。',
+      noRows: '{name} 只有表头，没有数据行：请填写数据后重新选择。本次未导入任何数据。',
       xls: '旧版 Excel 文件（.xls）无法读取：请在 Excel 中另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8（逗号分隔）”后重新选择。本次未导入任何数据。',
     },
     carbon: {

@@ -827,6 +827,9 @@ export default {
     cycle: '步骤之间存在循环依赖',
     no_manual: '没有对应的工作手册',
     bad_csv: 'CSV 内容有误',
+    no_rows: '表格只有表头，没有数据行',
+    bad_idempotency_key: '请求的幂等键（Idempotency-Key）无效',
+    idempotency_key_reused: '同一幂等键已用于另一次提交',
     bad_query: '查询参数有误',
     // the planner
     invalid: '取值无效',

@@ -39,6 +39,8 @@ export function tableFailure(e, f, t, fallback) {
   // a file of no bytes (a download that failed, a file not yet saved): said as such, whatever
   // type its name gives it
   if (e && (e.code === 'bad_csv' || e.code === 'bad_xlsx') && f.bytes && f.bytes.length === 0) return t('dev.imp.emptyFile', { name: f.name });
+  // a header and no rows: nothing to import (the server says so rather than "0 imported")
+  if (e && e.code === 'no_rows') return t('dev.imp.noRows', { name: f.name });
   // the old binary Excel format (.xls): not a workbook the server reads
   if (e && e.code === 'bad_xlsx' && /\.xls$/i.test(f.name)) return t('dev.imp.xls');
   return fallback(e);
