@@ -77,8 +77,10 @@ static int update_commit(pj_ctx *c, const char *entity, int64_t id, const char *
 }
 
 /* 409 in_use naming what still uses record id of `table` (`what` in the message): the user
- * accounts whose scope it is (accounts_sql selects their user names, ?1 the id) — a delete
- * would leave them without one, unaudited — and the rows of other tables referring to it
+ * accounts whose scope it is (accounts_sql selects their user names and whether each is
+ * disabled, ?1 the id) — a delete would leave them without one, unaudited; a disabled account
+ * keeps its scope (it may be enabled again), named "(disabled)" so that the admin who
+ * disabled it knows why it still counts — and the rows of other tables referring to it
  * (pj_refs_describe). 0 when nothing does. Inside the delete's transaction, before the
  * DELETE. */
 static int check_unused(pj_ctx *c, const char *table, const char *what, int64_t id,
@@ -92,8 +94,8 @@ static int check_unused(pj_ctx *c, const char *table, const char *what, int64_t 
     pj_stmt_int(s, 1, id);
     while ((rc = pj_stmt_step(s, err)) == 1) {
         if (accounts < 5 && len < sizeof names) {
-            int n = snprintf(names + len, sizeof names - len, "%s%s", accounts ? ", " : "",
-                             pj_col_text(s, 0));
+            int n = snprintf(names + len, sizeof names - len, "%s%s%s", accounts ? ", " : "",
+                             pj_col_text(s, 0), pj_col_int(s, 1) ? " (disabled)" : "");
             len += n > 0 ? (size_t)n : 0;
         }
         accounts++;
@@ -541,8 +543,8 @@ int pj_region_delete(pj_ctx *c, int64_t id, pj_err *err)
     /* a township officer's township, a grid worker's grid: their accounts keep their scope */
     if (!before ||
         check_unused(c, "regions", "region", id,
-                     "SELECT username FROM users WHERE township_id = ?1 UNION SELECT u.username"
-                     " FROM grid_workers g JOIN users u ON u.id = g.user_id"
+                     "SELECT username, disabled FROM users WHERE township_id = ?1 UNION SELECT"
+                     " u.username, u.disabled FROM grid_workers g JOIN users u ON u.id = g.user_id"
                      " WHERE g.region_id = ?1 ORDER BY 1",
                      err) ||
         region_parent_population(c, id, &parent, &pop, err) ||
@@ -860,7 +862,8 @@ int pj_org_delete(pj_ctx *c, int64_t id, pj_err *err)
     /* an enterprise user's organisation keeps its account's scope */
     if (!before ||
         check_unused(c, "organisations", "organisation", id,
-                     "SELECT username FROM users WHERE organisation_id = ?1 ORDER BY 1", err) ||
+                     "SELECT username, disabled FROM users WHERE organisation_id = ?1 ORDER BY 1",
+                     err) ||
         delete_row(c, "DELETE FROM organisations WHERE id = ?", "organisation", id, err) ||
         pj_audit_add(c, "delete", "organisation", id, before, NULL, err) ||
         pj_db_commit(c->db, err))
@@ -1845,7 +1848,8 @@ int pj_facility_delete(pj_ctx *c, int64_t id, pj_err *err)
     /* a facility operator's facility keeps its account's scope */
     if (!before ||
         check_unused(c, "facilities", "facility", id,
-                     "SELECT username FROM users WHERE facility_id = ?1 ORDER BY 1", err) ||
+                     "SELECT username, disabled FROM users WHERE facility_id = ?1 ORDER BY 1",
+                     err) ||
         stock_held(c, id, err) || audit_manuals_going(c, id, err) ||
         delete_row(c, "DELETE FROM facilities WHERE id = ?", "facility", id, err) ||
         pj_audit_add(c, "delete", "facility", id, before, NULL, err) || pj_db_commit(c->db, err))

@@ -72,3 +72,43 @@ test('新建设施 and 删除: a facility created with its fields, refused witho
   assert.equal(await v.page.getByTestId('facility-new').count(), 0);
   await v.context.close();
 });
+
+// A facility whose operator's account was disabled could not be deleted, and the page said
+// only "正在使用，无法删除": the account keeps its scope while disabled. Now the page names the
+// account, as disabled, and says to give it another scope first; given one, the delete goes.
+test('删除 a facility whose operator account is disabled: the account named as disabled, what to do said; re-scoped, deleted', { timeout: budget(120000) }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'admin', process.env.PJ_ADMIN_PASSWORD, { land: false });
+  const town = (await apiGet(page, '/regions?type=township&limit=1')).items[0];
+  const stamp = Date.now() % 100000;
+  let res = await page.request.post('/api/v1/facilities', { data: { name: `停用账号的驿站${stamp}`, type: 'school', township_id: town.id, lat: 40.1, lon: 117.1 } });
+  assert.equal(res.status(), 201, await res.text());
+  const fac = await res.json();
+  const username = `op${stamp}`;
+  res = await page.request.post('/api/v1/users', { data: { username, role: 'facility_operator', password: 'long-enough-pw-7', facility_id: fac.id } });
+  assert.equal(res.status(), 201, await res.text());
+  const user = await res.json();
+  res = await page.request.delete(`/api/v1/users/${user.id}`);
+  assert.equal(res.status(), 204, await res.text());
+
+  await page.goto(`/facilities/${fac.id}`);
+  await page.getByTestId('facility-delete').click();
+  await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
+  await page
+    .getByRole('alert')
+    .filter({ hasText: `正在使用，无法删除：是用户账号 ${username}（已停用） 的管辖范围；请先在“用户管理”中为这些账号改设范围（已停用的账号仍保留范围，同样需要改设）` })
+    .first()
+    .waitFor();
+  assert.equal((await page.request.get(`/api/v1/facilities/${fac.id}`)).status(), 200, 'not deleted');
+
+  // the account given another facility: the delete goes
+  const u = await apiGet(page, `/users/${user.id}`);
+  res = await page.request.patch(`/api/v1/users/${user.id}`, { data: { version: u.version, facility_id: 1 } });
+  assert.equal(res.status(), 200, await res.text());
+  await page.getByTestId('facility-delete').click();
+  await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
+  await page.waitForURL((x) => x.pathname === '/facilities');
+  assert.equal((await page.request.get(`/api/v1/facilities/${fac.id}`)).status(), 404);
+  assert.deepEqual(page.problems, [], 'console errors (CSP violations, exceptions)');
+  await context.close();
+});

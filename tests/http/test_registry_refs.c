@@ -175,9 +175,23 @@ TEST_T(registry_delete_keeps_user_accounts_scopes, 120)
              "{\"username\":\"op2\",\"role\":\"facility_operator\",\"password\":\"long-enough-pw\","
              "\"facility_id\":%lld}",
              fac);
-    json_decref(REG(&s, tok, "POST", "/api/v1/users", body, 201));
+    o = REG(&s, tok, "POST", "/api/v1/users", body, 201);
+    long long op2 = th_int(o, "id");
+    json_decref(o);
     snprintf(path, sizeof path, "/api/v1/facilities/%lld", fac);
     REFUSED(&s, tok, path, "is the scope of the user account op2");
+    /* a disabled account keeps its scope, and is named as disabled (the admin who disabled it
+     * was told only "the scope of the user account op2"); given another facility, it no
+     * longer holds this one */
+    char upath[64];
+    snprintf(upath, sizeof upath, "/api/v1/users/%lld", op2);
+    json_decref(REG(&s, tok, "DELETE", upath, NULL, 204));
+    REFUSED(&s, tok, path, "is the scope of the user account op2 (disabled)");
+    o = REG(&s, tok, "GET", upath, NULL, 200);
+    snprintf(body, sizeof body, "{\"version\":%lld,\"facility_id\":1}", th_int(o, "version"));
+    json_decref(o);
+    json_decref(REG(&s, tok, "PATCH", upath, body, 200));
+    json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
     /* an enterprise user's organisation */
     o = REG(&s, tok, "POST", "/api/v1/organisations",
             "{\"name\":\"新企业\",\"type\":\"enterprise\"}", 201);

@@ -233,6 +233,16 @@ export function refsInChinese(list) {
     .join('、');
 }
 
+/** The accounts a refused delete names ("gw2, op2 (disabled) and 3 more"), in the user's language. */
+function accountsNamed(list) {
+  const { t } = i18n.global;
+  return list
+    .replace(/ \(disabled\)/g, t('apiRules.accountDisabled'))
+    .replace(/ and (\d+) more$/, (_, n) => t('apiRules.andMore', { n }))
+    .split(', ')
+    .join(t('apiRules.listSep'));
+}
+
 /**
  * The message of an API error in the user's language.
  * opts.labels: the form's labels by API field (object or function);
@@ -283,8 +293,12 @@ export function apiMessage(e, opts = {}) {
   let what = special || label || t('apiErrors.other', { code: e.code || e.status });
   // a delete refused for what still refers to the record: what, in Chinese
   const refs = e.code === 'in_use' && !special ? /is referred to by (.+)$/.exec(msg) : null;
-  const rule = refs ? null : RULES.find(([re]) => re.test(msg));
-  if (refs) what = what + t('common.colon') + t('apiRules.referredBy', { a: refsInChinese(refs[1]) });
+  // and the user accounts whose scope the record is, a disabled one named so (it keeps its
+  // scope): "… is the scope of the user accounts gw2, op2 (disabled) and 3 more"
+  const scope = e.code === 'in_use' && !special ? /is the scope of the user accounts? (.+?)(?: and is referred to by .+)?$/.exec(msg) : null;
+  const rule = refs || scope ? null : RULES.find(([re]) => re.test(msg));
+  if (scope) what = what + t('common.colon') + t('apiRules.scopeOf', { a: accountsNamed(scope[1]) });
+  if (refs) what = what + (scope ? t('apiRules.alsoReferredBy', { a: refsInChinese(refs[1]) }) : t('common.colon') + t('apiRules.referredBy', { a: refsInChinese(refs[1]) }));
   if (rule && !special) {
     let m = msg.match(rule[0]);
     // a bound as people write it: 10,000,000 (a server of old wrote 1e+07, read as 1)
