@@ -1957,5 +1957,12 @@ const pj_migration pj_migrations[] = {
      " response TEXT NOT NULL, created_at INTEGER NOT NULL,"
      " PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
      "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
+    /* a proposal an officer rejected by name: its helper is not proposed for its elder by later
+     * runs (a pair by hand still may be). Rejections before it said nothing of which were
+     * meant for the pair: none counts */
+    {493, "eldercare: pairing proposals refused by name",
+     "ALTER TABLE elder_pair_proposals ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;"
+     "CREATE INDEX elder_pair_proposals_refused ON elder_pair_proposals(elder_id, helper_id)"
+     " WHERE refused = 1;"},
 };
 const int pj_migrations_count = (int)(sizeof pj_migrations / sizeof pj_migrations[0]);

@@ -135,6 +135,10 @@ typedef struct pj_pair_elder {
     int64_t group;  /* township (0 = any) */
     int64_t person; /* the elder's id (0 = not known): a helper of the same person is no
                        candidate */
+    /* helpers (indices into the problem's helpers) an officer refused for this elder: a
+     * proposal of the pair rejected by name; no candidates */
+    const int *refused;
+    int n_refused;
 } pj_pair_elder;
 typedef struct pj_pair_problem {
     int n_helpers, n_elders;

@@ -35,6 +35,14 @@ static double dist_m(double lat1, double lon1, double lat2, double lon2)
     return sqrt(x * x + y * y) * EARTH_M;
 }
 
+/* Whether an officer refused helper hi for elder e. */
+static int refused(const pj_pair_elder *e, int hi)
+{
+    for (int i = 0; i < e->n_refused; i++)
+        if (e->refused[i] == hi) return 1;
+    return 0;
+}
+
 /* The cost of helper hi for elder ei, kx = cos(elder latitude); -1 when not allowed. */
 static int64_t cost_k(const pj_pair_problem *p, int hi, int ei, double kx)
 {
@@ -45,6 +53,7 @@ static int64_t cost_k(const pj_pair_problem *p, int hi, int ei, double kx)
     if (e->group && h->group && e->group != h->group) return -1;
     /* a person is never their own helper (a helper who is on the elders' register too) */
     if (e->person && h->person == e->person) return -1;
+    if (refused(e, hi)) return -1;
     double k = M_PI / 180.0;
     double x = (h->lon - e->lon) * k * kx, y = (h->lat - e->lat) * k;
     double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
@@ -476,6 +485,7 @@ static int candidates(const pj_pair_problem *p, int K, cand *cs, int *ncs, pj_pa
                     if (el->sex_pref && el->sex_pref != g.sex[i]) continue;
                     if (el->group && g.group[i] && el->group != g.group[i]) continue;
                     if (el->person && p->helpers[g.idx[i]].person == el->person) continue;
+                    if (el->n_refused && refused(el, g.idx[i])) continue;
                     /* as cost_k, term by term */
                     double x = (g.lon[i] - el->lon) * k * kx, y = (g.lat[i] - el->lat) * k;
                     double d2 = (x * x + y * y) * EARTH_M * EARTH_M;
@@ -605,6 +615,50 @@ typedef struct loaded {
     const char **hname;
 } loaded;
 
+/* The index of id in ids[0..n) (ascending), -1 when absent. */
+static int index_of(const int64_t *ids, int n, int64_t id)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (ids[mid] == id) return mid;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* The helpers officers refused for the loaded elders (a proposal rejected by name, in any
+ * earlier run), as each elder's refused list. Elders and helpers are loaded in id order. */
+static int load_refused(pj_ctx *c, loaded *L, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(c->db,
+                               "SELECT DISTINCT elder_id, helper_id FROM elder_pair_proposals"
+                               " WHERE refused = 1 ORDER BY elder_id, helper_id",
+                               err);
+    if (!s) return -1;
+    int *hs = NULL, n = 0, cap = 0, rc;
+    while ((rc = pj_stmt_step(s, err)) == 1) {
+        int ei = index_of(L->eid, L->ne, pj_col_int(s, 0));
+        int hi = index_of(L->hid, L->nh, pj_col_int(s, 1));
+        if (ei < 0 || hi < 0) continue;
+        hs = pj_arena_room(c->arena, hs, n, &cap, sizeof *hs, 64);
+        hs[n++] = hi;
+        L->e[ei].n_refused++;
+    }
+    pj_stmt_done(s);
+    if (rc < 0) return -1;
+    /* each elder's block of hs, in elder order (once hs has stopped moving) */
+    for (int ei = 0, at = 0; ei < L->ne; ei++)
+        if (L->e[ei].n_refused) {
+            L->e[ei].refused = hs + at;
+            at += L->e[ei].n_refused;
+        }
+    return 0;
+}
+
 static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *err)
 {
     memset(L, 0, sizeof *L);
@@ -701,7 +755,7 @@ static int load(pj_ctx *c, int64_t region_id, int64_t town, loaded *L, pj_err *e
                                   L->eid[k]};
     }
     pj_stmt_done(s);
-    return rc < 0 ? -1 : 0;
+    return rc < 0 ? -1 : load_refused(c, L, err);
 }
 
 static int run_render(pj_ctx *c, int64_t id, pj_jw *w, pj_err *err)
@@ -1281,9 +1335,13 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
         } else {
             done++;
         }
+        /* a proposal rejected by name: the officer does not want this helper for this elder,
+         * and later runs do not propose the pair again (all of a run rejected at once says
+         * nothing of any one pair) */
         s = pj_db_prepare(c->db,
                           "UPDATE elder_pair_proposals SET state = ?, decided_by = ?,"
-                          " decided_at = ?, pair_id = ?, version = version + 1 WHERE id = ?",
+                          " decided_at = ?, pair_id = ?, refused = ?, version = version + 1"
+                          " WHERE id = ?",
                           err);
         if (!s) goto fail;
         pj_stmt_text(s, 1, to);
@@ -1293,7 +1351,8 @@ int pj_pair_run_decide(pj_ctx *c, int64_t id, const char *action, json_t *body, 
             pj_stmt_int(s, 4, pair);
         else
             pj_stmt_null(s, 4);
-        pj_stmt_int(s, 5, pick[k]);
+        pj_stmt_int(s, 5, !accept && ids && hid);
+        pj_stmt_int(s, 6, pick[k]);
         if (pj_step_done(s, err)) goto fail;
         moved[m++] = pick[k];
     }

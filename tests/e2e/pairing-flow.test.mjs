@@ -122,3 +122,37 @@ test('a pairing run on a tablet: 状态 is not under 操作 and the row buttons 
   noProblems(page);
   await context.close();
 });
+
+// A proposal rejected on its row was proposed again by the next run. Now the row's 拒绝 says
+// what it means (its title) and, once done, that later runs leave the pair out; and they do.
+test('拒绝 on a proposal: said to keep the pair out of later runs, and the next run proposes another helper for that elder', { timeout: budget(120000) }, async () => {
+  const { context, page } = await openPage(browser);
+  await login(page, 'jinhaihu', DEMO_PW, { land: false });
+  const { run, p } = await villageRun(page);
+  await page.goto(`/pairing/${run.id}`);
+  const row = page.getByTestId('proposals').locator('.el-table__body-wrapper tr').first();
+  const reject = row.getByTestId('reject');
+  await reject.waitFor();
+  assert.equal(await reject.getAttribute('title'), '拒绝这条建议：以后的结对运算不再为这位老人推荐这名互助员');
+  const decided = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/pairing-runs/${run.id}/reject`);
+  await reject.click();
+  const body = JSON.parse((await decided).request().postData());
+  assert.deepEqual(body, { proposal_ids: [p.id] }, 'the first row is the first open proposal');
+  await page.getByText('已拒绝：以后的结对运算不再为这位老人推荐这名互助员（仍可手工结对）').waitFor();
+  // the rest of the run rejected at once (no pair refused by that), then a new run of the village
+  if ((await openCount(page, run.id)) > 0) {
+    const res = await page.request.post(`/api/v1/pairing-runs/${run.id}/reject`, { data: {} });
+    assert.ok(res.ok(), await res.text());
+  }
+  const res = await page.request.post('/api/v1/pairing-runs', { data: { region_id: run.region_id } });
+  assert.ok(res.ok(), await res.text());
+  const next = await res.json();
+  const props = (await apiGet(page, `/pairing-runs/${next.id}?limit=500`)).proposals.items;
+  const mine = props.filter((x) => x.elder_id === p.elder_id);
+  assert.ok(mine.length <= 1);
+  assert.ok(!mine.length || mine[0].helper_id !== p.helper_id, `elder ${p.elder_id} is not proposed helper ${p.helper_id} again`);
+  const rest = await page.request.post(`/api/v1/pairing-runs/${next.id}/reject`, { data: {} });
+  assert.ok(rest.ok() || rest.status() === 409, await rest.text());
+  noProblems(page);
+  await context.close();
+});

@@ -46,6 +46,14 @@ TEST(elder_pairing_equals_brute_force)
                                 1 + (int64_t)pj_rng_below(&rng, 2),
                                 1 << pj_rng_below(&rng, 5) | (pj_rng_below(&rng, 2) ? 8 : 0),
                                 pj_rng_below(&rng, 3) == 0 ? 'F' : 0};
+        /* a helper an officer refused for some elders (a proposal rejected by name) */
+        int refused[6];
+        for (int i = 0; i < ne; i++)
+            if (pj_rng_below(&rng, 3) == 0) {
+                refused[i] = (int)pj_rng_below(&rng, (uint64_t)nh);
+                el[i].refused = &refused[i];
+                el[i].n_refused = 1;
+            }
         pj_pair_problem p = {nh, ne, h, el, 2000.0, 800, round % 2 ? 0 : 2};
         if (p.candidates) continue; /* limited candidate sets: elder_pairing_limited_candidates */
         pj_pair_result r;

@@ -1576,6 +1576,8 @@ export default {
     whyTaken: 'The one helper within the walk went to an elder with no other choice | All {n} helpers within the walk went to elders with no other choice',
     acceptedN: '{n} accepted',
     rejectedN: '{n} rejected',
+    rejectedPair: 'Rejected: later pairing runs will not propose this helper for this elder (a pair by hand still can be made)',
+    rejectHint: 'Reject this proposal: later pairing runs will not propose this helper for this elder',
     staleN: '{n} stale (elder paired or helper full meanwhile)',
     editProposal: 'Choose another helper',
     quickEntry: 'Service quick entry',

@@ -1579,6 +1579,8 @@ export default {
     whyTaken: '步行范围内 {n} 名互助员均已分配给别无选择的老人',
     acceptedN: '已采纳 {n} 条',
     rejectedN: '已拒绝 {n} 条',
+    rejectedPair: '已拒绝：以后的结对运算不再为这位老人推荐这名互助员（仍可手工结对）',
+    rejectHint: '拒绝这条建议：以后的结对运算不再为这位老人推荐这名互助员',
     staleN: '{n} 条已失效（老人已结对或互助员已满）',
     editProposal: '更换互助员',
     quickEntry: '服务快速登记',
