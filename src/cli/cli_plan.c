@@ -411,6 +411,22 @@ static void print_plan(json_t *plan)
         }
         printf("\n");
     }
+    /* facilities in reach that are no candidates for their state (converting, in use,
+     * restoring): the plan does without them until they are back in peacetime */
+    json_array_foreach(json_object_get(res, "unavailable"), i, e)
+    {
+        json_t *pid = json_object_get(e, "plan_id"), *cid = json_object_get(e, "conversion_id");
+        printf("  unavailable: %s (facility %lld, %.1f km): %s",
+               json_string_value(json_object_get(e, "name")),
+               (long long)json_integer_value(json_object_get(e, "facility_id")),
+               json_number_value(json_object_get(e, "km")),
+               json_string_value(json_object_get(e, "state")));
+        if (json_is_integer(cid))
+            printf(", conversion %lld (%s)", (long long)json_integer_value(cid),
+                   json_string_value(json_object_get(e, "scenario")));
+        if (json_is_integer(pid)) printf(", plan %lld", (long long)json_integer_value(pid));
+        printf("\n");
+    }
     /* a draft's teams that conversions under way still need: the schedule took them as free;
      * an adopted plan's as they were when it was adopted (confirmed then) */
     const char *st = json_string_value(json_object_get(plan, "status"));

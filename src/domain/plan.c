@@ -906,6 +906,21 @@ typedef struct pexcls {
     int n, cap;
 } pexcls;
 
+/* A facility with the role in reach that is no candidate for its state: a live conversion
+ * converting, restoring, or in emergency use for another scenario or role (a stood-down plan's
+ * site not yet restored, another plan's, one converted by hand). Said in the result
+ * (`unavailable`), so that a plan does not shrink without saying why. */
+typedef struct pbusy {
+    int64_t fid, conv, plan; /* conv, plan: 0 when none */
+    const char *name, *role, *state, *scenario;
+    double km;
+} pbusy;
+
+typedef struct pbusys {
+    pbusy *v;
+    int n, cap;
+} pbusys;
+
 typedef struct pcount {
     int with_role, peacetime, with_manual, with_room, with_steps, with_teams, in_deadline, in_reach,
         ready0, excluded;
@@ -929,6 +944,7 @@ typedef struct pcount {
     pexcls *excl, *slow;
     const char *excl_role;
     pj_arena *arena;
+    pbusys *busy; /* the facilities in reach no candidate for their state (NULL: not noted) */
 } pcount;
 
 /* st noted in x (once: NULL when it is there already), with where it is and whom it could take. */
@@ -1005,6 +1021,72 @@ static int teams_short(const preq *q, const psite *st, pcount *cnt)
     return 1;
 }
 
+/* The nearest road km from (lat, lon) to an affected village with a location (INFINITY when
+ * none has one). */
+static double nearest_km(const preq *q, const pvill *v, int nv, double lat, double lon)
+{
+    double best = INFINITY;
+    for (int j = 0; j < nv; j++)
+        if (v[j].has_loc) {
+            double km = pj_haversine_km(lat, lon, v[j].lat, v[j].lon) * q->road;
+            if (km < best) best = km;
+        }
+    return best;
+}
+
+/* Facility fid noted as unavailable for its state (once), when it lies within reach; its live
+ * conversion and the plan that started it are read by busy_conversions. */
+static void busy_add(pj_ctx *c, pcount *cnt, const preq *q, const pvill *v, int nv, int64_t fid,
+                     const char *name, const char *state, double lat, double lon)
+{
+    pbusys *b = cnt->busy;
+    double km = nearest_km(q, v, nv, lat, lon);
+    if (!(km <= q->max_km)) return;
+    for (int i = 0; i < b->n; i++)
+        if (b->v[i].fid == fid) return;
+    b->v = pj_arena_room(c->arena, b->v, b->n, &b->cap, sizeof *b->v, 16);
+    b->v[b->n++] = (pbusy){fid,
+                           0,
+                           0,
+                           pj_arena_strdup(c->arena, name),
+                           cnt->excl_role,
+                           pj_arena_strdup(c->arena, state),
+                           NULL,
+                           km};
+}
+
+static int busy_cmp(const void *x, const void *y)
+{
+    const pbusy *a = x, *b = y;
+    return a->km < b->km ? -1 : a->km > b->km ? 1 : (a->fid > b->fid) - (a->fid < b->fid);
+}
+
+/* The live conversion of each unavailable facility (its scenario) and the plan whose adoption
+ * started it (the first, when several placed people there); nearest first. */
+static int busy_conversions(pj_ctx *c, pbusys *b, pj_err *err)
+{
+    if (b->n > 1) qsort(b->v, (size_t)b->n, sizeof *b->v, busy_cmp);
+    for (int i = 0; i < b->n; i++) {
+        pj_stmt *s = pj_db_prepare(c->db,
+                                   "SELECT v.id, v.scenario, (SELECT MIN(pc.plan_id) FROM"
+                                   " plan_conversions pc WHERE pc.conversion_id = v.id) FROM"
+                                   " conversions v WHERE v.facility_id = ? AND v.mode = 'live'"
+                                   " AND v.state IN ('converting', 'emergency', 'restoring')",
+                                   err);
+        if (!s) return -1;
+        pj_stmt_int(s, 1, b->v[i].fid);
+        int rc = pj_stmt_step(s, err);
+        if (rc == 1) {
+            b->v[i].conv = pj_col_int(s, 0);
+            b->v[i].scenario = pj_arena_strdup(c->arena, pj_col_text(s, 1));
+            b->v[i].plan = pj_col_is_null(s, 2) ? 0 : pj_col_int(s, 2);
+        }
+        pj_stmt_done(s);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 /* The places adopted plans took in converted facility f (plan_int.h). */
 #define HOUSING_F  PJ_PLAN_HOUSING("f.id")
 #define VHOUSING_F PJ_PLAN_VHOUSING("f.id")
@@ -1054,7 +1136,12 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
             continue;
         }
         int ready0 = !strcmp(pj_col_text(s, 5), "emergency") && !pj_col_is_null(s, 11);
-        if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) continue;
+        if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) {
+            if (cnt->busy)
+                busy_add(c, cnt, q, v, nv, fid, pj_col_text(s, 1), pj_col_text(s, 5),
+                         pj_col_double(s, 3), pj_col_double(s, 4));
+            continue;
+        }
         cnt->peacetime++;
         int64_t housing = ready0 ? pj_col_int(s, 12) : 0;
         if (!ready0 && pj_col_is_null(s, 8)) continue;
@@ -1096,12 +1183,7 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
             if (st->crit_min < 0 || st->nsteps == 0) continue; /* none, or in a loop */
         }
         cnt->with_steps++;
-        double best = INFINITY;
-        for (int j = 0; j < nv; j++)
-            if (v[j].has_loc) {
-                double km = pj_haversine_km(st->lat, st->lon, v[j].lat, v[j].lon) * q->road;
-                if (km < best) best = km;
-            }
+        double best = nearest_km(q, v, nv, st->lat, st->lon);
         if (!st->ready0 && q->has_deadline && st->crit_min > q->deadline_h * 60 + 1e-9) {
             /* the quickest one kept out, preferring those that could serve the plan */
             int ok = best <= q->max_km && !teams_short(q, st, NULL);
@@ -1158,6 +1240,7 @@ typedef struct pstate {
     double fixed_cost, service_cost;
     pexcls excl; /* candidates the teams left out */
     pexcls slow; /* candidates in reach the deadline kept out (their manuals too slow) */
+    pbusys busy; /* facilities with the role in reach, no candidates for their state */
     pj_supply_sol ss;
     int sup_ran;
     int64_t *sup_stores; /* facility ids */
@@ -2045,6 +2128,32 @@ static void write_result(pstate *p, pj_jw *w, pj_plan_summary *sum)
     }
     pj_jw_arr_end(w);
 
+    /* facilities with the role in reach that are no candidates for their state, nearest first */
+    pj_jw_key(w, "unavailable");
+    pj_jw_arr(w);
+    for (int k = 0; k < p->busy.n; k++) {
+        const pbusy *b = &p->busy.v[k];
+        pj_jw_obj(w);
+        pj_jw_kint(w, "facility_id", b->fid);
+        pj_jw_kstr(w, "name", b->name);
+        pj_jw_kstr(w, "role", b->role);
+        pj_jw_kstr(w, "state", b->state);
+        pj_jw_knum(w, "km", r1(b->km));
+        if (b->conv) {
+            pj_jw_kint(w, "conversion_id", b->conv);
+            pj_jw_kstr(w, "scenario", b->scenario);
+        } else {
+            pj_jw_knull(w, "conversion_id");
+            pj_jw_knull(w, "scenario");
+        }
+        if (b->plan)
+            pj_jw_kint(w, "plan_id", b->plan);
+        else
+            pj_jw_knull(w, "plan_id");
+        pj_jw_obj_end(w);
+    }
+    pj_jw_arr_end(w);
+
     pj_jw_key(w, "schedule");
     pj_jw_obj(w);
     pj_jw_kint(w, "makespan_minutes", p->sched_ran ? p->rs.makespan : 0);
@@ -2247,6 +2356,7 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
     pcount cnt;
     memset(&cnt, 0, sizeof cnt);
     cnt.excl = &P.excl, cnt.excl_role = P.q.role, cnt.arena = c->arena, cnt.slow = &P.slow;
+    cnt.busy = &P.busy;
     int cap = 0;
     if (load_sites(c, &P.q, P.q.role, 0, P.v, P.nv, &P.st, &P.ns, &cap, &cnt, err)) goto out;
     if (P.ns == 0) {
@@ -2259,8 +2369,10 @@ static int plan_run(pj_ctx *c, json_t *body, const pj_plan_progress *prog, int c
         pcount cm;
         memset(&cm, 0, sizeof cm);
         cm.excl = &P.excl, cm.excl_role = "medical", cm.arena = c->arena, cm.slow = &P.slow;
+        cm.busy = &P.busy;
         if (load_sites(c, &P.q, "medical", 1, P.v, P.nv, &P.st, &P.ns, &cap, &cm, err)) goto out;
     }
+    if (busy_conversions(c, &P.busy, err)) goto out;
     pj_db_read_end(c->db, rd);
     rd = 0;
     if (check_only) {

@@ -82,9 +82,26 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       assert.ok(row, 'the stand-down is audited');
       assert.equal(row.after.reason, '汛情解除，安置人员已返家');
 
+      // a new plan for the same village: the stood-down plan's site, still converting, is no
+      // candidate, and the new plan's page says so, naming the site, its state and that plan
+      // (the plan did without it and said nothing)
+      const again = await apiPost(page, '/plans?wait=1', { name: '将军关 再次规划', scenario: 'disaster', role: 'resettlement', affected: { village_ids: [village.id] }, demand: { people: 20 }, vulnerable: false, teams: { cleaning: 12, logistics: 16, security: 8, medical: 8, catering: 6, it: 4, disinfection: 8 }, time_limit_s: 0.5 }, 201);
+      assert.ok(
+        again.result.unavailable.some((u) => u.facility_id === c0.facility_id && u.plan_id === plan.id && u.state === 'converting'),
+        JSON.stringify(again.result.unavailable),
+      );
+      await page.goto(`/plans/${again.id}`);
+      const una = page.getByTestId('plan-unavailable');
+      await una.getByText(/可达范围内另有 \d+ 个具备安置功能的场所正在转换、急时使用或恢复中，未纳入本方案/).waitFor();
+      const line = una.getByTestId('unavailable-' + c0.facility_id);
+      await line.getByText('转换中').waitFor();
+      assert.equal(await line.getByRole('link', { name: `（方案 #${plan.id}）` }).getAttribute('href'), `/plans/${plan.id}`);
+      await shot(page, 'pc1b-unavailable');
+      await apiPost(page, `/plans/${again.id}/close`, { reason: '测试结束' }, 200);
+
       // its site is not occupied any more: aborted without a confirmation
       await apiPost(page, `/conversions/${c0.conversion_id}/abort`, { reason: '汛情解除' }, 200);
-      await page.reload();
+      await page.goto(`/plans/${plan.id}`);
       await page.getByTestId('plan-closed').waitFor();
       await page.waitForFunction((id) => document.querySelector(`[data-testid="conversion-${id}"]`)?.dataset.state === 'aborted', c0.conversion_id);
       assert.ok(!(await page.locator('.pj-page').innerText()).includes('暂无安置场所'));

@@ -969,6 +969,39 @@ TEST_T(plan_close_releases_people_holds_and_flows, 60)
              id1);
     CHECK_INT(th_sql_int(&s, q), 1);
     REFUSED(&s, tok, cpath, "{\"reason\":\"x\"}", 409, "invalid_transition", "id", "is closed");
+    /* a plan for the same village after it: the closed plan's site, still converting, is no
+     * candidate, and the plan says so with the conversion and the plan that started it (it
+     * used the other site without a word) */
+    json_t *p4 = POST(&s, tok, "/api/v1/plans?wait=1",
+                      "{\"name\":\"v1001b\",\"scenario\":\"disaster\",\"role\":"
+                      "\"resettlement\",\"affected\":{\"village_ids\":[1001]},\"demand\":"
+                      "{\"people\":20},\"vulnerable\":false,\"max_distance_km\":40,\"teams\":"
+                      "{\"cleaning\":2},\"time_limit_s\":0.2}",
+                      201);
+    json_t *r4 = json_object_get(p4, "result");
+    json_t *un = json_object_get(r4, "unavailable");
+    CHECK_INT((long long)json_array_size(un), 1);
+    json_t *u0 = json_array_get(un, 0);
+    CHECK_INT(th_int(u0, "facility_id"), 1);
+    CHECK_STR(th_str(u0, "name"), "A 东");
+    CHECK_STR(th_str(u0, "role"), "resettlement");
+    CHECK_STR(th_str(u0, "state"), "converting");
+    CHECK_STR(th_str(u0, "scenario"), "disaster");
+    CHECK_INT(th_int(u0, "conversion_id"), conv);
+    CHECK_INT(th_int(u0, "plan_id"), id1);
+    CHECK(json_real_value(json_object_get(u0, "km")) > 0.5 &&
+          json_real_value(json_object_get(u0, "km")) < 2);
+    CHECK_INT((long long)json_array_size(json_object_get(r4, "sites")), 1);
+    CHECK_INT(th_int(json_array_get(json_object_get(r4, "sites"), 0), "facility_id"), 3);
+    /* the command line says it too */
+    char out[8192], pid4[24];
+    snprintf(pid4, sizeof pid4, "%lld", th_int(p4, "id"));
+    CHECK_INT(RUN(out, "plan", "show", pid4, "--db", s.db), 0);
+    snprintf(q, sizeof q, "unavailable: A 东 (facility 1, ");
+    CHECK(strstr(out, q) != NULL);
+    snprintf(q, sizeof q, "converting, conversion %lld (disaster), plan %lld\n", conv, id1);
+    CHECK(strstr(out, q) != NULL);
+    json_decref(p4);
     /* listed as closed */
     json_t *l = GET(&s, tok, "/api/v1/plans?status=closed", 200);
     json_t *items = json_object_get(l, "items");
