@@ -160,6 +160,25 @@ static inline long long el_account_of(th_server *s, const char *tok, const char 
     return id;
 }
 
+/* On grid (grid worker g's): an elder (seq 1) and a helper of 76 (seq 2, who may redeem for
+ * their own care), who logs `minutes` of companionship with the elder and so earns that many
+ * credit minutes. Returns the helper's credit account (read as officer off); *eid, *hid the
+ * elder's and the helper's ids. */
+static inline long long el_earned(th_server *s, const char *g, const char *off, long long grid,
+                                  int minutes, long long *eid, long long *hid)
+{
+    char body[256], path[64];
+    *eid = el_elder(s, g, grid, 1, "");
+    *hid = el_helper(s, g, grid, 2, "1950-05-01", 'F', "");
+    snprintf(body, sizeof body,
+             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"companionship\",\"helper_id\":%lld,"
+             "\"minutes\":%d}]}",
+             *eid, *hid, minutes);
+    json_decref(EL(s, g, "POST", "/api/v1/service-logs", body, 201));
+    snprintf(path, sizeof path, "/api/v1/helpers/%lld", *hid);
+    return el_account_of(s, off, path);
+}
+
 /* The message of a refusal without its digits (the ids it names), into `out` of 200: refusals
  * of different records compared word for word. */
 static inline void el_no_digits(json_t *refusal, char out[200])

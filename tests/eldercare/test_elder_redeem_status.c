@@ -12,17 +12,10 @@ TEST_T(eldercare_no_redemption_for_an_elder_off_the_register, 120)
     char g[80], off[80], path[128], epath[128], body[256];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
-    long long grid = el_grid01_grid(&s);
-    long long eid = el_elder(&s, g, grid, 1, "");
-    long long hid = el_helper(&s, g, grid, 2, "1950-05-01", 'F', ""); /* 76: may redeem */
-    /* the helper earns 2 hours, gives one to the elder (the elder's account opens) */
-    snprintf(body, sizeof body,
-             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"companionship\",\"helper_id\":%lld,"
-             "\"minutes\":120}]}",
-             eid, hid);
-    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
-    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
-    long long ha = el_account_of(&s, off, path);
+    long long grid = el_grid01_grid(&s), eid, hid;
+    /* the helper (76: may redeem) earns 2 hours, gives one to the elder (the elder's account
+     * opens) */
+    long long ha = el_earned(&s, g, off, grid, 120, &eid, &hid);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/transfer", ha);
     snprintf(body, sizeof body, "{\"minutes\":60,\"to_elder_id\":%lld,\"relation\":\"spouse\"}",
              eid);

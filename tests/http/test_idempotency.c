@@ -41,16 +41,8 @@ TEST_T(http_idempotency_key_redeems_once, 120)
         fp1[TH_FINGERPRINT_SIZE];
     th_login(&s, "grid01", s.demo_pw, g);
     th_login(&s, "officer", s.demo_pw, off);
-    long long grid = el_grid01_grid(&s);
-    long long eid = el_elder(&s, g, grid, 1, "");
-    long long hid = el_helper(&s, g, grid, 2, "1950-05-01", 'F', ""); /* 76: may redeem */
-    snprintf(body, sizeof body,
-             "{\"entries\":[{\"elder_id\":%lld,\"kind\":\"companionship\",\"helper_id\":%lld,"
-             "\"minutes\":240}]}",
-             eid, hid);
-    json_decref(EL(&s, g, "POST", "/api/v1/service-logs", body, 201));
-    snprintf(path, sizeof path, "/api/v1/helpers/%lld", hid);
-    long long acc = el_account_of(&s, off, path);
+    long long grid = el_grid01_grid(&s), eid, hid;
+    long long acc = el_earned(&s, g, off, grid, 240, &eid, &hid); /* a helper of 76 */
     CHECK_INT(balance(&s, off, acc), 240);
     snprintf(path, sizeof path, "/api/v1/credit-accounts/%lld/redeem", acc);
     const char *k1 = "Idempotency-Key: 6f1c2a8e-redeem-1";
