@@ -1137,7 +1137,9 @@ static int load_sites(pj_ctx *c, const preq *q, const char *role, int medical_on
         }
         int ready0 = !strcmp(pj_col_text(s, 5), "emergency") && !pj_col_is_null(s, 11);
         if (!ready0 && strcmp(pj_col_text(s, 5), "peacetime")) {
-            if (cnt->busy)
+            /* named only when it would be a candidate in peacetime: a manual for the scenario
+             * and the role, and room of that role */
+            if (cnt->busy && !pj_col_is_null(s, 8) && pj_col_double(s, 7) >= 1)
                 busy_add(c, cnt, q, v, nv, fid, pj_col_text(s, 1), pj_col_text(s, 5),
                          pj_col_double(s, 3), pj_col_double(s, 4));
             continue;

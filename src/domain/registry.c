@@ -86,17 +86,20 @@ static int update_commit(pj_ctx *c, const char *entity, int64_t id, const char *
 static int check_unused(pj_ctx *c, const char *table, const char *what, int64_t id,
                         const char *accounts_sql, pj_err *err)
 {
-    char names[192] = "", refs[320];
+    char names[320] = "", refs[320];
     size_t len = 0;
     int accounts = 0, rc;
     pj_stmt *s = pj_db_prepare(c->db, accounts_sql, err);
     if (!s) return -1;
     pj_stmt_int(s, 1, id);
     while ((rc = pj_stmt_step(s, err)) == 1) {
-        if (accounts < 5 && len < sizeof names) {
-            int n = snprintf(names + len, sizeof names - len, "%s%s%s", accounts ? ", " : "",
-                             pj_col_text(s, 0), pj_col_int(s, 1) ? " (disabled)" : "");
-            len += n > 0 ? (size_t)n : 0;
+        /* a name whole or not at all (5 names of 32 characters, each "(disabled)": 235) */
+        char one[96];
+        int n = snprintf(one, sizeof one, "%s%s%s", accounts ? ", " : "", pj_col_text(s, 0),
+                         pj_col_int(s, 1) ? " (disabled)" : "");
+        if (accounts < 5 && n > 0 && len + (size_t)n < sizeof names) {
+            memcpy(names + len, one, (size_t)n + 1);
+            len += (size_t)n;
         }
         accounts++;
     }

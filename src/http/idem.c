@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 
@@ -10,6 +11,11 @@ int pj_idem_take(const pj_head *h, const char *method, const char *target, size_
 {
     const char *v = pj_head_get(h, PJ_IDEM_HEADER);
     if (!v) return 0;
+    int seen = 0;
+    for (int i = 0; i < h->nh; i++) seen += !strcasecmp(h->h[i].name, PJ_IDEM_HEADER);
+    if (seen > 1)
+        return pj_fail(err, 400, "bad_idempotency_key", PJ_IDEM_HEADER,
+                       "send one Idempotency-Key, not %d", seen);
     size_t n = strlen(v);
     if (n == 0 || n > PJ_IDEM_KEY_MAX)
         return pj_fail(err, 400, "bad_idempotency_key", PJ_IDEM_HEADER,
@@ -63,19 +69,33 @@ int pj_idem_find(pj_db *db, int64_t user, const pj_idem *k, int *status, const c
     return rc;
 }
 
+/* Deletes the keys older than PJ_IDEM_KEEP_S before now (in the caller's transaction, or on
+ * its own): how many, or -1. */
+static int purge_before(pj_db *db, int64_t now, pj_err *err)
+{
+    pj_stmt *s = pj_db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at < ?", err);
+    if (!s) return -1;
+    pj_stmt_int(s, 1, now - PJ_IDEM_KEEP_S);
+    int rc = pj_stmt_step(s, err);
+    pj_stmt_done(s);
+    return rc < 0 ? -1 : pj_db_changes(db);
+}
+
+int pj_idem_purge(pj_db *db, pj_err *err)
+{
+    return purge_before(db, pj_now(), err);
+}
+
 int pj_idem_keep(pj_db *db, int64_t user, const pj_idem *k, int status, const char *ctype,
                  const char *body, size_t len, pj_err *err)
 {
     if (len && memchr(body, 0, len)) return 0;
     if (pj_db_begin(db, err)) return -1;
     int64_t now = pj_now();
-    pj_stmt *s = pj_db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at < ?", err);
-    if (!s) goto fail;
-    pj_stmt_int(s, 1, now - PJ_IDEM_KEEP_S);
-    int rc = pj_stmt_step(s, err);
-    pj_stmt_done(s);
+    int rc = purge_before(db, now, err);
     if (rc < 0) goto fail;
-    s = pj_db_prepare(db,
+    pj_stmt *s =
+        pj_db_prepare(db,
                       "INSERT OR REPLACE INTO idempotency_keys (user_id, key, request, body_hash,"
                       " status, content_type, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
                       " ?)",

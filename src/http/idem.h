@@ -28,8 +28,8 @@ typedef struct pj_idem {
 } pj_idem;
 
 /* The request's key from its head: 0 none sent, 1 one (k filled, strings in a), -1 a
- * malformed one (400 bad_idempotency_key on "Idempotency-Key"). target: the request target
- * without its fragment (tlen bytes). */
+ * malformed one, or two of them (400 bad_idempotency_key on "Idempotency-Key"). target: the
+ * request target without its fragment (tlen bytes). */
 int pj_idem_take(const pj_head *h, const char *method, const char *target, size_t tlen,
                  const char *body, size_t blen, pj_arena *a, pj_idem *k, pj_err *err);
 
@@ -44,5 +44,10 @@ int pj_idem_find(pj_db *db, int64_t user, const pj_idem *k, int *status, const c
  * PJ_IDEM_KEEP_S. An answer with a NUL byte is not kept (returns 0). */
 int pj_idem_keep(pj_db *db, int64_t user, const pj_idem *k, int status, const char *ctype,
                  const char *body, size_t len, pj_err *err);
+
+/* Forgets the keys older than PJ_IDEM_KEEP_S (their answers hold what the writes answered,
+ * personal data too: kept no longer than that even when no keyed write comes): the number
+ * removed, or -1 (err: 503 busy while another program writes). */
+int pj_idem_purge(pj_db *db, pj_err *err);
 
 #endif

@@ -2322,6 +2322,25 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         }
         if (pj_json_decode(body, blen, &r.body, &r.err)) goto fail;
     }
+    /* a write sent again with its Idempotency-Key: answered as the first time, not done again
+     * (http/idem.h). Not for the writes answered by the workers (log-ins, passwords). */
+    pj_idem idem;
+    int keyed = 0;
+    if (is_write && hit->roles && !(hit->flags & (PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET))) {
+        keyed = pj_idem_take(in, r.method, target, tlen, body, blen, &r.arena, &idem, &r.err);
+        if (keyed < 0) goto fail;
+        int kept = keyed ? pj_idem_find(srv->db, r.ctx.actor.user_id, &idem, &r.status,
+                                        &r.content_type, &r.out, &r.arena, &r.err)
+                         : 0;
+        if (kept < 0) goto fail;
+        /* the answer kept: outside a batch it is committed and sent at once (it needs no write
+         * lock, nor waits for another program's); inside one it may be this batch's own, and is
+         * sent with the batch's answers once the batch is durable */
+        if (kept) {
+            if (asprintf(&extra, "Idempotent-Replayed: true\r\n") < 0) extra = NULL;
+            goto done;
+        }
+    }
     if (is_write && !pj_db_batch_active(srv->db)) {
         /* a write behind parked ones waits its turn (the lock is most likely still held) */
         if (srv->parked && !c->resumed) goto park;
@@ -2334,30 +2353,27 @@ static void handle(pj_server *srv, conn *c, const char *body, size_t blen)
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
         goto fail;
     }
-    /* a write sent again with its Idempotency-Key: answered as the first time, not done again
-     * (http/idem.h). Not for the writes answered by the workers (log-ins, passwords). */
-    pj_idem idem;
-    int keyed = 0;
-    if (is_write && hit->roles && !(hit->flags & (PJ_ROUTE_LOGIN | PJ_ROUTE_SECRET))) {
-        keyed = pj_idem_take(in, r.method, target, tlen, body, blen, &r.arena, &idem, &r.err);
-        if (keyed < 0) goto fail;
-        int kept = keyed ? pj_idem_find(srv->db, r.ctx.actor.user_id, &idem, &r.status,
-                                        &r.content_type, &r.out, &r.arena, &r.err)
-                         : 0;
-        if (kept < 0) goto fail;
-        if (kept) {
-            if (asprintf(&extra, "Idempotent-Replayed: true\r\n") < 0) extra = NULL;
-            goto done;
-        }
-    }
+    /* a keyed write and its key are one: a savepoint around both (inside the batch) */
+    if (keyed && pj_db_exec(srv->db, "SAVEPOINT pj_idem", &r.err)) goto fail;
     int handled = hit->fn(&r);
-    /* its answer kept with the write (the same group commit); a plan answered at its outcome
-     * (?wait=1) is kept as accepted (202, the plan as submitted): its outcome is the plan's */
-    if (handled == 0 && keyed && !r.work && r.status >= 200 && r.status < 300 && !r.out.overflow) {
+    if (keyed) {
+        /* its answer kept with the write (the same group commit); a plan answered at its
+         * outcome (?wait=1) is kept as accepted (202, the plan as submitted): its outcome is the
+         * plan's. A write whose key could not be kept is undone: sent again, it would be made
+         * twice */
         pj_err ke = {0};
-        if (pj_idem_keep(srv->db, r.ctx.actor.user_id, &idem, r.wait_plan ? 202 : r.status,
-                         r.content_type, r.out.data, r.out.len, &ke))
-            pj_warn("idempotency key of %s not kept: %s", r.request_id, ke.message);
+        if (handled == 0 && !r.work && r.status >= 200 && r.status < 300 && !r.out.overflow &&
+            pj_idem_keep(srv->db, r.ctx.actor.user_id, &idem, r.wait_plan ? 202 : r.status,
+                         r.content_type, r.out.data, r.out.len, &ke)) {
+            pj_error("idempotency key of %s not kept: %s; the write is undone", r.request_id,
+                     ke.message);
+            pj_db_exec(srv->db, "ROLLBACK TO pj_idem", NULL);
+            pj_fail(&r.err, 500, "internal", "",
+                    "the write could not keep its Idempotency-Key: nothing was written");
+            r.wait_plan = 0;
+            handled = -1;
+        }
+        pj_db_exec(srv->db, "RELEASE pj_idem", NULL);
     }
     if (handled == 0 && !is_write && (stray = param_not_taken(&r, hit, 0))) {
         pj_fail(&r.err, 400, "unknown_parameter", stray, "unknown parameter %s", stray);
@@ -3203,6 +3219,10 @@ static void on_prune(evutil_socket_t fd, short what, void *arg)
     pj_err err;
     system_job(srv, &a, 1024, &c, &err, "session-prune");
     int n = pj_sessions_prune(&c, &err);
+    /* and the Idempotency-Keys past their day (their answers hold personal data too) */
+    pj_err ie = {0};
+    if (n >= 0 && pj_idem_purge(srv->db, &ie) < 0 && strcmp(ie.code, "busy"))
+        pj_warn("idempotency keys: removing expired keys failed: %s (%s)", ie.message, ie.code);
     pj_arena_free(&a);
     if (n < 0 && !strcmp(err.code, "busy")) {
         /* the write lock is another program's (the loop does not wait for it) */

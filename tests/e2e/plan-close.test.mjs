@@ -92,7 +92,7 @@ describe('standing a plan down', { timeout: budget(240000) }, () => {
       );
       await page.goto(`/plans/${again.id}`);
       const una = page.getByTestId('plan-unavailable');
-      await una.getByText(/可达范围内另有 \d+ 个具备安置功能的场所正在转换、急时使用或恢复中，未纳入本方案/).waitFor();
+      await una.getByText(/可达范围内另有 \d+ 个可供本方案选用的场所正在转换、急时使用或恢复中，未纳入本方案/).waitFor();
       const line = una.getByTestId('unavailable-' + c0.facility_id);
       await line.getByText('转换中').waitFor();
       assert.equal(await line.getByRole('link', { name: `（方案 #${plan.id}）` }).getAttribute('href'), `/plans/${plan.id}`);

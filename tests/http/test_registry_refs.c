@@ -428,3 +428,35 @@ TEST(registry_refusal_words_for_every_referring_table)
     CHECK_STR(pj_refs_noun("lg_trains", 3), "freight train lines");
     pj_db_close(db);
 }
+
+/* The accounts a refusal names fit whole: five names of 32 characters, each "(disabled)", and
+ * "and 1 more" (the list was cut at 192 bytes, mid-name, once "(disabled)" was added). */
+TEST_T(registry_refusal_names_long_disabled_accounts_whole, 120)
+{
+    th_server s;
+    th_start(&s, 1);
+    char tok[80], body[512], path[96], name[40], want[6][80];
+    th_login(&s, "admin", s.admin_pw, tok);
+    long long village = th_sql_int(&s, "SELECT MIN(id) FROM regions WHERE type = 'village'");
+    snprintf(body, sizeof body,
+             "{\"type\":\"grid\",\"parent_id\":%lld,\"code\":\"T-GRID-L\",\"name\":\"长名网格\"}",
+             village);
+    json_t *o = REG(&s, tok, "POST", "/api/v1/regions", body, 201);
+    long long grid = th_int(o, "id");
+    json_decref(o);
+    for (int i = 0; i < 6; i++) {
+        snprintf(name, sizeof name, "grid_worker_with_a_long_name_%03d", i); /* 32 characters */
+        snprintf(body, sizeof body,
+                 "{\"username\":\"%s\",\"role\":\"grid_worker\",\"password\":\"long-enough-pw\","
+                 "\"grid_ids\":[%lld]}",
+                 name, grid);
+        o = REG(&s, tok, "POST", "/api/v1/users", body, 201);
+        snprintf(path, sizeof path, "/api/v1/users/%lld", th_int(o, "id"));
+        json_decref(o);
+        json_decref(REG(&s, tok, "DELETE", path, NULL, 204));
+        snprintf(want[i], sizeof want[i], "%s (disabled)", name);
+    }
+    snprintf(path, sizeof path, "/api/v1/regions/%lld", grid);
+    REFUSED(&s, tok, path, want[0], want[1], want[2], want[3], want[4], "(disabled) and 1 more");
+    th_stop(&s);
+}

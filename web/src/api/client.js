@@ -167,13 +167,17 @@ function pause(ms, signal) {
 }
 
 // Idempotency-Key (docs/api.md §1, Sending a write again): every write of JSON carries one.
-// The same write (method, URL, body) sent while it is still unanswered, or after it went
-// unanswered (the time limit, the network), carries the same key: the server makes it once
-// and answers each as the first, so a button pressed again after "no answer" never saves
-// twice (a redemption debited twice, a record created twice). A write answered (whatever the
-// answer) forgets its key: sent once more after that, it is a new write. Kept at most an
-// hour here (the server keeps a key a day).
+// The same write (method, URL, body) sent while it is still unanswered, or after it was not
+// made for sure (no answer: the time limit, the network; or a refusal or failure, which may
+// come from before the server looked at the key: a proxy's 504, 503 busy, a session expired),
+// carries the same key: the server makes it once and answers each as the first, so a button
+// pressed again never saves twice (a redemption debited twice, a record created twice). A
+// write answered with success forgets its key at once: sent once more after that, it is a new
+// write. Kept at most an hour here (the server keeps a key a day). Not for the routes that
+// ignore keys (the log-in and log-out, a password change, user accounts: their bodies may hold
+// passwords, which are not kept here either).
 const KEY_KEEP_MS = 60 * 60 * 1000;
+const UNKEYED = /^\/(?:auth\/|users(?:\/\d+)?$)/;
 const writeKeys = new Map(); // method, URL and body → { key, at, pending }
 function newKey() {
   const c = globalThis.crypto;
@@ -190,10 +194,11 @@ function writeKey(sig) {
   v.pending++;
   return v;
 }
-function writeDone(sig, v, answered) {
+function writeDone(sig, v, made) {
   v.pending--;
   v.at = Date.now();
-  if (answered && !v.pending && writeKeys.get(sig) === v) writeKeys.delete(sig);
+  // made: no later call takes this key (a call still in flight with it keeps it for its answer)
+  if (made && writeKeys.get(sig) === v) writeKeys.delete(sig);
 }
 
 async function call(method, path, { query, body, signal, type, limit, safe, once } = {}) {
@@ -204,24 +209,24 @@ async function call(method, path, { query, body, signal, type, limit, safe, once
   const url = '/api/v1' + path + qs(query);
   const init = { method, headers, body: body === undefined ? undefined : type ? body : JSON.stringify(body) };
   // a file's bytes are not compared: an upload is sent as a new write each time
-  const sig = write && !type ? `${method} ${url}\n${init.body ?? ''}` : null;
+  const sig = write && !type && !UNKEYED.test(path) ? `${method} ${url}\n${init.body ?? ''}` : null;
   const keyed = sig ? writeKey(sig) : null;
   if (keyed) headers['Idempotency-Key'] = keyed.key;
   const how = { signal, limit: limit || (method === 'GET' ? 'read' : 'write'), write, once: once || !!keyed };
-  let answered = false;
+  let made = false;
   try {
     return await send(url, init, how, readAnswer);
   } finally {
-    if (keyed) writeDone(sig, keyed, answered);
+    if (keyed) writeDone(sig, keyed, made);
   }
-  // the answer read whole: the write was made or refused, its key done with
+  // made: a success read whole (the write is made, its key done with)
   async function readAnswer(res) {
     noteServerDate(res);
     let data = null;
-    if (res.status === 204) answered = true;
+    if (res.status === 204) made = true;
     else {
       const text = await res.text();
-      answered = true;
+      made = res.ok;
       if (text) {
         try {
           data = JSON.parse(text);

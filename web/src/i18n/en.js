@@ -2337,7 +2337,7 @@ export default {
     vulnerableNeedsNote: 'They need: {needs}',
     excludedTitle: '{n} candidate site in reach left out: too few teams | {n} candidate sites in reach left out: too few teams',
     excludedHint: 'With the missing teams the plan can use them: plan again with more',
-    unavailableTitle: '{n} more site with the {r} role in reach is converting, in emergency use or restoring: not in this plan | {n} more sites with the {r} role in reach are converting, in emergency use or restoring: not in this plan',
+    unavailableTitle: '{n} more site in reach that this plan could use is converting, in emergency use or restoring: not in this plan | {n} more sites in reach that this plan could use are converting, in emergency use or restoring: not in this plan',
     unavailableHint: 'Once back in peacetime (a stood-down plan’s sites restored, for example), they are candidates again: plan again then',
     teamsBusyTitle: 'Some of the teams given are still at work on conversions under way, but the schedule takes them as free',
     teamsBusyLine: '{given} given, up to {needed} still needed by ',

@@ -2342,7 +2342,7 @@ export default {
     vulnerableNeedsNote: '安置要求：{needs}',
     excludedTitle: '{n} 个可达的候选场所因队伍不足未纳入方案',
     excludedHint: '按所缺队伍补足后重新求解，这些场所即可参与选址',
-    unavailableTitle: '可达范围内另有 {n} 个具备{r}功能的场所正在转换、急时使用或恢复中，未纳入本方案',
+    unavailableTitle: '可达范围内另有 {n} 个可供本方案选用的场所正在转换、急时使用或恢复中，未纳入本方案',
     unavailableHint: '这些场所恢复为平时状态后（例如已解除方案的场所完成恢复），重新求解即可参与选址',
     teamsBusyTitle: '部分给定队伍仍在执行进行中的转换，本方案排程却按全部空闲计算',
     teamsBusyLine: '给定 {given} 支，进行中的转换最多还需 {needed} 支：',
