@@ -69,31 +69,23 @@ int pj_idem_find(pj_db *db, int64_t user, const pj_idem *k, int *status, const c
     return rc;
 }
 
-/* Deletes the keys older than PJ_IDEM_KEEP_S before now (in the caller's transaction, or on
- * its own): how many, or -1. */
-static int purge_before(pj_db *db, int64_t now, pj_err *err)
+int pj_idem_purge(pj_db *db, pj_err *err)
 {
     pj_stmt *s = pj_db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at < ?", err);
     if (!s) return -1;
-    pj_stmt_int(s, 1, now - PJ_IDEM_KEEP_S);
+    pj_stmt_int(s, 1, pj_now() - PJ_IDEM_KEEP_S);
     int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     return rc < 0 ? -1 : pj_db_changes(db);
-}
-
-int pj_idem_purge(pj_db *db, pj_err *err)
-{
-    return purge_before(db, pj_now(), err);
 }
 
 int pj_idem_keep(pj_db *db, int64_t user, const pj_idem *k, int status, const char *ctype,
                  const char *body, size_t len, pj_err *err)
 {
     if (len && memchr(body, 0, len)) return 0;
+    /* an expired key of the same text (pj_idem_find passes it over, the server's timer removes
+     * it) is replaced */
     if (pj_db_begin(db, err)) return -1;
-    int64_t now = pj_now();
-    int rc = purge_before(db, now, err);
-    if (rc < 0) goto fail;
     pj_stmt *s =
         pj_db_prepare(db,
                       "INSERT OR REPLACE INTO idempotency_keys (user_id, key, request, body_hash,"
@@ -108,8 +100,8 @@ int pj_idem_keep(pj_db *db, int64_t user, const pj_idem *k, int status, const ch
     pj_stmt_int(s, 5, status);
     pj_stmt_text(s, 6, ctype);
     pj_stmt_textn(s, 7, len ? body : "", len);
-    pj_stmt_int(s, 8, now);
-    rc = pj_stmt_step(s, err);
+    pj_stmt_int(s, 8, pj_now());
+    int rc = pj_stmt_step(s, err);
     pj_stmt_done(s);
     if (rc < 0 || pj_db_commit(db, err)) goto fail;
     return 0;

@@ -40,13 +40,13 @@ int pj_idem_find(pj_db *db, int64_t user, const pj_idem *k, int *status, const c
                  pj_buf *out, pj_arena *a, pj_err *err);
 
 /* Keeps the answer to user's key k (a transaction of its own, or a savepoint of the open
- * group commit: durable with the write it answers), and forgets keys older than
- * PJ_IDEM_KEEP_S. An answer with a NUL byte is not kept (returns 0). */
+ * group commit: durable with the write it answers). An answer with a NUL byte is not kept
+ * (returns 0). */
 int pj_idem_keep(pj_db *db, int64_t user, const pj_idem *k, int status, const char *ctype,
                  const char *body, size_t len, pj_err *err);
 
 /* Forgets the keys older than PJ_IDEM_KEEP_S (their answers hold what the writes answered,
- * personal data too: kept no longer than that even when no keyed write comes): the number
+ * personal data too); the server runs it with its removal of expired sessions: the number
  * removed, or -1 (err: 503 busy while another program writes). */
 int pj_idem_purge(pj_db *db, pj_err *err);
 

@@ -30,9 +30,9 @@
 #include "core/util.h"
 #include "domain/auth.h"
 #include "domain/plan.h"
-#include "http/idem.h"
 #include "domain/elder.h"
 #include "domain/enterprise.h"
+#include "http/idem.h"
 #include "http/wire.h"
 
 #include "core/banned.h"

@@ -935,7 +935,6 @@ export default {
     scopeOf: 'the scope of the user accounts {a}: give them another scope under Users first (a disabled account keeps its scope too)',
     accountDisabled: ' (disabled)',
     andMore: ' and {n} more',
-    listSep: ', ',
     moreThanFacility: '{a} {b} is more than the facility\'s {c} (its peacetime capacity)',
     endsBeforeStarts: 'The end date cannot be before the start date',
     orgOtherTownship: "This organisation is not of your township: linked, it would see the streamer's personal data, so the district links it",

@@ -938,7 +938,6 @@ export default {
     scopeOf: '是用户账号 {a} 的管辖范围；请先在“用户管理”中为这些账号改设范围（已停用的账号仍保留范围，同样需要改设）',
     accountDisabled: '（已停用）',
     andMore: ' 等（另有 {n} 个）',
-    listSep: '、',
     moreThanFacility: '{a} 超过设施平时规模 {c}（平时单位相同时，应急能力和无障碍房间不能多于平时规模）',
     endsBeforeStarts: '结业日期不能早于开班日期',
     orgOtherTownship: '该单位不属本乡镇（街道）：关联后该单位可看到主播的个人信息，须由区级关联',

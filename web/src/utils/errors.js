@@ -240,7 +240,7 @@ function accountsNamed(list) {
     .replace(/ \(disabled\)/g, t('apiRules.accountDisabled'))
     .replace(/ and (\d+) more$/, (_, n) => t('apiRules.andMore', { n }))
     .split(', ')
-    .join(t('apiRules.listSep'));
+    .join(t('common.listSep'));
 }
 
 /**
