@@ -5,7 +5,11 @@
 -- facilities as they are, so that no request is refused — a capacity below a facility's
 -- emergency capacity of the same unit is 422, a stale version 409, and either would measure
 -- refusals, not writes.
+-- PJ_IDEM=1: each request with an Idempotency-Key of its own (the console's writes), so that
+-- each also keeps its answer (docs/api.md, Sending a write again).
 local token = os.getenv("PJ_TOKEN")
+local keyed = os.getenv("PJ_IDEM") == "1"
+local run = string.format("%d-%d", os.time(), math.random(1, 1e9))
 local ids, version, cap, sent = {}, {}, {}, {}
 for line in io.lines(os.getenv("PJ_FACILITIES")) do
   local id, v, c = string.match(line, "^(%d+) (%d+) (%d+)$")
@@ -24,8 +28,9 @@ request = function()
   -- nothing: no version, no audit row), never below the one it had
   sent[id] = sent[id] + 1
   local body = string.format('{"version":%d,"peacetime_capacity":%d}', version[id], cap[id] + 1 + sent[id] % 2)
-  return wrk.format("PATCH", "/api/v1/facilities/" .. id,
-    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+  local h = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
+  if keyed then h["Idempotency-Key"] = run .. "-" .. id .. "-" .. sent[id] end
+  return wrk.format("PATCH", "/api/v1/facilities/" .. id, h, body)
 end
 
 response = function(status, headers, body)

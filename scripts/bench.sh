@@ -131,12 +131,21 @@ awk -v a="$tdr" -v b="$mer" 'BEGIN{printf "  ratio todo/auth-me: %.3f\n", a/b}'
 echo
 echo "-- PATCH /api/v1/facilities/{id} (authenticated, durable write + audit row), 32 connections"
 echo "   (the facilities with a peacetime capacity, as the database holds them: id, version, capacity)"
-sqlite3 "$dir/pj.db" "select id || ' ' || version || ' ' || peacetime_capacity from facilities
-  where peacetime_capacity is not null order by id" >"$dir/facilities.txt"
-PJ_TOKEN=$token PJ_FACILITIES="$dir/facilities.txt" wrk -t1 -c32 -d8s -s bench/patch.lua "http://127.0.0.1:$port" | \
+patch_run() { # $1: PJ_IDEM (1: each request with an Idempotency-Key of its own)
+  sqlite3 "$dir/pj.db" "select id || ' ' || version || ' ' || peacetime_capacity from facilities
+    where peacetime_capacity is not null order by id" >"$dir/facilities.txt"
+  PJ_IDEM=$1 PJ_TOKEN=$token PJ_FACILITIES="$dir/facilities.txt" wrk -t1 -c32 -d8s -s bench/patch.lua \
+    "http://127.0.0.1:$port" >"$dir/patch-$1.txt"
   awk '/Requests\/sec/{print "  req/s " $2} /Non-2xx/{print "  non-2xx " $NF} /requests in/{print "  " $0}
-       END{if (!seen) print "  non-2xx 0"} /Non-2xx/{seen=1}'
+       END{if (!seen) print "  non-2xx 0"} /Non-2xx/{seen=1}' "$dir/patch-$1.txt"
+}
+patch_run 0
 echo "  audit rows written: $(sqlite3 "$dir/pj.db" "select count(*) from audit where action='update'" 2>/dev/null || echo '?')"
+echo "   the same, each with an Idempotency-Key of its own (the console's writes: the answer kept too)"
+patch_run 1
+echo "  keys kept: $(sqlite3 "$dir/pj.db" "select count(*) from idempotency_keys" 2>/dev/null || echo '?')"
+awk -v a="$(awk '/Requests\/sec/{print $2}' "$dir/patch-1.txt")" -v b="$(awk '/Requests\/sec/{print $2}' "$dir/patch-0.txt")" \
+  'BEGIN{printf "  ratio keyed/unkeyed: %.3f\n", a/b}'
 
 echo
 echo "-- server memory after the HTTP benchmarks"

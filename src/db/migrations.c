@@ -1951,11 +1951,12 @@ const pj_migration pj_migrations[] = {
      * Bookkeeping of the requests, not of the district: no audit rows of its own (the write it
      * answers has its own) */
     {492, "http: the answers of writes sent with an Idempotency-Key",
+     /* rows in the order written (the answers are large: not in a key-ordered tree) */
      "CREATE TABLE idempotency_keys ("
-     " user_id INTEGER NOT NULL, key TEXT NOT NULL, request TEXT NOT NULL,"
-     " body_hash TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,"
-     " response TEXT NOT NULL, created_at INTEGER NOT NULL,"
-     " PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
+     " id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, key TEXT NOT NULL,"
+     " request TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL,"
+     " content_type TEXT, response TEXT NOT NULL, created_at INTEGER NOT NULL,"
+     " UNIQUE (user_id, key));"
      "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"},
     /* a proposal an officer rejected by name: its helper is not proposed for its elder by later
      * runs (a pair by hand still may be). Rejections before it said nothing of which were
